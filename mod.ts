@@ -1,0 +1,37 @@
+/**
+ * The kernel optimizer: command line (`deno run -A mod.ts <command>`) and
+ * public API.
+ */
+export * from "./pipeline/expr/mod.ts";
+export * from "./pipeline/stages/schema.ts";
+export * from "./pipeline/stages/jsonl.ts";
+import { EXIT_USAGE, runMain } from "./pipeline/stages/cli.ts";
+import { generateMain, parseMain } from "./pipeline/stages/commands.ts";
+import { demoMain } from "./pipeline/stages/demo.ts";
+
+const COMMANDS: Readonly<Record<string, { run: (argv: readonly string[]) => Promise<number>; help: string }>> = {
+  demo: { run: demoMain, help: "parse a bundled kernel and show what the optimizer sees" },
+  generate: { run: generateMain, help: "random expression records (JSONL) on stdout" },
+  parse: { run: parseMain, help: "FPCore files to expression records (JSONL)" },
+};
+
+const USAGE = `usage: deno run -A mod.ts <command> [options]   (--help on any command)
+
+commands:
+${Object.entries(COMMANDS).map(([k, c]) => `  ${k.padEnd(10)} ${c.help}`).join("\n")}`;
+
+if (import.meta.main) {
+  const [cmd, ...rest] = Deno.args;
+  await runMain(async () => {
+    if (cmd === undefined || cmd === "--help" || cmd === "-h" || cmd === "help") {
+      console.log(USAGE);
+      return cmd === undefined ? EXIT_USAGE : 0;
+    }
+    const c = COMMANDS[cmd];
+    if (c === undefined) {
+      console.error(`unknown command ${JSON.stringify(cmd)}\n\n${USAGE}`);
+      return EXIT_USAGE;
+    }
+    return await c.run(rest);
+  });
+}

@@ -1,0 +1,375 @@
+/**
+ * FPCore parser: whole files of `(FPCore (vars) :name ... :pre ... body)`
+ * forms, and bare bodies in S-expression form (the `expr` of a record).
+ *
+ * Supported: every op of the op table under its FPCore name (plus the
+ * project's own `fms fnma rsqrt mulrsqrt recip d neg`), `let`, `let*`,
+ * decimal, rational and hex literals, `(digits m e b)`, the constants PI, E,
+ * INFINITY, NAN, `!` annotations and `cast` (both transparent), and input
+ * ranges read from `:pre`. Loops, conditionals, arrays and tensors are named
+ * in the error; the other benchmarks of a file still parse.
+ */
+import { app, type Expr, isValidVarName, num, v } from "./expr.ts";
+import { parseLiteral } from "./literal.ts";
+import { FPCORE_OPS, type OpName, OPS, stepF32 } from "./ops.ts";
+import { evaluate64 } from "./evaluate.ts";
+import { ParseError, type Pos, readAll, readOne, type SExpr, showSExpr } from "./sexpr.ts";
+
+export type Range = readonly [number, number];
+
+export interface Benchmark {
+  readonly name?: string;
+  readonly vars: readonly string[];
+  /** Per-variable closed ranges implied by `:pre` (where it implies one). */
+  readonly ranges: Readonly<Record<string, Range>>;
+  /** The `:pre` text as written, if any. */
+  readonly pre?: string;
+  readonly expr: Expr;
+  /** Position of the `(FPCore` form in the file. */
+  readonly pos: Pos;
+}
+
+export interface BenchmarkError {
+  readonly name?: string;
+  readonly pos: Pos;
+  readonly error: ParseError;
+}
+
+export interface ParsedFile {
+  readonly benchmarks: readonly Benchmark[];
+  readonly errors: readonly BenchmarkError[];
+}
+
+const UNSUPPORTED = new Set([
+  "if",
+  "while",
+  "while*",
+  "for",
+  "for*",
+  "tensor",
+  "tensor*",
+  "array",
+  "ref",
+  "dim",
+  "size",
+]);
+const BOOLEAN = new Set([
+  "<",
+  ">",
+  "<=",
+  ">=",
+  "==",
+  "!=",
+  "and",
+  "or",
+  "not",
+  "isfinite",
+  "isinf",
+  "isnan",
+  "isnormal",
+  "signbit",
+]);
+
+/** Our op names that FPCore lacks, accepted as written. */
+const OWN_OPS: ReadonlyMap<string, OpName> = new Map(
+  (["neg", "fms", "fnma", "rsqrt", "mulrsqrt", "recip", "d"] as OpName[]).map((n) => [n, n]),
+);
+
+const CONSTANTS: Readonly<Record<string, number>> = {
+  PI: Math.PI,
+  E: Math.E,
+  INFINITY: Infinity,
+  NAN: NaN,
+};
+
+/** Parses every FPCore form of a file; one bad form does not stop the rest. */
+export function parseFPCoreFile(src: string): ParsedFile {
+  const { forms, error } = readAll(src);
+  const benchmarks: Benchmark[] = [];
+  const errors: BenchmarkError[] = [];
+  for (const form of forms) {
+    try {
+      benchmarks.push(parseFPCoreForm(form));
+    } catch (err) {
+      if (!(err instanceof ParseError)) throw err;
+      errors.push({ name: formName(form), pos: form.pos, error: err });
+    }
+  }
+  if (error !== null) errors.push({ pos: error.pos, error });
+  return { benchmarks, errors };
+}
+
+/** The `:name` of a form, found without parsing the rest of it. */
+function formName(form: SExpr): string | undefined {
+  if (form.kind !== "list") return undefined;
+  const items = form.items;
+  for (let i = 0; i + 1 < items.length; i++) {
+    const it = items[i];
+    const value = items[i + 1];
+    if (it.kind === "atom" && it.text === ":name" && value.kind === "string") return value.text;
+  }
+  return undefined;
+}
+
+function atomText(e: SExpr): string | null {
+  return e.kind === "atom" ? e.text : null;
+}
+
+/** One `(FPCore ...)` form. */
+export function parseFPCoreForm(form: SExpr): Benchmark {
+  if (form.kind !== "list" || atomText(form.items[0] ?? form) !== "FPCore") {
+    throw new ParseError("expected an (FPCore ...) form", form.pos);
+  }
+  let i = 1;
+  // FPCore 2: an optional identifier before the argument list.
+  if (form.items[i]?.kind === "atom") i++;
+  const argList = form.items[i++];
+  if (argList === undefined || argList.kind !== "list") {
+    throw new ParseError("expected the argument list of the FPCore form", argList?.pos ?? form.pos);
+  }
+  const name0 = formName(form);
+  const vars = argList.items.map((a) => parseArg(a, name0));
+  const seen = new Set<string>();
+  for (const [k, name] of vars.entries()) {
+    if (seen.has(name)) throw new ParseError(`argument ${name} is declared twice`, argList.items[k].pos);
+    seen.add(name);
+  }
+  const props = new Map<string, SExpr>();
+  const rest = form.items.slice(i);
+  let j = 0;
+  while (j < rest.length - 1) {
+    const key = rest[j];
+    if (key.kind !== "atom" || !key.text.startsWith(":")) {
+      throw new ParseError(`expected a property like :name, found ${showSExpr(key)}`, key.pos);
+    }
+    props.set(key.text, rest[j + 1]);
+    j += 2;
+  }
+  if (j !== rest.length - 1) {
+    throw new ParseError("expected the body of the FPCore form after its properties", form.pos);
+  }
+  const bodyS = rest[j];
+  const nameS = props.get(":name");
+  const name = nameS?.kind === "string" ? nameS.text : undefined;
+  const scope = new Map<string, Expr>(vars.map((n) => [n, v(n)]));
+  const expr = toExpr(bodyS, scope, name);
+  const preS = props.get(":pre");
+  const ranges = preS === undefined ? {} : rangesFromPre(preS, new Set(vars));
+  return {
+    ...(name !== undefined ? { name } : {}),
+    vars,
+    ranges,
+    ...(preS !== undefined ? { pre: showSExpr(preS) } : {}),
+    expr,
+    pos: form.pos,
+  };
+}
+
+function parseArg(a: SExpr, bench: string | undefined): string {
+  if (a.kind === "atom") return checkVarName(a.text, a.pos);
+  if (a.kind === "list" && atomText(a.items[0]) === "!") {
+    // (! :precision binary32 x): the name is the last item.
+    return parseArg(a.items[a.items.length - 1], bench);
+  }
+  throw new ParseError(
+    `unsupported construct: array argument ${showSExpr(a)}${where(bench)}`,
+    a.pos,
+  );
+}
+
+function checkVarName(name: string, pos: Pos): string {
+  if (!isValidVarName(name)) {
+    throw new ParseError(`invalid variable name ${JSON.stringify(name)}`, pos);
+  }
+  return name;
+}
+
+const where = (bench: string | undefined) => bench === undefined ? "" : ` in benchmark ${JSON.stringify(bench)}`;
+
+/** Parses a bare body, e.g. `(+ (* a b) c)`; every free symbol is a variable. */
+export function parseExpr(src: string, vars?: readonly string[]): Expr {
+  const s = readOne(src);
+  const scope = vars === undefined ? new FreeScope() : new Map(vars.map((n) => [n, v(n) as Expr]));
+  return toExpr(s, scope, undefined);
+}
+
+/** S-expression to Expr; `scope` maps the names in scope to their values. */
+function toExpr(s: SExpr, scope: Scope, bench: string | undefined): Expr {
+  if (s.kind === "string") {
+    throw new ParseError(`expected an expression, found the string ${JSON.stringify(s.text)}`, s.pos);
+  }
+  if (s.kind === "atom") {
+    const lit = parseLiteral(s.text);
+    if (lit !== null) return num(lit);
+    if (s.text in CONSTANTS) return num(CONSTANTS[s.text]);
+    const bound = scope.get(s.text);
+    if (bound !== undefined) return bound;
+    if (s.text === "TRUE" || s.text === "FALSE") {
+      throw new ParseError(`unsupported construct: boolean ${s.text}${where(bench)}`, s.pos);
+    }
+    throw new ParseError(`unknown variable ${JSON.stringify(s.text)}${where(bench)}`, s.pos);
+  }
+  const [head, ...rest] = s.items;
+  if (head === undefined) throw new ParseError("expected an operation, found ()", s.pos);
+  const op = atomText(head);
+  if (op === null) {
+    throw new ParseError(`expected an operation name, found ${showSExpr(head)}`, head.pos);
+  }
+  if (op === "let" || op === "let*") return parseLet(op, s, rest, scope, bench);
+  if (op === "!") {
+    if (rest.length === 0) throw new ParseError("(! ...) needs an expression", s.pos);
+    return toExpr(rest[rest.length - 1], scope, bench);
+  }
+  if (op === "cast") {
+    if (rest.length !== 1) throw new ParseError("cast takes 1 argument", s.pos);
+    return toExpr(rest[0], scope, bench);
+  }
+  if (op === "digits") return parseDigits(s, rest);
+  if (UNSUPPORTED.has(op)) {
+    throw new ParseError(`unsupported construct: ${op}${where(bench)}`, head.pos);
+  }
+  if (BOOLEAN.has(op)) {
+    throw new ParseError(`unsupported construct: ${op} outside :pre${where(bench)}`, head.pos);
+  }
+  const args = rest.map((a) => toExpr(a, scope, bench));
+  if (op === "-" && args.length === 1) return app("neg", args);
+  if ((op === "+" || op === "*") && args.length > 2) {
+    return args.slice(1).reduce((acc, a) => app(op, [acc, a]), args[0]);
+  }
+  const name = FPCORE_OPS.get(op) ?? OWN_OPS.get(op) ?? (op === "-" ? "-" : undefined);
+  if (name === undefined) {
+    throw new ParseError(`unknown operation ${JSON.stringify(op)}${where(bench)}`, head.pos);
+  }
+  const arity = OPS[name].arity;
+  if (args.length !== arity) {
+    throw new ParseError(
+      `${op} takes ${arity} argument${arity === 1 ? "" : "s"}, found ${args.length}`,
+      s.pos,
+    );
+  }
+  if (name === "d" && args[0].tag !== "var") {
+    throw new ParseError("the first argument of (d x e) must be a variable", rest[0].pos);
+  }
+  return app(name, args);
+}
+
+function parseLet(
+  op: "let" | "let*",
+  s: SExpr & { kind: "list" },
+  rest: readonly SExpr[],
+  scope: Scope,
+  bench: string | undefined,
+): Expr {
+  if (rest.length !== 2 || rest[0].kind !== "list") {
+    throw new ParseError(`expected (${op} ([name expr] ...) body)`, s.pos);
+  }
+  let inner = scope;
+  for (const b of rest[0].items) {
+    if (b.kind !== "list" || b.items.length !== 2 || b.items[0].kind !== "atom") {
+      throw new ParseError(`expected a binding [name expr] in ${op}`, b.pos);
+    }
+    // Let names never reach the output (they are inlined), so any FPCore
+    // symbol will do, `t*` included.
+    const name = b.items[0].text;
+    if (parseLiteral(name) !== null) throw new ParseError(`cannot bind the number ${name}`, b.items[0].pos);
+    // let binds in parallel (values see the outer scope), let* in sequence.
+    const value = toExpr(b.items[1], op === "let" ? scope : inner, bench);
+    inner = extend(inner, name, value);
+  }
+  return toExpr(rest[1], inner, bench);
+}
+
+/** Names in scope. A free scope also reads any unbound name as a variable. */
+type Scope = ReadonlyMap<string, Expr>;
+
+/** The scope of bare bodies: let names are bound, other names are variables. */
+class FreeScope extends Map<string, Expr> {
+  override get(name: string): Expr | undefined {
+    const bound = super.get(name);
+    if (bound !== undefined) return bound;
+    return isValidVarName(name) ? v(name) : undefined;
+  }
+}
+
+function extend(scope: Scope, name: string, value: Expr): Scope {
+  const out = scope instanceof FreeScope ? new FreeScope(scope) : new Map(scope);
+  out.set(name, value);
+  return out;
+}
+
+function parseDigits(s: SExpr, rest: readonly SExpr[]): Expr {
+  const ns = rest.map((r) => (r.kind === "atom" ? parseLiteral(r.text) : null));
+  if (ns.length !== 3 || ns.some((n) => n === null || !Number.isInteger(n))) {
+    throw new ParseError("expected (digits m e b) with integer m, e, b", s.pos);
+  }
+  const [m, e, b] = ns as number[];
+  return num(m * Math.pow(b, e));
+}
+
+/**
+ * Ranges implied by a precondition: conjunctions of comparison chains
+ * between variables and constant expressions. Strict bounds move one
+ * float32 step inward, since kernels see float32 inputs. Clauses that are
+ * not such bounds constrain nothing here (they stay in the `:pre` text).
+ */
+export function rangesFromPre(pre: SExpr, vars: ReadonlySet<string>): Record<string, Range> {
+  const lo = new Map<string, number>();
+  const hi = new Map<string, number>();
+  const bound = (m: Map<string, number>, name: string, x: number, better: (a: number, b: number) => boolean) => {
+    const old = m.get(name);
+    if (old === undefined || better(x, old)) m.set(name, x);
+  };
+  const walk = (p: SExpr) => {
+    if (p.kind !== "list" || p.items.length === 0) return;
+    const op = atomText(p.items[0]);
+    if (op === "and") {
+      p.items.slice(1).forEach(walk);
+      return;
+    }
+    if (op !== "<" && op !== "<=" && op !== ">" && op !== ">=" && op !== "==") return;
+    const terms = p.items.slice(1).map((t) => classify(t, vars));
+    // Normalise to ascending chains: a > b is b < a.
+    const asc = op === ">" || op === ">=" ? terms.slice().reverse() : terms;
+    const strict = op === "<" || op === ">";
+    for (let k = 0; k + 1 < asc.length; k++) {
+      const a = asc[k], b = asc[k + 1];
+      if (a.kind === "var" && b.kind === "const") {
+        const x = strict ? stepF32(Math.fround(b.value), -1) : b.value;
+        bound(hi, a.name, x, (n, o) => n < o);
+        if (op === "==") bound(lo, a.name, b.value, (n, o) => n > o);
+      } else if (a.kind === "const" && b.kind === "var") {
+        const x = strict ? stepF32(Math.fround(a.value), 1) : a.value;
+        bound(lo, b.name, x, (n, o) => n > o);
+        if (op === "==") bound(hi, b.name, a.value, (n, o) => n < o);
+      }
+    }
+  };
+  walk(pre);
+  const out: Record<string, Range> = {};
+  for (const name of vars) {
+    const l = lo.get(name), h = hi.get(name);
+    if (l !== undefined && h !== undefined) out[name] = [l, h];
+    else if (l !== undefined) out[name] = [l, Math.max(l, 0) + DEFAULT_HALF_WIDTH];
+    else if (h !== undefined) out[name] = [Math.min(h, 0) - DEFAULT_HALF_WIDTH, h];
+  }
+  return out;
+}
+
+/**
+ * A one-sided bound gets this much room on its open side. It only shapes
+ * where inputs are sampled; it is written into the record, not hidden.
+ */
+export const DEFAULT_HALF_WIDTH = 1000;
+
+type Term = { kind: "var"; name: string } | { kind: "const"; value: number } | { kind: "other" };
+
+function classify(t: SExpr, vars: ReadonlySet<string>): Term {
+  if (t.kind === "atom" && vars.has(t.text)) return { kind: "var", name: t.text };
+  try {
+    const e = toExpr(t, new Map(), undefined);
+    const value = evaluate64(e, {});
+    return Number.isNaN(value) ? { kind: "other" } : { kind: "const", value };
+  } catch {
+    return { kind: "other" };
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * Infix parser: `x*y + sqrt(z)`, with the usual precedence
+ * (`+ -` < `* /` < unary minus < `^`), function calls by op name (plus the
+ * aliases `abs`, `min`, `max`, `ln`), `PI` and `E`, and literals as in
+ * `literal.ts`. A minus sign directly before a number is part of the number
+ * (`-2` is the constant -2, `-(2)` is the negation of 2), so printing and
+ * parsing are exact inverses.
+ */
+import { app, type Expr, isValidVarName, num, v } from "./expr.ts";
+import { parseLiteral } from "./literal.ts";
+import { isOpName, type OpName, OPS } from "./ops.ts";
+import { ParseError, type Pos } from "./sexpr.ts";
+
+type Token =
+  | { kind: "num"; text: string; pos: Pos }
+  | { kind: "ident"; text: string; pos: Pos }
+  | { kind: "sym"; text: string; pos: Pos }
+  | { kind: "end"; text: ""; pos: Pos };
+
+const ALIASES: Readonly<Record<string, OpName>> = {
+  abs: "fabs",
+  min: "fmin",
+  max: "fmax",
+  ln: "log",
+};
+
+const NAMED: Readonly<Record<string, number>> = { PI: Math.PI, E: Math.E };
+
+const NUMBER = /^(0[xX][0-9a-fA-F]*(\.[0-9a-fA-F]*)?([pP][+-]?\d+)?|(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?)/;
+const IDENT = /^[A-Za-z_][A-Za-z0-9_.]*/;
+
+function tokenize(src: string): Token[] {
+  const out: Token[] = [];
+  let i = 0, line = 1, col = 1;
+  const step = (k: number) => {
+    for (let j = 0; j < k; j++) {
+      if (src[i] === "\n") {
+        line++;
+        col = 1;
+      } else col++;
+      i++;
+    }
+  };
+  while (i < src.length) {
+    const c = src[i];
+    if (c === " " || c === "\t" || c === "\n" || c === "\r") {
+      step(1);
+      continue;
+    }
+    const pos = { line, col };
+    const rest = src.slice(i);
+    const n = NUMBER.exec(rest);
+    if (n !== null && n[0].length > 0 && /[0-9.]/.test(c)) {
+      out.push({ kind: "num", text: n[0], pos });
+      step(n[0].length);
+      continue;
+    }
+    const id = IDENT.exec(rest);
+    if (id !== null) {
+      const text = id[0];
+      const kind = text === "INFINITY" || text === "NAN" ? "num" : "ident";
+      out.push({ kind, text, pos });
+      step(text.length);
+      continue;
+    }
+    if ("+-*/^(),".includes(c)) {
+      out.push({ kind: "sym", text: c, pos });
+      step(1);
+      continue;
+    }
+    throw new ParseError(`unexpected character ${JSON.stringify(c)}`, pos);
+  }
+  out.push({ kind: "end", text: "", pos: { line, col } });
+  return out;
+}
+
+/** Parses an infix expression; names that are not calls are variables. */
+export function parseInfix(src: string): Expr {
+  const p = new Parser(tokenize(src));
+  const e = p.expr();
+  p.expectEnd();
+  return e;
+}
+
+class Parser {
+  private i = 0;
+  constructor(private readonly toks: readonly Token[]) {}
+
+  private peek(k = 0): Token {
+    return this.toks[Math.min(this.i + k, this.toks.length - 1)];
+  }
+  private next(): Token {
+    return this.toks[this.i++];
+  }
+  private isSym(t: Token, s: string): boolean {
+    return t.kind === "sym" && t.text === s;
+  }
+  private expectSym(s: string, what: string): void {
+    const t = this.next();
+    if (!this.isSym(t, s)) throw new ParseError(`expected '${s}' ${what}, found ${describe(t)}`, t.pos);
+  }
+
+  expectEnd(): void {
+    const t = this.peek();
+    if (t.kind !== "end") {
+      throw new ParseError(`expected an operator or the end of the expression, found ${describe(t)}`, t.pos);
+    }
+  }
+
+  expr(): Expr {
+    let left = this.term();
+    for (;;) {
+      const t = this.peek();
+      if (this.isSym(t, "+") || this.isSym(t, "-")) {
+        this.next();
+        left = app(t.text as OpName, [left, this.term()]);
+      } else return left;
+    }
+  }
+
+  private term(): Expr {
+    let left = this.unary();
+    for (;;) {
+      const t = this.peek();
+      if (this.isSym(t, "*") || this.isSym(t, "/")) {
+        this.next();
+        left = app(t.text as OpName, [left, this.unary()]);
+      } else return left;
+    }
+  }
+
+  private unary(): Expr {
+    const t = this.peek();
+    if (this.isSym(t, "-")) {
+      this.next();
+      const n = this.peek();
+      // `-2` is a literal unless it is the base of a power: -2^2 = -(2^2).
+      if (n.kind === "num" && !this.isSym(this.peek(1), "^")) {
+        this.next();
+        return num(-literal(n));
+      }
+      return app("neg", [this.unary()]);
+    }
+    if (this.isSym(t, "+")) {
+      this.next();
+      return this.unary();
+    }
+    return this.power();
+  }
+
+  private power(): Expr {
+    const base = this.primary();
+    if (this.isSym(this.peek(), "^")) {
+      this.next();
+      return app("pow", [base, this.unary()]);
+    }
+    return base;
+  }
+
+  private primary(): Expr {
+    const t = this.next();
+    if (t.kind === "num") return num(literal(t));
+    if (this.isSym(t, "(")) {
+      const e = this.expr();
+      this.expectSym(")", "to close '('");
+      return e;
+    }
+    if (t.kind === "ident") {
+      if (this.isSym(this.peek(), "(")) return this.call(t);
+      if (t.text in NAMED) return num(NAMED[t.text]);
+      if (!isValidVarName(t.text)) throw new ParseError(`invalid variable name ${JSON.stringify(t.text)}`, t.pos);
+      return v(t.text);
+    }
+    throw new ParseError(`expected a number, a variable, a call or '(', found ${describe(t)}`, t.pos);
+  }
+
+  private call(name: Token): Expr {
+    const op = ALIASES[name.text] ?? (isOpName(name.text) ? name.text : undefined);
+    if (op === undefined || INFIX_ONLY_SYMBOLS.has(name.text)) {
+      throw new ParseError(`unknown function ${JSON.stringify(name.text)}`, name.pos);
+    }
+    this.next(); // (
+    const args: Expr[] = [];
+    if (!this.isSym(this.peek(), ")")) {
+      for (;;) {
+        args.push(this.expr());
+        if (this.isSym(this.peek(), ",")) {
+          this.next();
+          continue;
+        }
+        break;
+      }
+    }
+    this.expectSym(")", `to close the call of ${name.text}`);
+    const arity = OPS[op].arity;
+    if (args.length !== arity) {
+      throw new ParseError(
+        `${name.text} takes ${arity} argument${arity === 1 ? "" : "s"}, found ${args.length}`,
+        name.pos,
+      );
+    }
+    if (op === "d" && args[0].tag !== "var") {
+      throw new ParseError("the first argument of d(x, e) must be a variable", name.pos);
+    }
+    return app(op, args);
+  }
+}
+
+/** Op names that are operators in infix, not callable names. */
+const INFIX_ONLY_SYMBOLS = new Set(["+", "-", "*", "/"]);
+
+function literal(t: Token): number {
+  const x = parseLiteral(t.text);
+  if (x === null) throw new ParseError(`malformed number ${JSON.stringify(t.text)}`, t.pos);
+  return x;
+}
+
+function describe(t: Token): string {
+  return t.kind === "end" ? "the end of the expression" : `'${t.text}'`;
+}

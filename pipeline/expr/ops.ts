@@ -1,0 +1,308 @@
+/**
+ * The op table: every operation the IR knows, with its arity, its FPCore
+ * name, its float64 (reference) and float32 (kernel model) semantics, and a
+ * static cost estimate for this CPU family.
+ *
+ * Costs are reciprocal throughputs in cycles per 16-lane AVX-512 vector on
+ * AMD Zen 4 (the EPYC of these machines: family 25, model 17). Kernels are
+ * throughput-bound loops, so summing reciprocal throughputs over the unique
+ * nodes of an expression is the static cost model. Sources:
+ * - simple vector instructions: uops.info and Agner Fog's instruction tables
+ *   for Zen 4, where a 512-bit op occupies both halves of the 256-bit FP
+ *   pipes (add/mul/fma: 1 per cycle; bitwise: 2 per cycle);
+ * - vdivps/vsqrtps zmm: uops.info Zen 4 (not pipelined, about 5 and 8 cycles
+ *   per zmm);
+ * - transcendentals: glibc libmvec's AVX-512 variants (`_ZGVeN16v_*`) are
+ *   polynomial kernels of 10-40 vector instructions plus range reduction;
+ *   the figures are instruction-count estimates. They are what the Judge
+ *   starts from; Loop A (`deno task calibrate`) learns what they get wrong.
+ * Latencies are given for completeness (dependency chains inside one
+ * iteration); the static cost uses only `throughput`.
+ *
+ * Op codes (the index in `OP_NAMES`, after the two leaf kinds) are stable:
+ * they index features of the network and the bytecode of the C evaluator,
+ * so new ops are appended, never inserted.
+ */
+
+/** Rounds to float32: the rounding every float32 op ends with. */
+export const f32 = Math.fround;
+
+/** Exact float32 rounding of a*b+c (a single rounding, like C's fmaf). */
+export function fmaf32(a: number, b: number, c: number): number {
+  // a, b are float32, so a*b is exact in float64 (48 significant bits).
+  const p = a * b;
+  const s = p + c;
+  if (!Number.isFinite(s)) return f32(s);
+  // TwoSum: s + err == p + c exactly.
+  const bb = s - p;
+  const err = (p - (s - bb)) + (c - bb);
+  const r = f32(s);
+  if (err === 0 || r === s || !Number.isFinite(r)) return r;
+  // Rounding s (already rounded once) to float32 can differ from rounding the
+  // exact sum only when s lies exactly halfway between two floats; then the
+  // sign of the rounding error of s says which way the exact sum lies.
+  const nb = stepF32(r, s > r ? 1 : -1);
+  if ((r + nb) / 2 !== s) return r;
+  return err > 0 ? Math.max(r, nb) : Math.min(r, nb);
+}
+
+const F32_BUF = new Float32Array(1);
+const U32_BUF = new Uint32Array(F32_BUF.buffer);
+
+/** Next float32 above (dir=1) or below (dir=-1) a finite float32 `x`. */
+export function stepF32(x: number, dir: 1 | -1): number {
+  if (x === 0) {
+    U32_BUF[0] = 1;
+    return dir * F32_BUF[0];
+  }
+  F32_BUF[0] = x;
+  const up = (x > 0) === (dir > 0);
+  U32_BUF[0] += up ? 1 : -1;
+  return F32_BUF[0];
+}
+
+export type OpClass =
+  | "arith"
+  | "fused"
+  | "transcendental"
+  | "derivative";
+
+export interface OpInfo {
+  readonly name: OpName;
+  readonly arity: 1 | 2 | 3;
+  /** The name in FPCore, or null where FPCore has no such op. */
+  readonly fpcore: string | null;
+  readonly class: OpClass;
+  /** Reference semantics in float64. */
+  readonly f64: (...a: number[]) => number;
+  /** Kernel semantics: float32 inputs, one float32 rounding at the end. */
+  readonly f32: (...a: number[]) => number;
+  /** Latency in cycles of one vector op. */
+  readonly latency: number;
+  /** Reciprocal throughput in cycles per 16-lane vector: the static cost. */
+  readonly throughput: number;
+}
+
+/** Op names in code order; the position is the op's stable code. */
+export const OP_NAMES = [
+  "+",
+  "-",
+  "*",
+  "/",
+  "neg",
+  "fabs",
+  "copysign",
+  "fmin",
+  "fmax",
+  "floor",
+  "sqrt",
+  "cbrt",
+  "fma",
+  "fms",
+  "fnma",
+  "rsqrt",
+  "mulrsqrt",
+  "recip",
+  "exp",
+  "exp2",
+  "expm1",
+  "log",
+  "log2",
+  "log1p",
+  "sin",
+  "cos",
+  "tan",
+  "asin",
+  "acos",
+  "atan",
+  "atan2",
+  "sinh",
+  "cosh",
+  "tanh",
+  "pow",
+  "hypot",
+  "d",
+] as const;
+
+export type OpName = typeof OP_NAMES[number];
+
+/** Leaf kinds share the code space with ops: 0 = constant, 1 = variable. */
+export const LEAF_CONST = 0;
+export const LEAF_VAR = 1;
+/** Number of node kinds (two leaves plus every op): the feature alphabet. */
+export const KIND_COUNT = OP_NAMES.length + 2;
+
+/** Static cost of the leaves, per vector: a load for a variable. */
+export const VAR_COST = 0.5;
+/** Constants are broadcast once, outside the loop. */
+export const CONST_COST = 0;
+
+function copysign(x: number, y: number): number {
+  const neg = y < 0 || Object.is(y, -0);
+  return neg ? -Math.abs(x) : Math.abs(x);
+}
+
+function fmin(a: number, b: number): number {
+  // C's fmin: a NaN argument yields the other argument.
+  if (Number.isNaN(a)) return b;
+  if (Number.isNaN(b)) return a;
+  return Math.min(a, b);
+}
+
+function fmax(a: number, b: number): number {
+  if (Number.isNaN(a)) return b;
+  if (Number.isNaN(b)) return a;
+  return Math.max(a, b);
+}
+
+/** A derivative has no pointwise value; `evaluate` eliminates it first. */
+function noPointwise(): number {
+  throw new Error("(d x e) has no pointwise value: differentiate first");
+}
+
+type Spec = Omit<OpInfo, "name" | "f32"> & {
+  f32?: (...a: number[]) => number;
+};
+
+const unary = (
+  fpcore: string | null,
+  cls: OpClass,
+  fn: (x: number) => number,
+  latency: number,
+  throughput: number,
+): Spec => ({
+  arity: 1,
+  fpcore,
+  class: cls,
+  f64: fn,
+  latency,
+  throughput,
+});
+
+const binary = (
+  fpcore: string | null,
+  cls: OpClass,
+  fn: (x: number, y: number) => number,
+  latency: number,
+  throughput: number,
+): Spec => ({
+  arity: 2,
+  fpcore,
+  class: cls,
+  f64: fn,
+  latency,
+  throughput,
+});
+
+const SPECS: Record<OpName, Spec> = {
+  "+": binary("+", "arith", (a, b) => a + b, 3, 1),
+  "-": binary("-", "arith", (a, b) => a - b, 3, 1),
+  "*": binary("*", "arith", (a, b) => a * b, 3, 1),
+  "/": binary("/", "arith", (a, b) => a / b, 11, 5),
+  neg: unary("-", "arith", (a) => -a, 1, 0.5),
+  fabs: unary("fabs", "arith", Math.abs, 1, 0.5),
+  copysign: binary("copysign", "arith", copysign, 1, 0.5),
+  fmin: binary("fmin", "arith", fmin, 2, 1),
+  fmax: binary("fmax", "arith", fmax, 2, 1),
+  floor: unary("floor", "arith", Math.floor, 3, 1),
+  sqrt: unary("sqrt", "arith", Math.sqrt, 15, 8),
+  cbrt: unary("cbrt", "transcendental", Math.cbrt, 60, 28),
+  fma: {
+    arity: 3,
+    fpcore: "fma",
+    class: "fused",
+    f64: (a, b, c) => a * b + c,
+    f32: fmaf32,
+    latency: 4,
+    throughput: 1,
+  },
+  fms: {
+    arity: 3,
+    fpcore: null,
+    class: "fused",
+    f64: (a, b, c) => a * b - c,
+    f32: (a, b, c) => fmaf32(a, b, -c),
+    latency: 4,
+    throughput: 1,
+  },
+  fnma: {
+    arity: 3,
+    fpcore: null,
+    class: "fused",
+    f64: (a, b, c) => -(a * b) + c,
+    f32: (a, b, c) => fmaf32(-a, b, c),
+    latency: 4,
+    throughput: 1,
+  },
+  // Hardware approximation (vrsqrt14ps) plus one Newton step: about 4
+  // vector ops instead of a sqrt and a divide.
+  rsqrt: unary(null, "fused", (a) => 1 / Math.sqrt(a), 13, 4),
+  mulrsqrt: binary(null, "fused", (a, b) => a / Math.sqrt(b), 16, 5),
+  recip: unary(null, "fused", (a) => 1 / a, 11, 5),
+  exp: unary("exp", "transcendental", Math.exp, 40, 12),
+  exp2: unary("exp2", "transcendental", (a) => Math.pow(2, a), 36, 10),
+  expm1: unary("expm1", "transcendental", Math.expm1, 50, 20),
+  log: unary("log", "transcendental", Math.log, 45, 14),
+  log2: unary("log2", "transcendental", Math.log2, 45, 14),
+  log1p: unary("log1p", "transcendental", Math.log1p, 55, 20),
+  sin: unary("sin", "transcendental", Math.sin, 60, 22),
+  cos: unary("cos", "transcendental", Math.cos, 60, 22),
+  tan: unary("tan", "transcendental", Math.tan, 80, 30),
+  asin: unary("asin", "transcendental", Math.asin, 65, 25),
+  acos: unary("acos", "transcendental", Math.acos, 65, 25),
+  atan: unary("atan", "transcendental", Math.atan, 60, 22),
+  atan2: binary("atan2", "transcendental", Math.atan2, 80, 30),
+  sinh: unary("sinh", "transcendental", Math.sinh, 65, 25),
+  cosh: unary("cosh", "transcendental", Math.cosh, 60, 22),
+  tanh: unary("tanh", "transcendental", Math.tanh, 60, 22),
+  pow: binary("pow", "transcendental", Math.pow, 90, 35),
+  hypot: binary("hypot", "transcendental", Math.hypot, 40, 14),
+  // Not compilable: it must be rewritten away. The cost makes any
+  // extraction prefer a derivative-free form.
+  d: {
+    arity: 2,
+    fpcore: null,
+    class: "derivative",
+    f64: noPointwise,
+    f32: noPointwise,
+    latency: 0,
+    throughput: 1000,
+  },
+};
+
+/** Default float32 semantics: compute in float64, round once. */
+function roundedOnce(fn: (...a: number[]) => number) {
+  return (...a: number[]) => f32(fn(...a));
+}
+
+export const OPS: Readonly<Record<OpName, OpInfo>> = Object.freeze(
+  Object.fromEntries(
+    OP_NAMES.map((name) => {
+      const s = SPECS[name];
+      const info: OpInfo = Object.freeze({
+        ...s,
+        name,
+        f32: s.f32 ?? roundedOnce(s.f64),
+      });
+      return [name, info];
+    }),
+  ) as Record<OpName, OpInfo>,
+);
+
+const OP_CODE = new Map<string, number>(OP_NAMES.map((n, i) => [n, i + 2]));
+
+/** The stable kind code of an op (leaves are 0 and 1). */
+export function opCode(name: OpName): number {
+  return OP_CODE.get(name)!;
+}
+
+export function isOpName(s: string): s is OpName {
+  return OP_CODE.has(s);
+}
+
+/** FPCore name -> op, for the unambiguous names (unary `-` is separate). */
+export const FPCORE_OPS: ReadonlyMap<string, OpName> = new Map(
+  OP_NAMES.filter((n) => OPS[n].fpcore !== null && n !== "neg").map((
+    n,
+  ) => [OPS[n].fpcore!, n]),
+);
