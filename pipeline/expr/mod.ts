@@ -10,3 +10,4 @@ export { bitsOfError, errorStats, ulpDistance } from "./ulp.ts";
 export { nodeCost, staticCost } from "./cost.ts";
 export { ParseError } from "./sexpr.ts";
 export { randomExpr, Rng } from "./random.ts";
+export { DEFAULT_RANGE, sampleInputs } from "./sample.ts";
