@@ -128,6 +128,12 @@ export function parseFPCoreForm(form: SExpr): Benchmark {
     throw new ParseError("expected the argument list of the FPCore form", argList?.pos ?? form.pos);
   }
   const name0 = formName(form);
+  // A loop or conditional anywhere is the real reason a form cannot be a
+  // kernel: name it before smaller complaints (argument names like `x*`).
+  const construct = findUnsupported(form.items.slice(i));
+  if (construct !== null) {
+    throw new ParseError(`unsupported construct: ${construct.text}${where(name0)}`, construct.pos);
+  }
   const vars = argList.items.map((a) => parseArg(a, name0));
   const seen = new Set<string>();
   for (const [k, name] of vars.entries()) {
@@ -163,6 +169,18 @@ export function parseFPCoreForm(form: SExpr): Benchmark {
     expr,
     pos: form.pos,
   };
+}
+
+/** The first loop/conditional/array head in the forms, if any. */
+function findUnsupported(forms: readonly SExpr[]): { text: string; pos: Pos } | null {
+  for (const f of forms) {
+    if (f.kind !== "list") continue;
+    const head = f.items[0];
+    if (head?.kind === "atom" && UNSUPPORTED.has(head.text)) return { text: head.text, pos: head.pos };
+    const inner = findUnsupported(f.items);
+    if (inner !== null) return inner;
+  }
+  return null;
 }
 
 function parseArg(a: SExpr, bench: string | undefined): string {

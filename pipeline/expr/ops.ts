@@ -155,6 +155,12 @@ function fmax(a: number, b: number): number {
   return Math.max(a, b);
 }
 
+/** C's pow: JavaScript's Math.pow differs only in pow(±1, inf/NaN), which C defines as 1. */
+function powC(a: number, b: number): number {
+  if (a === 1 || (a === -1 && !Number.isFinite(b) && !Number.isNaN(b))) return 1;
+  return Math.pow(a, b);
+}
+
 /** A derivative has no pointwise value; `evaluate` eliminates it first. */
 function noPointwise(): number {
   throw new Error("(d x e) has no pointwise value: differentiate first");
@@ -255,7 +261,7 @@ const SPECS: Record<OpName, Spec> = {
   sinh: unary("sinh", "transcendental", Math.sinh, 65, 25),
   cosh: unary("cosh", "transcendental", Math.cosh, 60, 22),
   tanh: unary("tanh", "transcendental", Math.tanh, 60, 22),
-  pow: binary("pow", "transcendental", Math.pow, 90, 35),
+  pow: binary("pow", "transcendental", powC, 90, 35),
   hypot: binary("hypot", "transcendental", Math.hypot, 40, 14),
   // Not compilable: it must be rewritten away. The cost makes any
   // extraction prefer a derivative-free form.

@@ -22,7 +22,7 @@ export function ordinal32(x: number): number {
   F[0] = x;
   const i = I[0];
   // Negative floats have the sign bit: map them below zero, mirrored.
-  return i < 0 ? -(i & 0x7fffffff) : i;
+  return i < 0 ? 0 - (i & 0x7fffffff) : i;
 }
 
 /** ulps between float32 `result` and the float64 `reference`. */
