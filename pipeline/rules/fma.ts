@@ -1,0 +1,3 @@
+import { defineRules } from "./rule.ts";
+
+export const RULES = defineRules("fma", []);
