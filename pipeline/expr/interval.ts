@@ -177,7 +177,9 @@ export function exprInterval(
       const args = n.args.map((a) => memo.get(a.id)!);
       r = args.some((a) => a === null) ? null : opInterval(n.op, args as Interval[]);
     }
-    memo.set(n.id, r);
+    // One array per node: `*` takes the same array twice for a square, so
+    // two variables sharing one range object must not share the array.
+    memo.set(n.id, r === null ? null : [r[0], r[1]]);
   }
   return memo.get(e.id)!;
 }

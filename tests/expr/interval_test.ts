@@ -45,3 +45,11 @@ Deno.test("random expressions stay inside their interval", () => {
     }
   }
 });
+
+Deno.test("a product of two variables sharing one range object is not a square", () => {
+  const range: Interval = [-3, 3];
+  const iv = exprInterval(app("*", [v("x"), v("y")]), { x: range, y: range });
+  assert.ok(iv !== null && iv[0] <= -9 && iv[1] >= 9, `x*y over [-3,3]^2 gave [${iv}]`);
+  const sq = exprInterval(app("*", [v("x"), v("x")]), { x: range });
+  assert.ok(sq !== null && sq[0] >= -1e-300 && sq[1] >= 9, `x*x gave [${sq}]`);
+});
