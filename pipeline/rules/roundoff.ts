@@ -158,6 +158,7 @@ function probeWidth(x: number, e: number): number {
  * to `e`, the probe clamped into the domain [dlo, dhi] where f is continuous.
  */
 function monotone(f: (t: number) => number, r: number, x: number, e: number, dlo = -Infinity, dhi = Infinity): number {
+  if (e === 0) return 0;
   const w = probeWidth(x, e);
   const lo = Math.max(x - w, dlo), hi = Math.min(x + w, dhi);
   return Math.max(Math.abs(f(hi) - r), Math.abs(r - f(lo))) * (e / w);

@@ -4,7 +4,8 @@
  * Each rule is evaluated on at least `points` random points that satisfy
  * its precondition, comparing lhs and rhs in float64. The allowed
  * difference at a point is `c` times the sum of both sides' rounding-error
- * bounds (`roundoff.ts`), plus `approx * |lhs|` for an approximate rule.
+ * bounds (`roundoff.ts`), plus `approx * |lhs|` for an approximate rule,
+ * plus the smallest normal float64 (underflow is not a difference).
  * A point counts as
  * - agreeing when both sides are NaN or the same infinity;
  * - failing when exactly one side is non-finite (a rule whose sides differ
@@ -143,6 +144,14 @@ function planOf(rule: Rule): Plan {
   return { holes: holes(rule.lhs), literals: [...literals], varHoles, constHoles, intHoles, freeOf, mode };
 }
 
+/**
+ * Differences below the smallest normal float64 are not differences: one
+ * side may underflow gradually where the other overflows an intermediate
+ * and divides (1 / pow(x, y) = 0 against pow(x, -y) = 1e-310). Far below
+ * anything float32 represents.
+ */
+const UNDERFLOW = 2 ** -1022;
+
 /** Running tally of verdicts and the worst point. */
 class Tally {
   checked = 0;
@@ -168,7 +177,7 @@ class Tally {
     let err: number, tol: number;
     if (lFinite && rFinite) {
       err = Math.abs(l - r);
-      tol = this.c * (el + er) + (this.approx ?? 0) * Math.abs(l);
+      tol = this.c * (el + er) + (this.approx ?? 0) * Math.abs(l) + UNDERFLOW;
       this.finite++;
     } else {
       err = Infinity;
