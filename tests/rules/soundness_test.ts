@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ALL_RULES } from "../../pipeline/rules/all.ts";
+import { ALL_RULES, rulesByDomain } from "../../pipeline/rules/all.ts";
 import { defineRules, type RuleSpec } from "../../pipeline/rules/rule.ts";
 import { checkRule, checkRules, describeFailure } from "../../pipeline/rules/soundness.ts";
 
@@ -13,6 +13,16 @@ Deno.test("every rule of every domain passes the soundness check", () => {
 Deno.test("rule names are unique across domains", () => {
   const names = ALL_RULES.map((r) => r.name);
   assert.equal(new Set(names).size, names.length);
+});
+
+Deno.test("each of this issue's domains has at least its required number of rules", () => {
+  const minimum = { algebra: 50, fma: 25, strength: 25, rsqrt: 20, simd: 10 } as const;
+  for (const [d, n] of Object.entries(minimum)) {
+    const rules = rulesByDomain[d as keyof typeof minimum];
+    assert.ok(rules.length >= n, `${d} has ${rules.length} rules, needs ${n}`);
+    const shapes = new Set(rules.map((r) => `${r.text.lhs} => ${r.text.rhs} | ${r.text.pre ?? ""}`));
+    assert.equal(shapes.size, rules.length, `${d} has two rules with the same sides`);
+  }
 });
 
 Deno.test("a wrong rule is caught, and its worst point shows the difference", () => {
