@@ -45,7 +45,10 @@ export const RULES = defineRules("strength", [
   { name: "recip-pow", lhs: "(/ 1 (pow ?x ?y))", rhs: "(pow ?x (neg ?y))" },
 
   // Other bases: exp2 and exp are a third of pow's cost.
-  { name: "pow-base-2", lhs: "(pow 2 ?x)", rhs: "(exp2 ?x)", bidi: true },
+  // (pow 2 x) => (exp2 x) is explog's.
+  { name: "pow-base-4", lhs: "(pow 4 ?x)", rhs: "(exp2 (+ ?x ?x))" },
+  { name: "pow-base-half", lhs: "(pow 0.5 ?x)", rhs: "(exp2 (neg ?x))" },
+  { name: "pow-base-10", lhs: "(pow 10 ?x)", rhs: "(exp2 (* ?x 3.321928094887362))" },
   { name: "pow-base-e", lhs: "(pow E ?x)", rhs: "(exp ?x)" },
   { name: "pow-to-exp2", lhs: "(pow ?b ?x)", rhs: "(exp2 (* ?x (log2 ?b)))", pre: "(> ?b 0)" },
 
