@@ -99,12 +99,16 @@ export const RULES = defineRules("derivative", [
     rhs: "(* (/ (* ?n (pow ?a ?n)) ?a) (d ?x ?a))",
     pre: "(and (free-of ?n ?x) (<= -16 ?n 16) (or (> ?a 0) (and (int? ?n) (!= ?a 0))))",
   },
+  // a^0 is 1 everywhere, 0^0 included.
+  { name: "d-pow-zero", lhs: "(d ?x (pow ?a 0))", rhs: "0" },
   { name: "d-pow-square", lhs: "(d ?x (pow ?a 2))", rhs: "(* (* 2 ?a) (d ?x ?a))" },
   {
     name: "d-pow",
     lhs: "(d ?x (pow ?a ?b))",
     rhs: "(* (pow ?a ?b) (+ (* (d ?x ?b) (log ?a)) (/ (* ?b (d ?x ?a)) ?a)))",
-    pre: "(> ?a 0)",
+    // |b log a| <= 691: a^b stays a finite double (where it overflows, the
+    // product with a zero derivative would be NaN, not 0).
+    pre: "(and (<= 1e-6 ?a 1e6) (<= -50 ?b 50))",
   },
 
   // Trigonometric.
