@@ -6,7 +6,9 @@
  * squared cross product for norms and a dot product (or the other way).
  *
  * Bounds: a rule that multiplies two squared norms keeps each component
- * within 1e9 so that the product stays finite in float32.
+ * within 1e9, and one that squares a component the original only squared
+ * after scaling keeps it within 1e18, so that the rewritten form stays
+ * finite in float32 wherever the original was.
  */
 import { defineRules } from "./rule.ts";
 
@@ -27,6 +29,8 @@ const C3 = "(- (* ?a1 ?b2) (* ?a2 ?b1))";
 const DOT3 = "(+ (+ (* ?a1 ?b1) (* ?a2 ?b2)) (* ?a3 ?b3))";
 const NA3 = "(+ (+ (* ?a1 ?a1) (* ?a2 ?a2)) (* ?a3 ?a3))";
 const NB3 = "(+ (+ (* ?b1 ?b1) (* ?b2 ?b2)) (* ?b3 ?b3))";
+/** Components within 1e9: a product of two squared norms stays finite in float32. */
+const BOUNDED2 = "(and (<= -1e9 ?a1 1e9) (<= -1e9 ?a2 1e9) (<= -1e9 ?b1 1e9) (<= -1e9 ?b2 1e9))";
 const sq = (e: string) => `(* ${e} ${e})`;
 const over = (a: string, n: string) => `(/ ${a} ${n})`;
 
@@ -60,6 +64,7 @@ export const RULES = defineRules("vector", [
     name: "vector-scaled-sqnorm2",
     lhs: "(+ (* (* ?k ?x) (* ?k ?x)) (* (* ?k ?y) (* ?k ?y)))",
     rhs: `(* (* ?k ?k) ${S2})`,
+    pre: "(and (<= -1e18 ?k 1e18) (<= -1e18 ?x 1e18) (<= -1e18 ?y 1e18))",
   },
   // (a - b)^2 = (b - a)^2 exactly, so distances written either way share.
   { name: "vector-sqdiff-swap", lhs: "(* (- ?a ?b) (- ?a ?b))", rhs: "(* (- ?b ?a) (- ?b ?a))" },
@@ -102,13 +107,14 @@ export const RULES = defineRules("vector", [
   { name: "vector-triple-self", lhs: `(+ (+ (* ?a1 ${C1}) (* ?a2 ${C2})) (* ?a3 ${C3}))`, rhs: "0" },
 
   // Lagrange's identity: |a x b|^2 + (a . b)^2 = |a|^2 |b|^2.
-  { name: "vector-lagrange2", lhs: `(+ ${sq(CROSS)} ${sq(DOT)})`, rhs: `(* ${NA} ${NB})` },
+  { name: "vector-lagrange2", lhs: `(+ ${sq(CROSS)} ${sq(DOT)})`, rhs: `(* ${NA} ${NB})`, pre: BOUNDED2 },
   { name: "vector-lagrange2-cross", lhs: `(- (* ${NA} ${NB}) ${sq(DOT)})`, rhs: sq(CROSS) },
   { name: "vector-lagrange2-dot", lhs: `(- (* ${NA} ${NB}) ${sq(CROSS)})`, rhs: sq(DOT) },
   {
     name: "vector-lagrange3",
     lhs: `(+ (+ (+ ${sq(C1)} ${sq(C2)}) ${sq(C3)}) ${sq(DOT3)})`,
     rhs: `(* ${NA3} ${NB3})`,
+    pre: `(and ${BOUNDED2} (<= -1e9 ?a3 1e9) (<= -1e9 ?b3 1e9))`,
   },
 
   // Cosine of the angle between two vectors: one rsqrt-multiply.
@@ -116,6 +122,6 @@ export const RULES = defineRules("vector", [
     name: "vector-cos-angle2",
     lhs: `(/ ${DOT} (* (sqrt ${NA}) (sqrt ${NB})))`,
     rhs: `(mulrsqrt ${DOT} (* ${NA} ${NB}))`,
-    pre: "(and (<= -1e9 ?a1 1e9) (<= -1e9 ?a2 1e9) (<= -1e9 ?b1 1e9) (<= -1e9 ?b2 1e9))",
+    pre: BOUNDED2,
   },
 ]);
