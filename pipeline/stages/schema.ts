@@ -54,3 +54,65 @@ export const ExpressionRecord = z
   });
 
 export type ExpressionRecord = z.infer<typeof ExpressionRecord>;
+
+/** Why a stage could not process a record; the record passes on with it. */
+export const StageError = z.object({ stage: z.string(), message: z.string() });
+
+/** A record some stage gave up on: every later stage passes it through unchanged. */
+export const ErrorRecord = z.looseObject({ error: StageError });
+export type ErrorRecord = z.infer<typeof ErrorRecord>;
+
+/** Where a compiled kernel lives and how it was built (`compile` adds it). */
+export const KernelInfo = z.looseObject({
+  /** Absolute path of the shared library, inside the kernel cache. */
+  lib: z.string().min(1),
+  /** Generated, never from input: `k_` (our SIMD) or `p_` (plain C) + 16 hex digits. */
+  symbol: z.string().regex(/^[kp]_[0-9a-f]{16}$/, "must be a generated kernel symbol"),
+  /** Compiler and version, e.g. `gcc 12.2.0`. */
+  compiler: z.string(),
+  /** The fixed flag set, libraries included. */
+  flags: z.array(z.string()),
+  /** Wall time of the kernel's compiler call divided by the kernels in it. */
+  compile_ms: z.number().nonnegative(),
+  isa: z.string().optional(),
+  codegen: z.number().int().optional(),
+});
+
+/** An expression record with its compiled kernel. */
+export const CompiledRecord = z.intersection(ExpressionRecord, z.looseObject({ kernel: KernelInfo }));
+export type CompiledRecord = z.infer<typeof CompiledRecord>;
+
+/** The machine a timing was taken on (pipeline/kernel/machine.ts). */
+export const MachineSchema = z.looseObject({
+  hash: z.string().min(1),
+  cpu: z.string(),
+  cpu_id: z.string(),
+  cpu_flags: z.array(z.string()),
+  cores: z.number().int(),
+  compiler: z.string(),
+  glibc: z.string(),
+});
+
+/** What `bench` adds to a compiled record. */
+export const Measurement = z.looseObject({
+  /** Median ns per element in the fastest round. */
+  ns_per_elem: z.number().positive(),
+  /** Kernel time over the fixed reference kernel's, measured alternately in one process. */
+  ratio: z.number().positive(),
+  /** The reference kernel's ns per element in the same run. */
+  ref_ns_per_elem: z.number().positive(),
+  /** Robust coefficient of variation of the samples (1.4826 MAD / median). */
+  cv: z.number().nonnegative(),
+  /** Timed kernel calls, over all rounds. */
+  reps: z.number().int().positive(),
+  /** Elements per call. */
+  n: z.number().int().positive(),
+  machine: MachineSchema,
+  /** Error against the float64 reference on the sampled inputs. */
+  max_ulp: z.number().nonnegative(),
+  mean_ulp: z.number().nonnegative(),
+});
+
+/** A compiled record with its measurement. */
+export const MeasuredRecord = z.intersection(CompiledRecord, Measurement);
+export type MeasuredRecord = z.infer<typeof MeasuredRecord>;

@@ -1,0 +1,123 @@
+/**
+ * The benchmark cache, data/benchmark_cache.jsonl: one line per kernel
+ * measured, appended as soon as it is measured, so an interrupted `bench`
+ * resumes where it stopped and later runs skip what is already known. It is
+ * also the timing data the Judge is trained on, so each line keeps the
+ * expression, its inputs' ranges and how it was built, next to the numbers.
+ *
+ * A line is found again by its key: a hash of the expression, its variables
+ * and ranges, the kernel's compiler and flags (and code generator version),
+ * the number of elements, the reference kernel's version and the machine.
+ */
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { z } from "zod";
+import { ROOT } from "../../ffi/build.ts";
+
+export const BENCH_CACHE = join(ROOT, "data", "benchmark_cache.jsonl");
+
+/** Version of the reference kernel in csrc/harness/reference.c (KH_REFERENCE_VERSION). */
+export const REFERENCE_VERSION = 1;
+
+export const CacheLine = z.looseObject({
+  key: z.string().min(1),
+  machine: z.string(),
+  expr: z.string(),
+  vars: z.array(z.string()),
+  ranges: z.record(z.string(), z.tuple([z.number(), z.number()])).optional(),
+  compiler: z.string(),
+  flags: z.array(z.string()),
+  ns_per_elem: z.number(),
+  ratio: z.number(),
+  ref_ns_per_elem: z.number(),
+  cv: z.number(),
+  reps: z.number(),
+  n: z.number(),
+  max_ulp: z.number(),
+  mean_ulp: z.number(),
+});
+export type CacheLine = z.infer<typeof CacheLine>;
+
+export interface KeyParts {
+  readonly expr: string;
+  readonly vars: readonly string[];
+  readonly ranges?: Readonly<Record<string, readonly [number, number]>>;
+  readonly compiler: string;
+  readonly flags: readonly string[];
+  readonly codegen?: number;
+  readonly n: number;
+  readonly machine: string;
+}
+
+/** The cache key of a measurement. */
+export function cacheKey(p: KeyParts): string {
+  const ranges = Object.entries(p.ranges ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash("sha256")
+    .update(JSON.stringify([
+      p.expr,
+      p.vars,
+      ranges,
+      p.compiler,
+      p.flags,
+      p.codegen ?? null,
+      p.n,
+      REFERENCE_VERSION,
+      p.machine,
+    ]))
+    .digest("hex")
+    .slice(0, 24);
+}
+
+/** Reads the cache (missing file: empty). Bad lines are counted, not fatal. */
+export function loadBenchCache(path = BENCH_CACHE): { entries: Map<string, CacheLine>; bad: number } {
+  const entries = new Map<string, CacheLine>();
+  let bad = 0;
+  let text = "";
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  for (const raw of text.split("\n")) {
+    if (raw.trim() === "") continue;
+    try {
+      const r = CacheLine.safeParse(JSON.parse(raw));
+      if (r.success) entries.set(r.data.key, r.data);
+      else bad++;
+    } catch {
+      bad++; // a line cut short by an interrupted run
+    }
+  }
+  return { entries, bad };
+}
+
+/** True when the file is missing, empty or ends with a newline. */
+function endsCleanly(path: string): boolean {
+  let f: Deno.FsFile;
+  try {
+    f = Deno.openSync(path, { read: true });
+  } catch {
+    return true;
+  }
+  try {
+    const size = f.statSync().size;
+    if (size === 0) return true;
+    f.seekSync(size - 1, Deno.SeekMode.Start);
+    const b = new Uint8Array(1);
+    f.readSync(b);
+    return b[0] === 10;
+  } finally {
+    f.close();
+  }
+}
+
+/**
+ * Appends lines in one write (O_APPEND), so concurrent writers never
+ * interleave within a line; a line cut short by an earlier interrupted run
+ * is ended first so it does not swallow the new one.
+ */
+export function appendBenchCache(lines: readonly CacheLine[], path = BENCH_CACHE): void {
+  if (lines.length === 0) return;
+  const text = lines.map((l) => JSON.stringify(l) + "\n").join("");
+  Deno.writeTextFileSync(path, (endsCleanly(path) ? "" : "\n") + text, { append: true });
+}

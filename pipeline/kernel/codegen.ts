@@ -1,0 +1,153 @@
+/**
+ * Expr -> C: one function per kernel over struct-of-arrays float32 inputs,
+ *
+ *     void k_<hash>(const float *const *in, float *out, size_t n)
+ *
+ * where `in[i]` is the column of the record's i-th variable. The hot loop is
+ * written with explicit vectors (the `kop_*` helpers of preamble.ts): one
+ * C variable per unique node in post-order, so a shared subexpression is
+ * computed once; nodes without variables are computed once before the loop;
+ * the tail is one masked vector iteration of the same code, so every
+ * element is computed by the same instructions.
+ *
+ * Only validated ops (a fixed table), variable indices and hex-float
+ * constants reach the C text; the symbol is a hash of the text, never a
+ * name from the input. `d` cannot be compiled: eliminate it first
+ * (pipeline/expr/derivative.ts `eliminateDerivatives`).
+ *
+ * @example
+ * const k = simdKernel(parseExpr("(+ (* x y) 1)"), ["x", "y"]);
+ * k.symbol;   // "k_3f2a..." (16 hex digits)
+ * simdPreamble("avx512") + k.text;   // a complete translation unit
+ */
+import { createHash } from "node:crypto";
+import { type Expr, postorder } from "../expr/expr.ts";
+import type { OpName } from "../expr/ops.ts";
+import { cFloat32 } from "./c_literal.ts";
+import { type Isa, MVEC_OPS } from "./preamble.ts";
+
+/** Bumped whenever the generated code changes meaning or speed: it keys caches. */
+export const CODEGEN_VERSION = 1;
+
+/** An expression the code generator refuses (the reason names the problem). */
+export class CodegenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CodegenError";
+  }
+}
+
+/** One kernel's C text, to be compiled after its flavor's preamble. */
+export interface KernelSource {
+  /** Generated from a hash of the text: `k_` (SIMD) or `p_` (plain) + 16 hex. */
+  readonly symbol: string;
+  /** Function definitions (the kernel and its static helpers). */
+  readonly text: string;
+  /** Which preamble the text needs: an ISA, or "plain" for user-style C. */
+  readonly flavor: Isa | "plain";
+}
+
+/** The helper each op compiles to; `d` has none. */
+const HELPER: Readonly<Record<Exclude<OpName, "d">, string>> = {
+  "+": "kop_add",
+  "-": "kop_sub",
+  "*": "kop_mul",
+  "/": "kop_div",
+  neg: "kop_neg",
+  fabs: "kop_fabs",
+  copysign: "kop_copysign",
+  fmin: "kop_fmin",
+  fmax: "kop_fmax",
+  floor: "kop_floor",
+  sqrt: "kop_sqrt",
+  fma: "kop_fma",
+  fms: "kop_fms",
+  fnma: "kop_fnma",
+  rsqrt: "kop_rsqrt",
+  mulrsqrt: "kop_mulrsqrt",
+  recip: "kop_recip",
+  ...Object.fromEntries(Object.keys(MVEC_OPS).map((op) => [op, `kop_${op}`])),
+} as Record<Exclude<OpName, "d">, string>;
+
+/** Placeholder for the symbol while the text is hashed. */
+const SYM = "KSYM";
+
+/** Index of each variable in the record's list; refuses unknown ones. */
+export function variableIndex(e: Expr, vars: readonly string[]): Map<string, number> {
+  const index = new Map(vars.map((name, i) => [name, i]));
+  for (const n of postorder(e)) {
+    if (n.tag === "var" && !index.has(n.name)) {
+      throw new CodegenError(`variable ${JSON.stringify(n.name)} is not among the record's vars`);
+    }
+    if (n.tag === "app" && n.op === "d") {
+      throw new CodegenError(
+        "contains (d x e), which has no pointwise value: eliminate derivatives first (eliminateDerivatives)",
+      );
+    }
+    if (n.tag === "app" && !(n.op in HELPER)) throw new CodegenError(`op ${n.op} cannot be compiled`);
+  }
+  return index;
+}
+
+/** `prefix` + 16 hex digits of a hash of the text (with the placeholder symbol). */
+export function symbolFor(prefix: "k_" | "p_", flavor: string, text: string): string {
+  const h = createHash("sha256").update(`codegen ${CODEGEN_VERSION}\n${flavor}\n${text}`).digest("hex");
+  return prefix + h.slice(0, 16);
+}
+
+/** The SIMD kernel of `e` over the columns `vars`, for `isa`. */
+export function simdKernel(e: Expr, vars: readonly string[], isa: Isa = "avx512"): KernelSource {
+  const index = variableIndex(e, vars);
+  const order = postorder(e);
+  const pos = new Map(order.map((n, i) => [n.id, i]));
+  // Loop-invariant nodes: no variable below them.
+  const invariant = new Set<number>();
+  for (const n of order) {
+    if (n.tag === "const" || (n.tag === "app" && n.args.every((a) => invariant.has(a.id)))) invariant.add(n.id);
+  }
+  const name = (n: Expr): string => {
+    if (n.tag === "var") return `x${index.get(n.name)}`;
+    return `${invariant.has(n.id) ? "h" : "t"}${pos.get(n.id)}`;
+  };
+  const define = (n: Expr): string => {
+    if (n.tag === "const") return `kop_set1(${cFloat32(n.value)})`;
+    if (n.tag === "app") return `${HELPER[n.op as Exclude<OpName, "d">]}(${n.args.map(name).join(", ")})`;
+    throw new Error("variables are parameters, not definitions");
+  };
+
+  // Invariants computed before the loop, then the ones the loop body reads.
+  const hoisted = order.filter((n) => invariant.has(n.id));
+  const bodyNodes = order.filter((n) => !invariant.has(n.id) && n.tag === "app");
+  const usedInBody = new Set<number>();
+  for (const n of bodyNodes) if (n.tag === "app") n.args.forEach((a) => usedInBody.add(a.id));
+  usedInBody.add(e.id);
+  const hoistParams = hoisted.filter((n) => usedInBody.has(n.id));
+  const usedVars = [
+    ...new Set(order.filter((n) => n.tag === "var").map((n) => index.get((n as { name: string }).name)!)),
+  ]
+    .sort((a, b) => a - b);
+
+  const params = [...usedVars.map((i) => `kv x${i}`), ...hoistParams.map((n) => `kv ${name(n)}`)];
+  const lines: string[] = [];
+  lines.push(`KOP kv ${SYM}_f(${params.length > 0 ? params.join(", ") : "void"}) {`);
+  for (const n of bodyNodes) lines.push(`  const kv ${name(n)} = ${define(n)};`);
+  lines.push(`  return ${name(e)};`, "}");
+  lines.push(`void ${SYM}(const float *const *in, float *out, size_t n) {`);
+  if (usedVars.length === 0) lines.push("  (void)in;");
+  for (const i of usedVars) lines.push(`  const float *const p${i} = in[${i}];`);
+  for (const n of hoisted) lines.push(`  const kv ${name(n)} = ${define(n)};`);
+  const call = (load: (i: number) => string) =>
+    `${SYM}_f(${[...usedVars.map(load), ...hoistParams.map(name)].join(", ")})`;
+  lines.push(
+    "  size_t i = 0;",
+    `  for (; i + KL <= n; i += KL) kop_store(out + i, ${call((i) => `kop_load(p${i} + i)`)});`,
+    "  if (i < n) {",
+    "    const km m = kop_mask(n - i);",
+    `    kop_storem(out + i, m, ${call((i) => `kop_loadm(p${i} + i, m)`)});`,
+    "  }",
+    "}",
+  );
+  const template = lines.join("\n") + "\n";
+  const symbol = symbolFor("k_", isa, template);
+  return { symbol, text: template.replaceAll(SYM, symbol), flavor: isa };
+}

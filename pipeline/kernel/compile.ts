@@ -1,0 +1,203 @@
+/**
+ * Batch compilation: many kernels per compiler call, one shared library per
+ * batch, cached per kernel.
+ *
+ * Starting a compiler costs more than compiling one small kernel, so the
+ * kernels missing from the cache are split into chunks, each chunk is one
+ * translation unit and one `.so`, and `jobs` compilers run at once (two:
+ * both cores). A chunk that fails is split in halves and retried, down to
+ * single kernels, so a kernel that does not compile fails alone, with the
+ * compiler's message.
+ *
+ * Cache layout under `cacheDir/<config hash>/`: `src/<batch>.c`,
+ * `lib/<batch>.so`, and `idx/<symbol>.json` saying which library holds a
+ * kernel (or why it failed). The symbol is a hash of the kernel's text and
+ * the config hash covers compiler, version, flags and preamble, so a hit is
+ * always the same machine code. Files are written under temporary names
+ * and renamed, so concurrent runs never read half-written ones.
+ */
+import { createHash } from "node:crypto";
+import { dirname, join } from "node:path";
+import { BUILD } from "../../ffi/build.ts";
+import type { KernelSource } from "./codegen.ts";
+import { type CompilerConfig, configHash, preambleOf } from "./toolchain.ts";
+
+/** Default cache directory: build/kcache. */
+export const KCACHE = join(BUILD, "kcache");
+
+export interface CompileOptions {
+  readonly cacheDir?: string;
+  /** Compiler processes at once (default 2: both cores). */
+  readonly jobs?: number;
+  /** Most kernels per compiler call (default 200). */
+  readonly maxChunk?: number;
+  /** Ignore cached results (still writes the cache). */
+  readonly fresh?: boolean;
+  /** Called after each compiler call with kernels done so far. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export type CompileResult =
+  | {
+    readonly ok: true;
+    /** Absolute path of the shared library holding the kernel. */
+    readonly lib: string;
+    readonly symbol: string;
+    /** Wall time of its compiler call divided by the kernels in it. */
+    readonly compileMs: number;
+    readonly cached: boolean;
+  }
+  | { readonly ok: false; readonly symbol: string; readonly error: string; readonly cached: boolean };
+
+interface IndexEntry {
+  readonly lib?: string;
+  readonly compile_ms?: number;
+  readonly error?: string;
+}
+
+const sha = (s: string) => createHash("sha256").update(s).digest("hex");
+
+function writeAtomic(path: string, data: string): void {
+  const tmp = `${path}.${Deno.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  Deno.writeTextFileSync(tmp, data);
+  Deno.renameSync(tmp, path);
+}
+
+function readIndex(dir: string, symbol: string): IndexEntry | null {
+  try {
+    const e = JSON.parse(Deno.readTextFileSync(join(dir, "idx", `${symbol}.json`))) as IndexEntry;
+    if (e.lib !== undefined) Deno.statSync(join(dir, e.lib)); // the library must still be there
+    return e;
+  } catch {
+    return null;
+  }
+}
+
+/** The compiler's message, trimmed to what a record should carry. */
+function trimMessage(text: string, maxLines = 12): string {
+  const lines = text.split("\n").filter((l) => l.trim() !== "");
+  const kept = lines.slice(0, maxLines);
+  if (lines.length > maxLines) kept.push(`... (${lines.length - maxLines} more lines)`);
+  return kept.join("\n");
+}
+
+/** Runs `tasks` with at most `jobs` at a time. */
+async function pool<T>(tasks: readonly (() => Promise<T>)[], jobs: number): Promise<T[]> {
+  const out: T[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      out[i] = await tasks[i]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, tasks.length) }, worker));
+  return out;
+}
+
+/** One compiler call: the chunk's kernels into one library. */
+async function compileChunk(
+  dir: string,
+  config: CompilerConfig,
+  chunk: readonly KernelSource[],
+): Promise<{ ok: true; lib: string; ms: number } | { ok: false; message: string }> {
+  const batch = sha(chunk.map((k) => k.symbol).join(",")).slice(0, 16);
+  const src = join(dir, "src", `${batch}.c`);
+  const lib = join(dir, "lib", `${batch}.so`);
+  writeAtomic(src, preambleOf(config) + "\n" + chunk.map((k) => k.text).join("\n"));
+  const tmp = `${lib}.${Deno.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  const t0 = performance.now();
+  const r = await new Deno.Command(config.cc, {
+    args: [...config.flags, "-o", tmp, src, ...config.libs],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const ms = performance.now() - t0;
+  if (!r.success) {
+    try {
+      Deno.removeSync(tmp);
+    } catch { /* nothing written */ }
+    return { ok: false, message: trimMessage(new TextDecoder().decode(r.stderr)) };
+  }
+  Deno.renameSync(tmp, lib);
+  return { ok: true, lib: `lib/${batch}.so`, ms };
+}
+
+/**
+ * Compiles `sources` (all of `config.flavor`) and returns one result per
+ * source, in order. Never throws for a kernel that fails to compile.
+ */
+export async function compileKernels(
+  sources: readonly KernelSource[],
+  config: CompilerConfig,
+  options: CompileOptions = {},
+): Promise<CompileResult[]> {
+  for (const s of sources) {
+    if (s.flavor !== config.flavor) throw new Error(`a ${s.flavor} kernel cannot be built with ${config.label}`);
+  }
+  const dir = join(options.cacheDir ?? KCACHE, configHash(config));
+  for (const sub of ["src", "lib", "idx"]) Deno.mkdirSync(join(dir, sub), { recursive: true });
+
+  const entries = new Map<string, IndexEntry & { cached: boolean }>();
+  const missing: KernelSource[] = [];
+  const seen = new Set<string>();
+  for (const s of sources) {
+    if (seen.has(s.symbol)) continue;
+    seen.add(s.symbol);
+    const hit = options.fresh ? null : readIndex(dir, s.symbol);
+    if (hit !== null) entries.set(s.symbol, { ...hit, cached: true });
+    else missing.push(s);
+  }
+
+  const jobs = Math.max(1, options.jobs ?? 2);
+  const maxChunk = Math.max(1, options.maxChunk ?? 200);
+  const size = Math.max(1, Math.min(maxChunk, Math.ceil(missing.length / jobs)));
+  const chunks: KernelSource[][] = [];
+  for (let i = 0; i < missing.length; i += size) chunks.push(missing.slice(i, i + size));
+
+  let done = 0;
+  const settle = (k: KernelSource, e: IndexEntry) => {
+    writeAtomic(join(dir, "idx", `${k.symbol}.json`), JSON.stringify(e));
+    entries.set(k.symbol, { ...e, cached: false });
+  };
+  // Compiles a chunk; on failure, bisects so that only the failing kernels fail.
+  const build = async (chunk: KernelSource[]): Promise<void> => {
+    const r = await compileChunk(dir, config, chunk);
+    if (r.ok) {
+      for (const k of chunk) settle(k, { lib: r.lib, compile_ms: r.ms / chunk.length });
+    } else if (chunk.length === 1) {
+      settle(chunk[0], { error: `${config.cc} failed: ${r.message}` });
+    } else {
+      const half = Math.ceil(chunk.length / 2);
+      await Promise.all([build(chunk.slice(0, half)), build(chunk.slice(half))]);
+      return;
+    }
+    done += chunk.length;
+    options.onProgress?.(done, missing.length);
+  };
+  await pool(chunks.map((c) => () => build(c)), jobs);
+
+  return sources.map((s): CompileResult => {
+    const e = entries.get(s.symbol)!;
+    if (e.error !== undefined || e.lib === undefined) {
+      return { ok: false, symbol: s.symbol, error: e.error ?? "no library recorded", cached: e.cached };
+    }
+    return { ok: true, lib: join(dir, e.lib), symbol: s.symbol, compileMs: e.compile_ms ?? 0, cached: e.cached };
+  });
+}
+
+/** The cache directory of `config` (where its libraries live). */
+export function configDir(config: CompilerConfig, cacheDir = KCACHE): string {
+  return join(cacheDir, configHash(config));
+}
+
+/** True when `lib` lies inside `cacheDir` (bench refuses libraries from elsewhere). */
+export function isInsideCache(lib: string, cacheDir = KCACHE): boolean {
+  try {
+    const real = Deno.realPathSync(lib);
+    const root = Deno.realPathSync(cacheDir);
+    return real.startsWith(root + "/") && dirname(real) !== root;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,239 @@
+/**
+ * Records in, records out: compiling expression records into kernels and
+ * measuring compiled records, as library calls that the `compile` and
+ * `bench` stages wrap and that a calibration loop composes in one process:
+ *
+ *     const measured = await measureExpressions(records, { isa: "avx512" });
+ *
+ * Every record comes back, in order. One that cannot be handled (bad
+ * expression, unknown variable, inverted range, a kernel that does not
+ * compile, crashes or never returns) comes back with an `error` field
+ * `{stage, message}`; records that already carry an error pass unchanged.
+ */
+import { parseExpr } from "../expr/fpcore.ts";
+import { sampleInputs } from "../expr/sample.ts";
+import { describeZodError } from "../stages/jsonl.ts";
+import { CompiledRecord, ErrorRecord, ExpressionRecord } from "../stages/schema.ts";
+import { kernelAccuracy } from "./accuracy.ts";
+import { appendBenchCache, BENCH_CACHE, cacheKey, type CacheLine, loadBenchCache } from "./bench_cache.ts";
+import { CODEGEN_VERSION, simdKernel } from "./codegen.ts";
+import { compileKernels, type CompileOptions, isInsideCache, KCACHE } from "./compile.ts";
+import { type HarnessSettings, runHarness } from "./harness.ts";
+import { machineFingerprint } from "./machine.ts";
+import type { Isa } from "./preamble.ts";
+import { compilerVersion, KERNEL_CONFIGS, recordedFlags } from "./toolchain.ts";
+
+// deno-lint-ignore no-explicit-any
+export type Rec = Record<string, any>;
+
+/** Seed of the sampled inputs: fixed, so a kernel is always timed on the same data. */
+export const INPUT_SEED = 1;
+/** Elements per kernel call: cache-resident, a multiple of every vector width. */
+export const DEFAULT_N = 4096;
+
+export interface CompileRecordsOptions extends CompileOptions {
+  readonly isa?: Isa;
+  /** Progress messages (for stderr). */
+  readonly progress?: (message: string) => void;
+}
+
+export interface BenchOptions extends HarnessSettings {
+  readonly cacheDir?: string;
+  /** Elements per call (default 4096). */
+  readonly n?: number;
+  /** The benchmark cache file, or null for none (default data/benchmark_cache.jsonl). */
+  readonly benchCache?: string | null;
+  /** Measure again even when the cache has the record. */
+  readonly fresh?: boolean;
+  readonly progress?: (message: string) => void;
+}
+
+export function errorRecord(raw: Rec, stage: string, message: string): Rec {
+  return { ...raw, error: { stage, message } };
+}
+
+const isError = (raw: Rec) => ErrorRecord.safeParse(raw).success;
+
+/** Compiles the expression records; returns compiled or error records, in order. */
+export async function compileRecords(records: readonly Rec[], options: CompileRecordsOptions = {}): Promise<Rec[]> {
+  const isa = options.isa ?? "avx512";
+  const config = KERNEL_CONFIGS[isa];
+  const out: Rec[] = new Array(records.length);
+  const todo: { i: number; rec: Rec; src: ReturnType<typeof simdKernel> }[] = [];
+  records.forEach((raw, i) => {
+    if (isError(raw)) {
+      out[i] = raw;
+      return;
+    }
+    const v = ExpressionRecord.safeParse(raw);
+    if (!v.success) {
+      out[i] = errorRecord(raw, "compile", describeZodError(v.error));
+      return;
+    }
+    try {
+      todo.push({ i, rec: v.data, src: simdKernel(parseExpr(v.data.expr, v.data.vars), v.data.vars, isa) });
+    } catch (e) {
+      out[i] = errorRecord(raw, "compile", `expr: ${(e as Error).message}`);
+    }
+  });
+  const t0 = performance.now();
+  const results = await compileKernels(todo.map((t) => t.src), config, {
+    ...options,
+    onProgress: (done, total) => options.progress?.(`compile: ${done}/${total} kernels built`),
+  });
+  const compiler = compilerVersion(config.cc);
+  const flags = recordedFlags(config);
+  let failed = 0, cached = 0;
+  todo.forEach((t, k) => {
+    const r = results[k];
+    if (r.cached) cached++;
+    if (!r.ok) {
+      failed++;
+      out[t.i] = errorRecord(t.rec, "compile", r.error);
+      return;
+    }
+    out[t.i] = {
+      ...t.rec,
+      kernel: {
+        lib: r.lib,
+        symbol: r.symbol,
+        compiler,
+        flags,
+        compile_ms: Math.round(r.compileMs * 1000) / 1000,
+        isa,
+        codegen: CODEGEN_VERSION,
+        cached: r.cached,
+      },
+    };
+  });
+  options.progress?.(
+    `compile: ${todo.length} kernels (${cached} cached, ${failed} failed, ${records.length - todo.length} refused) in ${
+      ((performance.now() - t0) / 1000).toFixed(1)
+    } s`,
+  );
+  return out;
+}
+
+/** Measures compiled records; returns measured or error records, in order. */
+export async function benchRecords(records: readonly Rec[], options: BenchOptions = {}): Promise<Rec[]> {
+  const n = options.n ?? DEFAULT_N;
+  const cacheDir = options.cacheDir ?? KCACHE;
+  const cachePath = options.benchCache === undefined ? BENCH_CACHE : options.benchCache;
+  const machine = machineFingerprint();
+  const cache = cachePath === null ? new Map<string, CacheLine>() : loadBenchCache(cachePath).entries;
+  const out: Rec[] = new Array(records.length);
+  const todo: { i: number; rec: CompiledRecord; key: string }[] = [];
+
+  records.forEach((raw, i) => {
+    if (isError(raw)) {
+      out[i] = raw;
+      return;
+    }
+    const v = CompiledRecord.safeParse(raw);
+    if (!v.success) {
+      const hint = raw.kernel === undefined ? " (run compile first)" : "";
+      out[i] = errorRecord(raw, "bench", describeZodError(v.error) + hint);
+      return;
+    }
+    const rec = v.data;
+    if (!isInsideCache(rec.kernel.lib, cacheDir)) {
+      out[i] = errorRecord(raw, "bench", `kernel.lib: not a library of the kernel cache ${cacheDir}`);
+      return;
+    }
+    const key = cacheKey({
+      expr: rec.expr,
+      vars: rec.vars,
+      ranges: rec.ranges,
+      compiler: rec.kernel.compiler,
+      flags: rec.kernel.flags,
+      codegen: rec.kernel.codegen,
+      n,
+      machine: machine.hash,
+    });
+    const hit = options.fresh ? undefined : cache.get(key);
+    if (hit !== undefined) {
+      out[i] = {
+        ...rec,
+        ns_per_elem: hit.ns_per_elem,
+        ratio: hit.ratio,
+        ref_ns_per_elem: hit.ref_ns_per_elem,
+        cv: hit.cv,
+        reps: hit.reps,
+        n: hit.n,
+        machine,
+        max_ulp: hit.max_ulp,
+        mean_ulp: hit.mean_ulp,
+        from_cache: true,
+      };
+      return;
+    }
+    todo.push({ i, rec, key });
+  });
+
+  const inputs = todo.map((t) => sampleInputs(t.rec.vars, t.rec.ranges, n, INPUT_SEED));
+  let done = 0, failed = 0;
+  const t0 = performance.now();
+  const results = await runHarness(
+    { n, inputs, kernels: todo.map((t, k) => ({ lib: t.rec.kernel.lib, symbol: t.rec.kernel.symbol, input: k })) },
+    {
+      ...options,
+      onRound: (r, of) => options.progress?.(`bench: round ${r}/${of} over ${todo.length} kernels`),
+      onResult: (i, r) => {
+        done++;
+        if (!r.ok) failed++;
+        options.onResult?.(i, r);
+      },
+    },
+  );
+  const fresh: CacheLine[] = [];
+  todo.forEach((t, k) => {
+    const r = results[k];
+    if (!r.ok) {
+      out[t.i] = errorRecord(t.rec, "bench", `${r.status}: ${r.message}`);
+      return;
+    }
+    const acc = kernelAccuracy(parseExpr(t.rec.expr, t.rec.vars), t.rec.vars, inputs[k], r.output);
+    const m = {
+      ns_per_elem: r.nsPerElem,
+      ratio: r.ratio,
+      ref_ns_per_elem: r.refNsPerElem,
+      cv: r.cv,
+      reps: r.samples * r.inner,
+      n,
+      max_ulp: acc.maxUlp,
+      mean_ulp: Math.round(acc.meanUlp * 1e4) / 1e4,
+    };
+    out[t.i] = { ...t.rec, ...m, machine, rounds: r.rounds, round_spread: r.roundSpread };
+    fresh.push({
+      key: t.key,
+      machine: machine.hash,
+      expr: t.rec.expr,
+      vars: t.rec.vars,
+      ...(t.rec.ranges !== undefined ? { ranges: t.rec.ranges } : {}),
+      compiler: t.rec.kernel.compiler,
+      flags: t.rec.kernel.flags,
+      codegen: t.rec.kernel.codegen,
+      ...m,
+      rounds: r.rounds,
+      round_spread: r.roundSpread,
+      at: new Date().toISOString(),
+    });
+  });
+  if (cachePath !== null) appendBenchCache(fresh, cachePath);
+  if (todo.length > 0 || records.length > 0) {
+    options.progress?.(
+      `bench: ${done - failed} measured, ${failed} failed, ${records.length - todo.length} cached or refused in ${
+        ((performance.now() - t0) / 1000).toFixed(1)
+      } s`,
+    );
+  }
+  return out;
+}
+
+/** Compile then bench: expression records to measured (or error) records. */
+export async function measureExpressions(
+  records: readonly Rec[],
+  options: CompileRecordsOptions & BenchOptions = {},
+): Promise<Rec[]> {
+  return await benchRecords(await compileRecords(records, options), options);
+}

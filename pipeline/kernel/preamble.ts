@@ -1,0 +1,189 @@
+/**
+ * The C preamble every SIMD kernel is compiled with: one small inline
+ * function per op, written with explicit vector intrinsics, for each
+ * instruction set. Kernels call only these (`kop_*`), so the two ISAs share
+ * one code generator and differ only here.
+ *
+ * Semantics are those of the float32 evaluator (pipeline/expr/evaluate.ts)
+ * bit for bit for the exact ops (+ - * / neg fabs copysign fmin fmax floor
+ * sqrt fma fms fnma recip), given -ffp-contract=off so that no multiply and
+ * add are fused unless the expression says fma. Two need care:
+ * - fmin/fmax: `vminps a,b` returns b when either operand is NaN and when
+ *   both are zeros of either sign. The model is C's fmin (a NaN operand
+ *   yields the other one) with -0 < +0 (JavaScript's Math.min), so after the
+ *   min a NaN b is replaced by a, and equal operands by a|b (a&b for max),
+ *   which picks -0 from {-0, +0}: 5 extra instructions.
+ * - recip is a true division (correctly rounded), not vrcp14ps.
+ *
+ * Approximate ops:
+ * - rsqrt: vrsqrt14ps (relative error < 2^-14) plus one Newton step done
+ *   with FMAs; x = ±0 and +inf keep the hardware's exact ±inf and 0.
+ *   Measured over every positive float32 (subnormals included): at most
+ *   1 ulp from the correctly rounded 1/sqrt(x). AVX2 has only the 12-bit
+ *   vrsqrtps, which also flushes subnormal inputs, so the AVX2 version
+ *   scales those by 2^24 first; measured at most 2 ulp on normal inputs.
+ *   mulrsqrt(a, b) is a * rsqrt(b): at most 2 ulp.
+ * - transcendentals: glibc's libmvec through the x86-64 vector function ABI
+ *   (`_ZGVeN16v_expf` for 16 lanes, `_ZGVdN8v_expf` for 8), linked with
+ *   -lmvec. glibc documents up to 4 ulp for these; tests/kernel/ measure.
+ */
+
+export type Isa = "avx512" | "avx2";
+
+export const ISAS: readonly Isa[] = ["avx512", "avx2"];
+
+/** Lanes per vector. */
+export const LANES: Readonly<Record<Isa, number>> = { avx512: 16, avx2: 8 };
+
+/** libmvec functions by op: [C name of the scalar function, arity]. */
+export const MVEC_OPS: Readonly<Record<string, readonly [string, 1 | 2]>> = {
+  cbrt: ["cbrtf", 1],
+  exp: ["expf", 1],
+  exp2: ["exp2f", 1],
+  expm1: ["expm1f", 1],
+  log: ["logf", 1],
+  log2: ["log2f", 1],
+  log1p: ["log1pf", 1],
+  sin: ["sinf", 1],
+  cos: ["cosf", 1],
+  tan: ["tanf", 1],
+  asin: ["asinf", 1],
+  acos: ["acosf", 1],
+  atan: ["atanf", 1],
+  atan2: ["atan2f", 2],
+  sinh: ["sinhf", 1],
+  cosh: ["coshf", 1],
+  tanh: ["tanhf", 1],
+  pow: ["powf", 2],
+  hypot: ["hypotf", 2],
+};
+
+/** The vector-ABI symbol of a libmvec function: `_ZGVeN16vv_powf`. */
+export function mvecSymbol(isa: Isa, scalar: string, arity: 1 | 2): string {
+  const prefix = isa === "avx512" ? "_ZGVeN16" : "_ZGVdN8";
+  return `${prefix}${"v".repeat(arity)}_${scalar}`;
+}
+
+function mvecWrappers(isa: Isa): string {
+  return Object.entries(MVEC_OPS).map(([op, [scalar, arity]]) => {
+    const sym = mvecSymbol(isa, scalar, arity);
+    const params = arity === 1 ? "kv" : "kv, kv";
+    const args = arity === 1 ? "kv a" : "kv a, kv b";
+    const call = arity === 1 ? "a" : "a, b";
+    return `kv ${sym}(${params});\nKOP kv kop_${op}(${args}) { return ${sym}(${call}); }`;
+  }).join("\n");
+}
+
+const COMMON_HEAD = `#include <immintrin.h>
+#include <math.h>
+#include <stddef.h>
+#define KOP static inline __attribute__((always_inline))`;
+
+const AVX512 = `${COMMON_HEAD}
+typedef __m512 kv;
+typedef __mmask16 km;
+enum { KL = 16 };
+KOP kv kop_set1(float c) { return _mm512_set1_ps(c); }
+KOP kv kop_load(const float *p) { return _mm512_loadu_ps(p); }
+KOP void kop_store(float *p, kv x) { _mm512_storeu_ps(p, x); }
+/* The tail: the first r lanes, the others zero and never stored. */
+KOP km kop_mask(size_t r) { return (km)((1u << r) - 1u); }
+KOP kv kop_loadm(const float *p, km m) { return _mm512_maskz_loadu_ps(m, p); }
+KOP void kop_storem(float *p, km m, kv x) { _mm512_mask_storeu_ps(p, m, x); }
+KOP __m512i kop_i(kv a) { return _mm512_castps_si512(a); }
+KOP kv kop_f(__m512i a) { return _mm512_castsi512_ps(a); }
+KOP kv kop_add(kv a, kv b) { return _mm512_add_ps(a, b); }
+KOP kv kop_sub(kv a, kv b) { return _mm512_sub_ps(a, b); }
+KOP kv kop_mul(kv a, kv b) { return _mm512_mul_ps(a, b); }
+KOP kv kop_div(kv a, kv b) { return _mm512_div_ps(a, b); }
+KOP kv kop_neg(kv a) { return kop_f(_mm512_xor_si512(kop_i(a), _mm512_set1_epi32((int)0x80000000u))); }
+KOP kv kop_fabs(kv a) { return kop_f(_mm512_and_si512(kop_i(a), _mm512_set1_epi32(0x7fffffff))); }
+KOP kv kop_copysign(kv a, kv b) {
+  const __m512i s = _mm512_set1_epi32((int)0x80000000u);
+  return kop_f(_mm512_or_si512(_mm512_andnot_si512(s, kop_i(a)), _mm512_and_si512(s, kop_i(b))));
+}
+KOP kv kop_fmin(kv a, kv b) {
+  kv r = _mm512_min_ps(a, b);
+  r = _mm512_mask_mov_ps(r, _mm512_cmp_ps_mask(b, b, _CMP_UNORD_Q), a);
+  return _mm512_mask_mov_ps(r, _mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ), kop_f(_mm512_or_si512(kop_i(a), kop_i(b))));
+}
+KOP kv kop_fmax(kv a, kv b) {
+  kv r = _mm512_max_ps(a, b);
+  r = _mm512_mask_mov_ps(r, _mm512_cmp_ps_mask(b, b, _CMP_UNORD_Q), a);
+  return _mm512_mask_mov_ps(r, _mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ), kop_f(_mm512_and_si512(kop_i(a), kop_i(b))));
+}
+KOP kv kop_floor(kv a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); }
+KOP kv kop_sqrt(kv a) { return _mm512_sqrt_ps(a); }
+KOP kv kop_fma(kv a, kv b, kv c) { return _mm512_fmadd_ps(a, b, c); }
+KOP kv kop_fms(kv a, kv b, kv c) { return _mm512_fmsub_ps(a, b, c); }
+KOP kv kop_fnma(kv a, kv b, kv c) { return _mm512_fnmadd_ps(a, b, c); }
+KOP kv kop_recip(kv a) { return _mm512_div_ps(_mm512_set1_ps(1.0f), a); }
+KOP kv kop_rsqrt(kv x) {
+  const kv y = _mm512_rsqrt14_ps(x);
+  /* Newton: e = 1 - x y^2 (fused, exact enough), y' = y + (y/2) e. */
+  const kv e = _mm512_fnmadd_ps(_mm512_mul_ps(x, y), y, _mm512_set1_ps(1.0f));
+  const kv r = _mm512_fmadd_ps(_mm512_mul_ps(y, _mm512_set1_ps(0.5f)), e, y);
+  /* x = +0, -0, +inf: the estimate (+inf, -inf, +0) is exact; Newton would give NaN. */
+  return _mm512_mask_mov_ps(r, _mm512_fpclass_ps_mask(x, 0x0e), y);
+}
+KOP kv kop_mulrsqrt(kv a, kv b) { return _mm512_mul_ps(a, kop_rsqrt(b)); }
+${mvecWrappers("avx512")}
+`;
+
+const AVX2 = `${COMMON_HEAD}
+typedef __m256 kv;
+typedef __m256i km;
+enum { KL = 8 };
+KOP kv kop_set1(float c) { return _mm256_set1_ps(c); }
+KOP kv kop_load(const float *p) { return _mm256_loadu_ps(p); }
+KOP void kop_store(float *p, kv x) { _mm256_storeu_ps(p, x); }
+/* The tail: the first r lanes, the others zero and never stored. */
+KOP km kop_mask(size_t r) { return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)r), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)); }
+KOP kv kop_loadm(const float *p, km m) { return _mm256_maskload_ps(p, m); }
+KOP void kop_storem(float *p, km m, kv x) { _mm256_maskstore_ps(p, m, x); }
+KOP kv kop_add(kv a, kv b) { return _mm256_add_ps(a, b); }
+KOP kv kop_sub(kv a, kv b) { return _mm256_sub_ps(a, b); }
+KOP kv kop_mul(kv a, kv b) { return _mm256_mul_ps(a, b); }
+KOP kv kop_div(kv a, kv b) { return _mm256_div_ps(a, b); }
+KOP kv kop_neg(kv a) { return _mm256_xor_ps(a, _mm256_set1_ps(-0.0f)); }
+KOP kv kop_fabs(kv a) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a); }
+KOP kv kop_copysign(kv a, kv b) {
+  const kv s = _mm256_set1_ps(-0.0f);
+  return _mm256_or_ps(_mm256_andnot_ps(s, a), _mm256_and_ps(s, b));
+}
+KOP kv kop_fmin(kv a, kv b) {
+  kv r = _mm256_min_ps(a, b);
+  r = _mm256_blendv_ps(r, a, _mm256_cmp_ps(b, b, _CMP_UNORD_Q));
+  return _mm256_blendv_ps(r, _mm256_or_ps(a, b), _mm256_cmp_ps(a, b, _CMP_EQ_OQ));
+}
+KOP kv kop_fmax(kv a, kv b) {
+  kv r = _mm256_max_ps(a, b);
+  r = _mm256_blendv_ps(r, a, _mm256_cmp_ps(b, b, _CMP_UNORD_Q));
+  return _mm256_blendv_ps(r, _mm256_and_ps(a, b), _mm256_cmp_ps(a, b, _CMP_EQ_OQ));
+}
+KOP kv kop_floor(kv a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); }
+KOP kv kop_sqrt(kv a) { return _mm256_sqrt_ps(a); }
+KOP kv kop_fma(kv a, kv b, kv c) { return _mm256_fmadd_ps(a, b, c); }
+KOP kv kop_fms(kv a, kv b, kv c) { return _mm256_fmsub_ps(a, b, c); }
+KOP kv kop_fnma(kv a, kv b, kv c) { return _mm256_fnmadd_ps(a, b, c); }
+KOP kv kop_recip(kv a) { return _mm256_div_ps(_mm256_set1_ps(1.0f), a); }
+KOP kv kop_rsqrt(kv x) {
+  /* vrsqrtps flushes subnormal inputs: scale them (and zeros, harmlessly) by 2^24. */
+  const kv tiny = _mm256_cmp_ps(x, _mm256_set1_ps(0x1p-126f), _CMP_LT_OQ);
+  const kv xs = _mm256_blendv_ps(x, _mm256_mul_ps(x, _mm256_set1_ps(0x1p24f)), tiny);
+  const kv y = _mm256_rsqrt_ps(xs);
+  const kv e = _mm256_fnmadd_ps(_mm256_mul_ps(xs, y), y, _mm256_set1_ps(1.0f));
+  kv r = _mm256_fmadd_ps(_mm256_mul_ps(y, _mm256_set1_ps(0.5f)), e, y);
+  const kv special = _mm256_or_ps(_mm256_cmp_ps(xs, _mm256_setzero_ps(), _CMP_EQ_OQ),
+                                  _mm256_cmp_ps(xs, _mm256_set1_ps(INFINITY), _CMP_EQ_OQ));
+  r = _mm256_blendv_ps(r, y, special);
+  return _mm256_mul_ps(r, _mm256_blendv_ps(_mm256_set1_ps(1.0f), _mm256_set1_ps(0x1p12f), tiny));
+}
+KOP kv kop_mulrsqrt(kv a, kv b) { return _mm256_mul_ps(a, kop_rsqrt(b)); }
+${mvecWrappers("avx2")}
+`;
+
+/** The preamble of a batch of SIMD kernels for `isa`. */
+export function simdPreamble(isa: Isa): string {
+  return isa === "avx512" ? AVX512 : AVX2;
+}

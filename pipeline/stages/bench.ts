@@ -1,0 +1,95 @@
+/**
+ * Stage `bench`: compiled records -> measured records, adding
+ * `{ns_per_elem, ratio, ref_ns_per_elem, cv, reps, n, machine, max_ulp,
+ * mean_ulp}` (or an `error` field when the kernel crashes, runs past the
+ * time limit, or the record is not compiled). Each measurement is appended
+ * to data/benchmark_cache.jsonl as soon as its batch is done, and records
+ * already there for the same expression, ranges, compiler flags and machine
+ * are not measured again, so an interrupted run resumes where it stopped.
+ *
+ * @example
+ * deno task parse data/kernels/*.fpcore | deno task compile | deno task bench
+ */
+import { z } from "zod";
+import { type Command, EXIT_OK, intOption, numberOption, onErrorOption, parseCommand, runJsonlStage } from "./cli.ts";
+import { batchStage } from "./batching.ts";
+import { AnyRecord } from "./compile.ts";
+import { type BenchOptions, benchRecords, DEFAULT_N, type Rec } from "../kernel/measure.ts";
+import { BENCH_CACHE } from "../kernel/bench_cache.ts";
+
+/** The bench stage as a stream of records, `batch` records per harness run. */
+export function benchStage(options: BenchOptions & { batch?: number } = {}): TransformStream<Rec, Rec> {
+  return batchStage(options.batch ?? 100, (b) => benchRecords(b, options));
+}
+
+interface BenchOpts {
+  batch: number;
+  n: number;
+  rounds: number;
+  "min-ms": number;
+  core?: number;
+  "timeout-ms": number;
+  cache: string;
+  "no-cache": boolean;
+  fresh: boolean;
+  "on-error": "stop" | "skip";
+}
+
+const BenchCmd: Command<BenchOpts> = {
+  name: "bench",
+  usage: `usage: bench [options] < compiled.jsonl
+
+Times each compiled kernel (JSONL on stdin) with the C harness and writes
+the record with its measurement to stdout; progress goes to stderr.
+  --batch N        records per harness run (default 100)
+  --n N            elements per call (default ${DEFAULT_N})
+  --rounds R       rounds over each batch; the fastest counts (default 5)
+  --min-ms X       timed milliseconds per kernel and round (default 8)
+  --core C         CPU to pin to (default: the last one)
+  --timeout-ms X   a kernel still running after this fails (default 10000)
+  --cache PATH     benchmark cache (default data/benchmark_cache.jsonl)
+  --no-cache       neither read nor write the cache
+  --fresh          measure again what the cache already has (and append)`,
+  options: {
+    batch: { type: "string", default: "100" },
+    n: { type: "string", default: String(DEFAULT_N) },
+    rounds: { type: "string", default: "5" },
+    "min-ms": { type: "string", default: "8" },
+    core: { type: "string" },
+    "timeout-ms": { type: "string", default: "10000" },
+    cache: { type: "string", default: BENCH_CACHE },
+    "no-cache": { type: "boolean", default: false },
+    fresh: { type: "boolean", default: false },
+    "on-error": { type: "string", default: "stop" },
+  },
+  schema: z.object({
+    batch: intOption(1, 100000),
+    n: intOption(1, 1 << 24),
+    rounds: intOption(1, 64),
+    "min-ms": numberOption(0, 60000),
+    core: intOption(-1, 4096).optional(),
+    "timeout-ms": numberOption(1, 3600000),
+    cache: z.string().min(1),
+    "no-cache": z.boolean(),
+    fresh: z.boolean(),
+    "on-error": onErrorOption,
+  }),
+};
+
+export async function benchMain(argv: readonly string[]): Promise<number> {
+  const parsed = parseCommand(BenchCmd, argv);
+  if (parsed === null) return EXIT_OK;
+  const o = parsed.opts;
+  const stage = benchStage({
+    batch: o.batch,
+    n: o.n,
+    rounds: o.rounds,
+    minMs: o["min-ms"],
+    core: o.core,
+    timeoutMs: o["timeout-ms"],
+    benchCache: o["no-cache"] ? null : o.cache,
+    fresh: o.fresh,
+    progress: (m) => console.error(m),
+  });
+  return await runJsonlStage("bench", AnyRecord, stage, o["on-error"]);
+}

@@ -1,0 +1,96 @@
+/**
+ * `peers`: times every kernel of an FPCore corpus as plain C under gcc and
+ * clang at -O2, -O3 and -O3 -ffast-math, and as our SIMD code, and prints
+ * the table with geometric means (pipeline/kernel/peers.ts).
+ */
+import { join } from "node:path";
+import { z } from "zod";
+import { ROOT } from "../../ffi/build.ts";
+import { type Command, EXIT_DATA, EXIT_OK, intOption, numberOption, parseCommand } from "./cli.ts";
+import { formatBenchmarkError, fpcoreRecords } from "./parse.ts";
+import type { ExpressionRecord } from "./schema.ts";
+import { formatPeersTable, runPeers } from "../kernel/peers.ts";
+import { DEFAULT_N } from "../kernel/measure.ts";
+
+interface PeersOpts {
+  corpus: string[];
+  n: number;
+  rounds: number;
+  "min-ms": number;
+  core?: number;
+  json: boolean;
+}
+
+const PeersCmd: Command<PeersOpts> = {
+  name: "peers",
+  usage: `usage: peers [--corpus PATH]... [--n N] [--rounds R] [--min-ms X] [--core C] [--json]
+
+Times each kernel of the corpus (FPCore files, or folders of them; default
+data/kernels/) as plain C compiled by gcc and clang at -O2, -O3 and
+-O3 -ffast-math (-march=native), and as our SIMD code of the unchanged
+expression, in one harness run; prints ns per element with geometric means.
+  --json   print the result as JSON instead of the table`,
+  options: {
+    corpus: { type: "string", multiple: true },
+    n: { type: "string", default: String(DEFAULT_N) },
+    rounds: { type: "string", default: "5" },
+    "min-ms": { type: "string", default: "8" },
+    core: { type: "string" },
+    json: { type: "boolean", default: false },
+  },
+  schema: z.object({
+    corpus: z.array(z.string()).default([join(ROOT, "data", "kernels")]),
+    n: intOption(1, 1 << 24),
+    rounds: intOption(1, 64),
+    "min-ms": numberOption(0, 60000),
+    core: intOption(-1, 4096).optional(),
+    json: z.boolean(),
+  }),
+};
+
+/** FPCore files under each path (a file, or a folder searched recursively). */
+export function corpusFiles(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string) => {
+    const st = Deno.statSync(p);
+    if (st.isFile) out.push(p);
+    else if (st.isDirectory) {
+      for (const e of [...Deno.readDirSync(p)].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        if (e.isDirectory || e.name.endsWith(".fpcore")) walk(join(p, e.name));
+      }
+    }
+  };
+  paths.forEach(walk);
+  return out;
+}
+
+/** Expression records of a corpus; benchmarks that do not parse are reported and left out. */
+export function corpusRecords(paths: readonly string[], report: (m: string) => void): ExpressionRecord[] {
+  const records: ExpressionRecord[] = [];
+  for (const f of corpusFiles(paths)) {
+    const r = fpcoreRecords(Deno.readTextFileSync(f), f);
+    records.push(...r.records);
+    for (const e of r.errors) report(`peers: skipped ${formatBenchmarkError(f, e)}`);
+  }
+  return records;
+}
+
+export async function peersMain(argv: readonly string[]): Promise<number> {
+  const parsed = parseCommand(PeersCmd, argv);
+  if (parsed === null) return EXIT_OK;
+  const o = parsed.opts;
+  const records = corpusRecords(o.corpus, (m) => console.error(m));
+  if (records.length === 0) {
+    console.error("peers: no kernels in the corpus");
+    return EXIT_DATA;
+  }
+  const result = await runPeers(records, {
+    n: o.n,
+    rounds: o.rounds,
+    minMs: o["min-ms"],
+    core: o.core,
+    progress: (m) => console.error(m),
+  });
+  console.log(o.json ? JSON.stringify(result, null, 1) : formatPeersTable(result));
+  return EXIT_OK;
+}
