@@ -6,13 +6,20 @@ export * from "./pipeline/expr/mod.ts";
 export * from "./pipeline/stages/schema.ts";
 export * from "./pipeline/stages/jsonl.ts";
 import { EXIT_USAGE, runMain } from "./pipeline/stages/cli.ts";
-import { generateMain, parseMain } from "./pipeline/stages/commands.ts";
+import { generateMain, parseMain, unfuseMain } from "./pipeline/stages/commands.ts";
 import { demoMain } from "./pipeline/stages/demo.ts";
+import { compileMain } from "./pipeline/stages/compile.ts";
+import { benchMain } from "./pipeline/stages/bench.ts";
+import { peersMain } from "./pipeline/stages/peers.ts";
 
 const COMMANDS: Readonly<Record<string, { run: (argv: readonly string[]) => Promise<number>; help: string }>> = {
   demo: { run: demoMain, help: "parse a bundled kernel and show what the optimizer sees" },
   generate: { run: generateMain, help: "random expression records (JSONL) on stdout" },
   parse: { run: parseMain, help: "FPCore files to expression records (JSONL)" },
+  compile: { run: compileMain, help: "expression records to compiled SIMD kernels (JSONL)" },
+  bench: { run: benchMain, help: "time compiled kernels; appends to data/benchmark_cache.jsonl" },
+  peers: { run: peersMain, help: "time a corpus under gcc/clang -O2/-O3/-ffast-math and our codegen" },
+  unfuse: { run: unfuseMain, help: "backward generation: random unfusing rewrites of optimized expressions" },
 };
 
 const USAGE = `usage: deno run -A mod.ts <command> [options]   (--help on any command)
