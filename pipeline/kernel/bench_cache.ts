@@ -6,7 +6,8 @@
  * expression, its inputs' ranges and how it was built, next to the numbers.
  *
  * A line is found again by its key: a hash of the expression, its variables
- * and ranges, the kernel's compiler and flags (and code generator version),
+ * and ranges, the kernel's compiler and flags (with the code generator's
+ * version and the config hash, which covers the kernel preamble),
  * the number of elements, the reference kernel's version and the machine.
  */
 import { createHash } from "node:crypto";
@@ -45,6 +46,8 @@ export interface KeyParts {
   readonly compiler: string;
   readonly flags: readonly string[];
   readonly codegen?: number;
+  /** The compile config hash (compiler version, flags, preamble). */
+  readonly config?: string;
   readonly n: number;
   readonly machine: string;
 }
@@ -60,6 +63,7 @@ export function cacheKey(p: KeyParts): string {
       p.compiler,
       p.flags,
       p.codegen ?? null,
+      p.config ?? null,
       p.n,
       REFERENCE_VERSION,
       p.machine,

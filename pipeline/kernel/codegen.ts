@@ -24,10 +24,10 @@ import { createHash } from "node:crypto";
 import { type Expr, postorder } from "../expr/expr.ts";
 import type { OpName } from "../expr/ops.ts";
 import { cFloat32 } from "./c_literal.ts";
-import { type Isa, MVEC_OPS } from "./preamble.ts";
+import { type Isa, VECTOR_MATH } from "./preamble.ts";
 
 /** Bumped whenever the generated code changes meaning or speed: it keys caches. */
-export const CODEGEN_VERSION = 1;
+export const CODEGEN_VERSION = 2;
 
 /** An expression the code generator refuses (the reason names the problem). */
 export class CodegenError extends Error {
@@ -66,7 +66,7 @@ const HELPER: Readonly<Record<Exclude<OpName, "d">, string>> = {
   rsqrt: "kop_rsqrt",
   mulrsqrt: "kop_mulrsqrt",
   recip: "kop_recip",
-  ...Object.fromEntries(Object.keys(MVEC_OPS).map((op) => [op, `kop_${op}`])),
+  ...Object.fromEntries(Object.keys(VECTOR_MATH).map((op) => [op, `kop_${op}`])),
 } as Record<Exclude<OpName, "d">, string>;
 
 /** Placeholder for the symbol while the text is hashed. */

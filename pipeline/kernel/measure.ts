@@ -21,7 +21,7 @@ import { compileKernels, type CompileOptions, isInsideCache, KCACHE } from "./co
 import { type HarnessSettings, runHarness } from "./harness.ts";
 import { machineFingerprint } from "./machine.ts";
 import type { Isa } from "./preamble.ts";
-import { compilerVersion, KERNEL_CONFIGS, recordedFlags } from "./toolchain.ts";
+import { compilerVersion, configHash, KERNEL_CONFIGS, recordedFlags } from "./toolchain.ts";
 
 // deno-lint-ignore no-explicit-any
 export type Rec = Record<string, any>;
@@ -102,6 +102,7 @@ export async function compileRecords(records: readonly Rec[], options: CompileRe
         compile_ms: Math.round(r.compileMs * 1000) / 1000,
         isa,
         codegen: CODEGEN_VERSION,
+        config: configHash(config),
         cached: r.cached,
       },
     };
@@ -147,6 +148,7 @@ export async function benchRecords(records: readonly Rec[], options: BenchOption
       compiler: rec.kernel.compiler,
       flags: rec.kernel.flags,
       codegen: rec.kernel.codegen,
+      config: rec.kernel.config,
       n,
       machine: machine.hash,
     });
@@ -213,6 +215,7 @@ export async function benchRecords(records: readonly Rec[], options: BenchOption
       compiler: t.rec.kernel.compiler,
       flags: t.rec.kernel.flags,
       codegen: t.rec.kernel.codegen,
+      config: t.rec.kernel.config,
       ...m,
       rounds: r.rounds,
       round_spread: r.roundSpread,

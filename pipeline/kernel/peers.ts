@@ -3,12 +3,15 @@
  * kernel of a corpus is timed as the plain C a user would write, compiled
  * by gcc and by clang at -O2, -O3 and -O3 -ffast-math (all -march=native),
  * and as our own SIMD code of the unchanged expression, all in one harness
- * run on the same inputs, so the columns compare like with like.
+ * run on the same inputs, so the columns compare like with like. A kernel
+ * with derivatives `(d x e)` is timed as its derivative written out by the
+ * textbook rules (eliminateDerivatives): what a user would code by hand.
  *
  * @example
  * const result = await runPeers(records);
  * console.log(formatPeersTable(result));
  */
+import { eliminateDerivatives } from "../expr/derivative.ts";
 import { parseExpr } from "../expr/fpcore.ts";
 import { sampleInputs } from "../expr/sample.ts";
 import type { ExpressionRecord } from "../stages/schema.ts";
@@ -64,7 +67,7 @@ export async function runPeers(records: readonly ExpressionRecord[], options: Pe
   const sources: ({ src: KernelSource } | { error: string })[][] = records.map((r) => {
     let e;
     try {
-      e = parseExpr(r.expr, r.vars);
+      e = eliminateDerivatives(parseExpr(r.expr, r.vars));
     } catch (err) {
       return columns.map(() => ({ error: (err as Error).message }));
     }
@@ -173,9 +176,15 @@ export function formatPeersTable(result: PeersResult): string {
     Math.max(0, ...result.rows.map((r) => r.cells[c]).filter((x) => x.ok).map((x) => (x as { maxUlp: number }).maxUlp))
   );
   lines.push("max ulp (all)".padEnd(nameW) + worst.map((u) => pad(u >= 2 ** 32 ? "NaN" : String(u), w)).join(""));
-  const failures = result.rows.flatMap((r) =>
-    r.cells.flatMap((c, k) => (c.ok ? [] : [`  ${r.name ?? r.id} / ${cols[k]}: ${c.error.split("\n")[0]}`]))
-  );
+  const failures = result.rows.flatMap((r) => {
+    const bad = r.cells.flatMap((c, k) => (c.ok ? [] : [[cols[k], c.error.split("\n")[0]]]));
+    if (bad.length === 0) return [];
+    // One line when every column failed the same way.
+    if (bad.length === cols.length && bad.every(([, m]) => m === bad[0][1])) {
+      return [`  ${r.name ?? r.id} / all: ${bad[0][1]}`];
+    }
+    return bad.map(([c, m]) => `  ${r.name ?? r.id} / ${c}: ${m}`);
+  });
   if (failures.length > 0) lines.push("failed:", ...failures);
   return lines.join("\n");
 }

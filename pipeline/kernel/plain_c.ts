@@ -21,7 +21,7 @@ import { type Expr, postorder } from "../expr/expr.ts";
 import type { OpName } from "../expr/ops.ts";
 import { cFloat32 } from "./c_literal.ts";
 import { type KernelSource, symbolFor, variableIndex } from "./codegen.ts";
-import { MVEC_OPS } from "./preamble.ts";
+import { VECTOR_MATH } from "./preamble.ts";
 
 export const PLAIN_PREAMBLE = "#include <math.h>\n#include <stddef.h>\n";
 
@@ -46,7 +46,7 @@ const RENDER: Readonly<Record<Exclude<OpName, "d">, Render>> = {
   mulrsqrt: ([a, b]) => `(${a} / sqrtf(${b}))`,
   recip: ([a]) => `(1.0f / ${a})`,
   ...Object.fromEntries(
-    Object.entries(MVEC_OPS).map(([op, [scalar]]) => [op, (a: readonly string[]) => `${scalar}(${a.join(", ")})`]),
+    Object.entries(VECTOR_MATH).map(([op, [scalar]]) => [op, (a: readonly string[]) => `${scalar}(${a.join(", ")})`]),
   ),
 } as Record<Exclude<OpName, "d">, Render>;
 

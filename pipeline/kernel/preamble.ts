@@ -7,12 +7,16 @@
  * Semantics are those of the float32 evaluator (pipeline/expr/evaluate.ts)
  * bit for bit for the exact ops (+ - * / neg fabs copysign fmin fmax floor
  * sqrt fma fms fnma recip), given -ffp-contract=off so that no multiply and
- * add are fused unless the expression says fma. Two need care:
+ * add are fused unless the expression says fma. Three need care:
  * - fmin/fmax: `vminps a,b` returns b when either operand is NaN and when
  *   both are zeros of either sign. The model is C's fmin (a NaN operand
  *   yields the other one) with -0 < +0 (JavaScript's Math.min), so after the
  *   min a NaN b is replaced by a, and equal operands by a|b (a&b for max),
  *   which picks -0 from {-0, +0}: 5 extra instructions.
+ * - copysign: the model's NaN has no sign (JavaScript cannot see it), so a
+ *   NaN sign source counts as positive; the NaNs the hardware makes
+ *   (0/0, inf-inf) have the sign bit set, so NaN lanes of the sign source
+ *   are cleared first: 2 extra instructions.
  * - recip is a true division (correctly rounded), not vrcp14ps.
  *
  * Approximate ops:
@@ -26,6 +30,11 @@
  * - transcendentals: glibc's libmvec through the x86-64 vector function ABI
  *   (`_ZGVeN16v_expf` for 16 lanes, `_ZGVdN8v_expf` for 8), linked with
  *   -lmvec. glibc documents up to 4 ulp for these; tests/kernel/ measure.
+ *   Except pow, which is SLEEF's (`Sleef_powf16_u10avx512f`, 1 ulp):
+ *   libmvec's powf sends every lane with a base <= 0 to a scalar fallback,
+ *   4.6x slower (8.5 vs 1.85 ns per element) for negative bases and 1.8x
+ *   with a quarter zeros, a cost that depends on the data and that no cost
+ *   model of the expression can see; SLEEF's takes 2.3 ns for any base.
  */
 
 export type Isa = "avx512" | "avx2";
@@ -35,8 +44,8 @@ export const ISAS: readonly Isa[] = ["avx512", "avx2"];
 /** Lanes per vector. */
 export const LANES: Readonly<Record<Isa, number>> = { avx512: 16, avx2: 8 };
 
-/** libmvec functions by op: [C name of the scalar function, arity]. */
-export const MVEC_OPS: Readonly<Record<string, readonly [string, 1 | 2]>> = {
+/** Vector math functions by op: [C name of the scalar function, arity]. */
+export const VECTOR_MATH: Readonly<Record<string, readonly [string, 1 | 2]>> = {
   cbrt: ["cbrtf", 1],
   exp: ["expf", 1],
   exp2: ["exp2f", 1],
@@ -58,15 +67,60 @@ export const MVEC_OPS: Readonly<Record<string, readonly [string, 1 | 2]>> = {
   hypot: ["hypotf", 2],
 };
 
-/** The vector-ABI symbol of a libmvec function: `_ZGVeN16vv_powf`. */
-export function mvecSymbol(isa: Isa, scalar: string, arity: 1 | 2): string {
+/** Ops whose kernel equals the float32 evaluator bit for bit. */
+export const EXACT_OPS: readonly string[] = [
+  "+",
+  "-",
+  "*",
+  "/",
+  "neg",
+  "fabs",
+  "copysign",
+  "fmin",
+  "fmax",
+  "floor",
+  "sqrt",
+  "fma",
+  "fms",
+  "fnma",
+  "recip",
+];
+
+/**
+ * The documented error bound of each approximate op, in ulps from the
+ * float32 evaluator's correctly rounded value, for the op applied to exact
+ * inputs. Measured maxima over 65,536 wide random inputs per op (AVX-512 /
+ * AVX2): rsqrt 1 / 2 (every positive float32 checked for AVX-512),
+ * mulrsqrt 1 / 2, libmvec log 4, tan, asin, atan2 3, cbrt 2 / 3, the others
+ * 1-2; glibc documents up to 4 ulp for its vector functions, so 4 is the
+ * bound for all of them; SLEEF's u10 pow is documented (and measured) at 1.
+ */
+export function ulpBound(op: string, isa: Isa): number {
+  if (op === "rsqrt") return isa === "avx512" ? 1 : 2;
+  if (op === "mulrsqrt") return 2;
+  if (SLEEF_OPS.has(op)) return 1;
+  if (op in VECTOR_MATH) return 4;
+  if (EXACT_OPS.includes(op)) return 0;
+  throw new Error(`no ulp bound for ${op}`);
+}
+
+/** Ops taken from SLEEF rather than libmvec (see above for why). */
+export const SLEEF_OPS: ReadonlySet<string> = new Set(["pow"]);
+
+/**
+ * The vector function an op calls: libmvec's vector-ABI name
+ * (`_ZGVeN16v_expf`) or SLEEF's (`Sleef_powf16_u10avx512f`).
+ */
+export function vectorMathSymbol(isa: Isa, op: string): string {
+  const [scalar, arity] = VECTOR_MATH[op];
+  if (SLEEF_OPS.has(op)) return isa === "avx512" ? `Sleef_${scalar}16_u10avx512f` : `Sleef_${scalar}8_u10avx2`;
   const prefix = isa === "avx512" ? "_ZGVeN16" : "_ZGVdN8";
   return `${prefix}${"v".repeat(arity)}_${scalar}`;
 }
 
 function mvecWrappers(isa: Isa): string {
-  return Object.entries(MVEC_OPS).map(([op, [scalar, arity]]) => {
-    const sym = mvecSymbol(isa, scalar, arity);
+  return Object.entries(VECTOR_MATH).map(([op, [, arity]]) => {
+    const sym = vectorMathSymbol(isa, op);
     const params = arity === 1 ? "kv" : "kv, kv";
     const args = arity === 1 ? "kv a" : "kv a, kv b";
     const call = arity === 1 ? "a" : "a, b";
@@ -100,7 +154,9 @@ KOP kv kop_neg(kv a) { return kop_f(_mm512_xor_si512(kop_i(a), _mm512_set1_epi32
 KOP kv kop_fabs(kv a) { return kop_f(_mm512_and_si512(kop_i(a), _mm512_set1_epi32(0x7fffffff))); }
 KOP kv kop_copysign(kv a, kv b) {
   const __m512i s = _mm512_set1_epi32((int)0x80000000u);
-  return kop_f(_mm512_or_si512(_mm512_andnot_si512(s, kop_i(a)), _mm512_and_si512(s, kop_i(b))));
+  /* A NaN sign source counts as positive, as in the model. */
+  const kv sb = _mm512_mask_mov_ps(b, _mm512_cmp_ps_mask(b, b, _CMP_UNORD_Q), _mm512_setzero_ps());
+  return kop_f(_mm512_or_si512(_mm512_andnot_si512(s, kop_i(a)), _mm512_and_si512(s, kop_i(sb))));
 }
 KOP kv kop_fmin(kv a, kv b) {
   kv r = _mm512_min_ps(a, b);
@@ -149,7 +205,9 @@ KOP kv kop_neg(kv a) { return _mm256_xor_ps(a, _mm256_set1_ps(-0.0f)); }
 KOP kv kop_fabs(kv a) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a); }
 KOP kv kop_copysign(kv a, kv b) {
   const kv s = _mm256_set1_ps(-0.0f);
-  return _mm256_or_ps(_mm256_andnot_ps(s, a), _mm256_and_ps(s, b));
+  /* A NaN sign source counts as positive, as in the model. */
+  const kv sb = _mm256_andnot_ps(_mm256_cmp_ps(b, b, _CMP_UNORD_Q), b);
+  return _mm256_or_ps(_mm256_andnot_ps(s, a), _mm256_and_ps(s, sb));
 }
 KOP kv kop_fmin(kv a, kv b) {
   kv r = _mm256_min_ps(a, b);

@@ -33,21 +33,32 @@ export interface CompilerConfig {
 }
 
 const SHARED = ["-fPIC", "-shared"];
+/** Our kernels link with every symbol resolved, so a missing one fails the compile, not the bench. */
+const DEFS = "-Wl,-z,defs";
 
 /** Our own SIMD kernels, per ISA. */
 export const KERNEL_CONFIGS: Readonly<Record<Isa, CompilerConfig>> = {
   avx512: {
     label: "kopt",
     cc: "gcc",
-    flags: ["-O3", "-march=native", "-fno-math-errno", "-ffp-contract=off", "-std=gnu11", ...SHARED],
-    libs: ["-lmvec", "-lm"],
+    flags: ["-O3", "-march=native", "-fno-math-errno", "-ffp-contract=off", "-std=gnu11", ...SHARED, DEFS],
+    libs: ["-lsleef", "-lmvec", "-lm"],
     flavor: "avx512",
   },
   avx2: {
     label: "kopt-avx2",
     cc: "gcc",
-    flags: ["-O3", "-march=native", "-mno-avx512f", "-fno-math-errno", "-ffp-contract=off", "-std=gnu11", ...SHARED],
-    libs: ["-lmvec", "-lm"],
+    flags: [
+      "-O3",
+      "-march=native",
+      "-mno-avx512f",
+      "-fno-math-errno",
+      "-ffp-contract=off",
+      "-std=gnu11",
+      ...SHARED,
+      DEFS,
+    ],
+    libs: ["-lsleef", "-lmvec", "-lm"],
     flavor: "avx2",
   },
 };

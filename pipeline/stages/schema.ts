@@ -76,6 +76,8 @@ export const KernelInfo = z.looseObject({
   compile_ms: z.number().nonnegative(),
   isa: z.string().optional(),
   codegen: z.number().int().optional(),
+  /** Hash of compiler version, flags and preamble: the rest of what decides the code. */
+  config: z.string().optional(),
 });
 
 /** An expression record with its compiled kernel. */

@@ -1,0 +1,114 @@
+/**
+ * Differential tests: compiled kernels against the float32 evaluator
+ * (pipeline/expr/evaluate.ts). Random expressions over every exact op must
+ * match bit for bit, on inputs that include zeros of both signs, infinities,
+ * NaN, subnormals and huge values, for both ISAs (which also exercises the
+ * masked tail: n is not a multiple of the vector width). Every approximate
+ * op, applied to random exact subexpressions, must stay within its
+ * documented ulp bound.
+ */
+import assert from "node:assert/strict";
+import { app, type Expr, v } from "../../pipeline/expr/expr.ts";
+import { evaluateBatch } from "../../pipeline/expr/evaluate.ts";
+import { type OpName, OPS } from "../../pipeline/expr/ops.ts";
+import { type OpMix, randomExpr, Rng } from "../../pipeline/expr/random.ts";
+import { ulpDistance } from "../../pipeline/expr/ulp.ts";
+import { EXACT_OPS, ISAS, ulpBound, VECTOR_MATH } from "../../pipeline/kernel/preamble.ts";
+import { printFPCore } from "../../pipeline/expr/print.ts";
+import { kernelOutputs, sameFloat, tempCache } from "./util.ts";
+
+const VARS = ["x", "y", "z"];
+const N = 1003; // not a multiple of 8 or 16: the masked tail runs
+const SPECIAL = [0, -0, 1, -1, 0.5, -2.5, 1e-40, -1e-40, 1e-45, 3.4e38, -3.4e38, Infinity, -Infinity, NaN, 7, -7];
+
+function column(rng: Rng, n: number, lo: number, hi: number, specials: boolean): Float32Array {
+  const c = new Float32Array(n);
+  for (let k = 0; k < n; k++) {
+    const r = rng.next();
+    if (specials && r < 0.1) c[k] = rng.pick(SPECIAL);
+    else if (specials && r < 0.2) c[k] = Math.exp(rng.range(-100, 100)) * (rng.next() < 0.5 ? -1 : 1);
+    else c[k] = rng.range(lo, hi);
+  }
+  return c;
+}
+
+const EXACT_MIX: OpMix = Object.fromEntries(EXACT_OPS.map((op) => [op, 1]));
+
+function failure(e: Expr, cols: readonly Float32Array[], k: number, got: number, want: number): string {
+  return `${printFPCore(e)} at (${cols.map((c) => c[k]).join(", ")}): kernel ${got}, evaluator ${want}`;
+}
+
+for (const isa of ISAS) {
+  Deno.test(`${isa}: random expressions over the exact ops equal the float32 evaluator bit for bit`, async () => {
+    const rng = new Rng(isa === "avx512" ? 101 : 202);
+    const exprs = Array.from(
+      { length: 60 },
+      () => randomExpr(rng, { vars: VARS, mix: EXACT_MIX, size: 4 + rng.int(12), range: [-4, 4] }),
+    );
+    // Every exact op appears, also alone over plain variables.
+    for (const op of EXACT_OPS) exprs.push(app(op as OpName, VARS.slice(0, OPS[op as OpName].arity).map(v)));
+    const inputs = exprs.map(() => VARS.map(() => column(rng, N, -4, 4, true)));
+    const outs = await kernelOutputs(exprs, VARS, inputs, isa, tempCache());
+    const seen = new Set<string>();
+    exprs.forEach((e, i) => {
+      const want = evaluateBatch(e, VARS, inputs[i], 32);
+      for (let k = 0; k < N; k++) {
+        if (!sameFloat(outs[i][k], want[k])) assert.fail(failure(e, inputs[i], k, outs[i][k], want[k]));
+      }
+      for (const m of printFPCore(e).matchAll(/\((\S+)/g)) seen.add(m[1]);
+    });
+    for (const op of EXACT_OPS) assert.ok(seen.has(OPS[op as OpName].fpcore ?? op), `op ${op} was exercised`);
+  });
+
+  Deno.test(`${isa}: approximate ops stay within their documented ulp bound`, async () => {
+    const rng = new Rng(isa === "avx512" ? 303 : 404);
+    const approx: OpName[] = ["rsqrt", "mulrsqrt", ...Object.keys(VECTOR_MATH) as OpName[]];
+    // The op over plain variables, then over exact subexpressions (whose
+    // values the evaluator and the kernel agree on bit for bit).
+    const exprs: Expr[] = [];
+    const ops: OpName[] = [];
+    for (const op of approx) {
+      const arity = OPS[op].arity;
+      exprs.push(app(op, VARS.slice(0, arity).map(v)));
+      ops.push(op);
+      const sub = () =>
+        randomExpr(rng, { vars: VARS, mix: { "+": 2, "*": 2, "-": 1, fma: 1 }, size: 3, range: [0.25, 2] });
+      exprs.push(app(op, Array.from({ length: arity }, sub)));
+      ops.push(op);
+    }
+    const inputs = exprs.map(() => VARS.map(() => column(rng, N, -3, 3, true)));
+    // Also the moderate ranges where these functions do their real work.
+    inputs.forEach((cols, i) => {
+      if (i % 4 === 0) cols.forEach((c) => c.set(column(rng, N, 0.01, 90, false)));
+    });
+    const outs = await kernelOutputs(exprs, VARS, inputs, isa, tempCache());
+    exprs.forEach((e, i) => {
+      const bound = ulpBound(ops[i], isa);
+      const want = evaluateBatch(e, VARS, inputs[i], 32);
+      let worst = 0;
+      for (let k = 0; k < N; k++) {
+        const d = ulpDistance(outs[i][k], want[k]);
+        if (d > bound) assert.fail(`${failure(e, inputs[i], k, outs[i][k], want[k])}: ${d} ulp > ${bound}`);
+        worst = Math.max(worst, d);
+      }
+    });
+  });
+}
+
+Deno.test("approximate ops on every pair of special values (zeros, infinities, NaN, ±1, subnormals)", async () => {
+  const ops = ["rsqrt", "mulrsqrt", ...Object.keys(VECTOR_MATH)] as OpName[];
+  const xs = SPECIAL.flatMap((a) => SPECIAL.map(() => a));
+  const ys = SPECIAL.flatMap(() => SPECIAL);
+  const cols = [new Float32Array(xs), new Float32Array(ys), new Float32Array(xs.length)];
+  const exprs = ops.map((op) => app(op, VARS.slice(0, OPS[op].arity).map(v)));
+  for (const isa of ISAS) {
+    const outs = await kernelOutputs(exprs, VARS, exprs.map(() => cols), isa, tempCache());
+    exprs.forEach((e, i) => {
+      const want = evaluateBatch(e, VARS, cols, 32);
+      for (let k = 0; k < xs.length; k++) {
+        const d = ulpDistance(outs[i][k], want[k]);
+        if (d > ulpBound(ops[i], isa)) assert.fail(`${isa}: ${failure(e, cols, k, outs[i][k], want[k])}: ${d} ulp`);
+      }
+    });
+  }
+});

@@ -1,0 +1,47 @@
+/** Shared by the kernel tests: compile expressions and read their outputs back. */
+import type { Expr } from "../../pipeline/expr/expr.ts";
+import { simdKernel } from "../../pipeline/kernel/codegen.ts";
+import { compileKernels } from "../../pipeline/kernel/compile.ts";
+import { type HarnessSettings, runHarness } from "../../pipeline/kernel/harness.ts";
+import type { Isa } from "../../pipeline/kernel/preamble.ts";
+import { KERNEL_CONFIGS } from "../../pipeline/kernel/toolchain.ts";
+
+/** Harness settings that only run each kernel once (outputs, no real timing). */
+export const ONCE: HarnessSettings = { rounds: 1, warmupMs: 0, minMs: 0, minSamples: 1, maxSamples: 1 };
+
+/** A fresh kernel cache for one test file. */
+export function tempCache(): string {
+  return Deno.makeTempDirSync({ prefix: "kcache-test-" });
+}
+
+/** The float32 outputs of each expression's SIMD kernel on its inputs (one column per var). */
+export async function kernelOutputs(
+  exprs: readonly Expr[],
+  vars: readonly string[],
+  inputs: readonly (readonly Float32Array[])[],
+  isa: Isa,
+  cacheDir: string,
+): Promise<Float32Array[]> {
+  const compiled = await compileKernels(exprs.map((e) => simdKernel(e, vars, isa)), KERNEL_CONFIGS[isa], { cacheDir });
+  const kernels = compiled.map((c, i) => {
+    if (!c.ok) throw new Error(`kernel ${i} did not compile: ${c.error}`);
+    return { lib: c.lib, symbol: c.symbol, input: i };
+  });
+  const res = await runHarness({ n: inputs[0][0].length, inputs, kernels }, ONCE);
+  return res.map((r, i) => {
+    if (!r.ok) throw new Error(`kernel ${i} failed: ${r.status} ${r.message}`);
+    return r.output;
+  });
+}
+
+const F = new Float32Array(1);
+const U = new Uint32Array(F.buffer);
+/** The bits of a float32 (NaNs all compare equal through `sameFloat`). */
+export function bits32(x: number): number {
+  F[0] = x;
+  return U[0];
+}
+
+export function sameFloat(a: number, b: number): boolean {
+  return (Number.isNaN(a) && Number.isNaN(b)) || bits32(a) === bits32(b);
+}

@@ -1,0 +1,90 @@
+/**
+ * The compile stage as a user runs it: JSONL in, JSONL out, one record out
+ * per record in. Bad records (unknown op or variable, empty or inverted
+ * range, a derivative left in) come out with a clear error; malformed lines
+ * stop the stage with their line number (earlier records kept) or are
+ * skipped with --on-error=skip; unknown fields pass through.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { ROOT } from "../../ffi/build.ts";
+import { collect, fromIterable } from "../../pipeline/stages/jsonl.ts";
+import { compileStage } from "../../pipeline/stages/compile.ts";
+import { CompiledRecord } from "../../pipeline/stages/schema.ts";
+
+async function run(args: string[], stdin: string): Promise<{ code: number; out: string; err: string }> {
+  const p = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", join(ROOT, "mod.ts"), ...args],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+    cwd: ROOT,
+  }).spawn();
+  const w = p.stdin.getWriter();
+  await w.write(new TextEncoder().encode(stdin));
+  await w.close();
+  const r = await p.output();
+  return { code: r.code, out: new TextDecoder().decode(r.stdout), err: new TextDecoder().decode(r.stderr) };
+}
+
+const GOOD = [
+  { id: "a", expr: "(+ (* x y) 1)", vars: ["x", "y"], ranges: { x: [0, 1], y: [-1, 1] }, extra: { keep: [1, 2] } },
+  { id: "b", expr: "(sqrt (fma x x 1))", vars: ["x"] },
+];
+const BAD = [
+  { id: "op", expr: "(frobnicate x)", vars: ["x"] },
+  { id: "var", expr: "(+ x nope)", vars: ["x"] },
+  { id: "inverted", expr: "(+ x 1)", vars: ["x"], ranges: { x: [3, 1] } },
+  { id: "deriv", expr: "(d x (* x x))", vars: ["x"] },
+];
+const lines = (recs: unknown[]) => recs.map((r) => JSON.stringify(r)).join("\n") + "\n";
+
+Deno.test("compile: good records get a kernel, bad ones a clear error, nothing is lost", async () => {
+  const r = await run(["compile"], lines([GOOD[0], ...BAD.slice(0, 2), GOOD[1], ...BAD.slice(2)]));
+  assert.equal(r.code, 0, r.err);
+  const out = r.out.trim().split("\n").map((l) => JSON.parse(l));
+  assert.deepEqual(out.map((o) => o.id), ["a", "op", "var", "b", "inverted", "deriv"]);
+  for (const o of out.filter((o) => o.id === "a" || o.id === "b")) {
+    assert.ok(CompiledRecord.safeParse(o).success, JSON.stringify(o));
+    assert.ok(o.kernel.flags.includes("-ffp-contract=off") && o.kernel.flags.includes("-fno-math-errno"));
+    assert.match(o.kernel.compiler, /^gcc \d+/);
+  }
+  assert.deepEqual(out[0].extra, { keep: [1, 2] }, "unknown fields pass through");
+  const err = Object.fromEntries(out.filter((o) => o.error).map((o) => [o.id, o.error]));
+  assert.equal(err.op.stage, "compile");
+  assert.match(err.op.message, /unknown operation "frobnicate"/);
+  assert.match(err.var.message, /undeclared variable nope/);
+  assert.match(err.inverted.message, /ranges\.x: range is empty or inverted/);
+  assert.match(err.deriv.message, /\(d x e\)/);
+  assert.match(r.err, /compile: \d+ kernels/);
+});
+
+Deno.test("compile: a malformed line stops with its line number after earlier records; skip goes on", async () => {
+  const input = lines([GOOD[0]]) + "{not json\n" + "[1, 2]\n" + lines([GOOD[1]]);
+  const stop = await run(["compile"], input);
+  assert.equal(stop.code, 1);
+  assert.match(stop.err, /line 2: malformed JSON/);
+  assert.deepEqual(stop.out.trim().split("\n").map((l) => JSON.parse(l).id), ["a"]);
+  const skip = await run(["compile", "--on-error=skip"], input);
+  assert.equal(skip.code, 0);
+  assert.match(skip.err, /line 3: /);
+  assert.deepEqual(skip.out.trim().split("\n").map((l) => JSON.parse(l).id), ["a", "b"]);
+});
+
+Deno.test("compile: error records from an earlier stage pass unchanged; the stage composes in-process", async () => {
+  const earlier = { id: "e", expr: "(+ x 1)", vars: ["x"], error: { stage: "unfuse", message: "gave up" } };
+  const out = await collect(fromIterable([GOOD[1], earlier]).pipeThrough(compileStage({ batch: 1 })));
+  assert.equal(out.length, 2);
+  assert.ok(out[0].kernel !== undefined);
+  assert.deepEqual(out[1], earlier);
+});
+
+Deno.test("compile: --isa avx2 builds 8-lane kernels; bad options are usage errors", async () => {
+  const r = await run(["compile", "--isa", "avx2"], lines([GOOD[1]]));
+  assert.equal(r.code, 0, r.err);
+  const o = JSON.parse(r.out);
+  assert.equal(o.kernel.isa, "avx2");
+  assert.ok(o.kernel.flags.includes("-mno-avx512f"));
+  const bad = await run(["compile", "--isa", "sse9"], "");
+  assert.equal(bad.code, 2);
+});
