@@ -6,7 +6,12 @@ import { z } from "zod";
 import { type Command, EXIT_DATA, EXIT_OK, intOption, onErrorOption, parseCommand } from "./cli.ts";
 import { generateRecords } from "./generate.ts";
 import { formatBenchmarkError, fpcoreRecords } from "./parse.ts";
-import { toJsonl } from "./jsonl.ts";
+import { mapRecords, toJsonl } from "./jsonl.ts";
+import { runJsonlStage } from "./cli.ts";
+import { ExpressionRecord } from "./schema.ts";
+import { unfuseRecord } from "./unfuse.ts";
+import { ALL_RULES } from "../rules/all.ts";
+import { Rng } from "../expr/random.ts";
 
 const GenerateCmd: Command<{ count: number; seed: number; fused: boolean; size: number; vars: number }> = {
   name: "generate",
@@ -91,4 +96,40 @@ export async function parseMain(argv: readonly string[]): Promise<number> {
   }
   await w.close();
   return failed > 0 && opts["on-error"] === "stop" ? EXIT_DATA : EXIT_OK;
+}
+
+const UnfuseCmd: Command<{ steps: [number, number]; seed: number; "on-error": "stop" | "skip" }> = {
+  name: "unfuse",
+  usage: `usage: unfuse [--steps A-B] [--seed S] [--on-error=stop|skip]  < exprs.jsonl
+
+Backward generation: reads expression records (already optimized, e.g. from
+\`generate --fused\`), applies between A and B random unfusing rewrites
+(default 1-10; a sound rule each, preconditions proved over the record's
+ranges) and writes {..., expr: unfused, optimized: original, steps: [rule names]}.`,
+  options: {
+    steps: { type: "string", default: "1-10" },
+    seed: { type: "string", default: "1" },
+    "on-error": { type: "string", default: "stop" },
+  },
+  schema: z.object({
+    steps: z.string().regex(/^\d+(-\d+)?$/, "must be N or A-B").transform((s) => {
+      const [a, b] = s.split("-").map(Number);
+      return [a, b ?? a] as [number, number];
+    }).refine(([a, b]) => a <= b && b <= 1000, "must be A-B with A <= B <= 1000"),
+    seed: intOption(0, 2 ** 32 - 1),
+    "on-error": onErrorOption,
+  }),
+};
+
+export async function unfuseMain(argv: readonly string[]): Promise<number> {
+  const parsed = parseCommand(UnfuseCmd, argv);
+  if (parsed === null) return EXIT_OK;
+  const { steps: [lo, hi], seed } = parsed.opts;
+  const rng = new Rng(seed);
+  return await runJsonlStage(
+    "unfuse",
+    ExpressionRecord,
+    mapRecords((rec: ExpressionRecord) => unfuseRecord(rec, lo + rng.int(hi - lo + 1), seed, ALL_RULES)),
+    parsed.opts["on-error"],
+  );
 }

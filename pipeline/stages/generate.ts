@@ -1,11 +1,13 @@
 /**
  * Stage `generate`: seeded random expressions as expression records.
- * With `fused`, the op mix includes the fused ops (fma, fms, fnma, rsqrt,
- * mulrsqrt, recip), i.e. expressions already in optimized form.
+ * With `fused`, expressions are built from optimized shapes (Horner and dot
+ * products as fma chains, mulrsqrt/rsqrt normalization, factored forms;
+ * see `expr/fused.ts`): the start of backward data generation.
  */
 import { freeVars } from "../expr/expr.ts";
 import { printFPCore } from "../expr/print.ts";
-import { DEFAULT_GEN, DEFAULT_MIX, FUSED_MIX, randomExpr, Rng } from "../expr/random.ts";
+import { DEFAULT_GEN, DEFAULT_MIX, randomExpr, Rng } from "../expr/random.ts";
+import { randomFusedExpr } from "../expr/fused.ts";
 import type { ExpressionRecord } from "./schema.ts";
 
 export interface GenerateOptions {
@@ -33,7 +35,10 @@ export function* generateRecords(o: GenerateOptions): Generator<ExpressionRecord
   const vars = VAR_NAMES.slice(0, o.varCount);
   const range = DEFAULT_GEN.range;
   for (let i = 0; i < o.count; i++) {
-    const e = randomExpr(rng, { size: o.size, vars, mix: o.fused ? FUSED_MIX : DEFAULT_MIX, range });
+    // For fused shapes, `size` sets how deeply shapes nest (about 6 ops per level).
+    const e = o.fused
+      ? randomFusedExpr(rng, { vars, range, depth: Math.max(1, Math.round(o.size / 6)) })
+      : randomExpr(rng, { size: o.size, vars, mix: DEFAULT_MIX, range });
     const used = freeVars(e);
     const ordered = vars.filter((n) => used.includes(n));
     yield {
