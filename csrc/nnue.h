@@ -13,7 +13,14 @@
  * Rows are materialized lazily: the embedding is one anonymous mapping of
  * rows x 1 KiB whose pages the kernel commits on first touch, and a row's
  * first use writes its reproducible initial value (a hash of seed and row),
- * so the large index space costs memory only for rows that occur. Dimension
+ * so the large index space costs memory only for rows that occur.
+ *
+ * Inference reads a bfloat16 copy of each row (512 bytes instead of 1 KiB:
+ * delta application is bound by the bandwidth of rows coming from L2), and
+ * accumulates in float32, so sums never overflow and stay exact where the
+ * values are short dyadic numbers (the latency dimension). Training keeps
+ * float32 master weights, runs its forward pass on the bfloat16 rows like
+ * inference does, and refreshes a row's copy after each update. Dimension
  * 0 is the latency dimension: zero except for the rows given an initial
  * value by nnue_set_init (the self features of the latency table); the
  * other dimensions start uniform in [-init_range, init_range].
@@ -114,7 +121,12 @@ int32_t nnue_acc_apply_delta_batch(nnue_net *net, float *accs, int32_t n, const 
 int32_t nnue_eval(const nnue_net *net, int32_t head, const float *accs, int32_t n, float *out);
 
 /* Head outputs of n candidates, candidate i being base - removed_i + added_i,
- * without writing any accumulator back. */
+ * without writing any accumulator back. The head's first layer is linear in
+ * the accumulator, so W1 (base - removed + added) is computed as W1 base
+ * minus and plus the rows projected through W1 (32 floats each, cached per
+ * row until the row or the head changes): a candidate costs two vector
+ * additions per delta row instead of a 256-wide row and a 256x32 product.
+ * Same value as nnue_acc_apply_delta + nnue_eval up to float rounding. */
 int32_t nnue_score_candidates(nnue_net *net, int32_t head, const float *base, int32_t n,
                               const int32_t *rem_off, const int32_t *rem, const int32_t *add_off,
                               const int32_t *add, float *out);
@@ -142,7 +154,8 @@ struct nnue_net {
   int32_t rows;
   uint64_t seed;
   float init_range;
-  float *emb;          /* rows x NNUE_DIMS, lazily committed */
+  float *emb;          /* rows x NNUE_DIMS float32 master weights, lazily committed */
+  uint16_t *q;         /* the same rows in bfloat16, in nnue_bf16_pos order: what inference reads */
   size_t emb_bytes;
   uint8_t *state;      /* per row: 0 fresh, 1 at its initial value, 2 changed */
   int32_t n_init;      /* sorted rows with a dimension-0 initial value */
@@ -151,6 +164,11 @@ struct nnue_net {
   float head[NNUE_HEADS][NNUE_HEAD_FLOATS];
   /* W1 transposed ([NNUE_DIMS][NNUE_HIDDEN]) for the batched forward. */
   float *w1t[NNUE_HEADS];
+  /* Rows projected through a head's W1 (rows x NNUE_HIDDEN, lazily
+   * committed), valid while proj_stamp[h][row] == head_version[h]. */
+  float *proj[NNUE_HEADS];
+  uint32_t *proj_stamp[NNUE_HEADS];
+  uint32_t head_version[NNUE_HEADS];
   /* Adam state, allocated by the first training step. */
   float *adam_m, *adam_v; /* like emb, lazily committed */
   float *head_m[NNUE_HEADS], *head_v[NNUE_HEADS];
@@ -161,9 +179,23 @@ struct nnue_net {
 
 enum { NNUE_FRESH = 0, NNUE_AT_INIT = 1, NNUE_CHANGED = 2 };
 
-/* Pointer to a row, materializing it first. row must be in range. */
+/* Pointer to a row's master weights, materializing it first. row must be in range. */
 float *nnue_row(nnue_net *net, int32_t row);
-/* Rebuilds head h's transposed W1 after its parameters changed. */
+/* Refreshes the bfloat16 copy of a row from its master weights (and
+ * invalidates its projections). */
+void nnue_quantize_row(nnue_net *net, int32_t row);
+/* Rounds to the nearest bfloat16 (ties to even) and back. */
+float nnue_bf16_round(float x);
+/* Position of dimension d in a bfloat16 row: within each block of 32, dims
+ * k < 16 sit at even positions 2k and dims k >= 16 at odd positions, so one
+ * 32-bit shift and one mask turn 32 stored values into two float vectors of
+ * 16 consecutive dimensions each, with no shuffle. */
+static inline int nnue_bf16_pos(int d) {
+  const int k = d & 31;
+  return (d & ~31) + (k < 16 ? 2 * k : 2 * (k - 16) + 1);
+}
+/* Rebuilds head h's transposed W1 after its parameters changed, and
+ * invalidates its projected rows. */
 void nnue_sync_head(nnue_net *net, int32_t head);
 /* Forward of up to 8 accumulators (the batched kernel of nnue_eval). */
 void nnue_forward8(const nnue_net *net, int32_t head, const float *const *accs, int32_t m,

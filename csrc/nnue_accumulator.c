@@ -1,7 +1,7 @@
 /*
- * Accumulator kernels and the batched head forward: the inner loop of
- * guided search, so everything here is AVX-512 when the compiler targets it
- * (the library is built with -march=native) and plain loops otherwise.
+ * Accumulator kernels and the batched head forward, AVX-512 when the
+ * compiler targets it (the library is built with -march=native) and plain
+ * loops otherwise. (Scoring candidates has its own path: nnue_score.c.)
  *
  * An accumulator (256 floats = 16 zmm) stays in registers while a
  * candidate's delta rows are added and subtracted, then goes to a small
@@ -54,20 +54,32 @@ static inline void materialize(nnue_net *net, const int32_t *f, int32_t n) {
 #define STORE_ACC(dst, a) \
   for (int v = 0; v < VECS; v++) _mm512_storeu_ps((dst) + v * LANES, a[v])
 
-static inline void add_rows(const float *emb, __m512 a[VECS], const int32_t *f, int32_t n) {
-  for (int32_t k = 0; k < n; k++) {
-    const float *r = emb + (size_t)f[k] * NNUE_DIMS;
-#pragma GCC unroll 16
-    for (int v = 0; v < VECS; v++) a[v] = _mm512_add_ps(a[v], _mm512_load_ps(r + v * LANES));
+/* Adds (sign +1) or subtracts rows in bfloat16 to the accumulator held in
+ * 16 registers: per 32 stored values, a shift gives the 16 even ones and a
+ * mask the 16 odd ones as float32 (see nnue_bf16_pos). */
+/* Half of the additions go to the FMA pipes (x * 1 + a is exact, like
+ * x + a): Zen 4 has two FADD and two FMA pipes, and either pair alone
+ * would bound the loop. */
+#define ROWS_LOOP(ADD, MULADD)                                                     \
+  for (int32_t k = 0; k < n; k++) {                                                \
+    const __m512i *r = (const __m512i *)(q + (size_t)f[k] * NNUE_DIMS);             \
+    _Pragma("GCC unroll 8") for (int c = 0; c < VECS / 2; c++) {                   \
+      const __m512i x = _mm512_load_si512(r + c);                                  \
+      a[2 * c] = ADD(a[2 * c], _mm512_castsi512_ps(_mm512_slli_epi32(x, 16)));     \
+      a[2 * c + 1] = MULADD(_mm512_castsi512_ps(_mm512_and_si512(x, hi)), one, a[2 * c + 1]); \
+    }                                                                              \
   }
+
+static inline void add_rows(const uint16_t *q, __m512 a[VECS], const int32_t *f, int32_t n) {
+  const __m512i hi = _mm512_set1_epi32((int32_t)0xffff0000u);
+  const __m512 one = _mm512_set1_ps(1.0f);
+  ROWS_LOOP(_mm512_add_ps, _mm512_fmadd_ps)
 }
 
-static inline void sub_rows(const float *emb, __m512 a[VECS], const int32_t *f, int32_t n) {
-  for (int32_t k = 0; k < n; k++) {
-    const float *r = emb + (size_t)f[k] * NNUE_DIMS;
-#pragma GCC unroll 16
-    for (int v = 0; v < VECS; v++) a[v] = _mm512_sub_ps(a[v], _mm512_load_ps(r + v * LANES));
-  }
+static inline void sub_rows(const uint16_t *q, __m512 a[VECS], const int32_t *f, int32_t n) {
+  const __m512i hi = _mm512_set1_epi32((int32_t)0xffff0000u);
+  const __m512 one = _mm512_set1_ps(1.0f);
+  ROWS_LOOP(_mm512_sub_ps, _mm512_fnmadd_ps)
 }
 
 /* base - removed + added, written to out. */
@@ -78,8 +90,8 @@ static void apply(nnue_net *net, const float *base, const int32_t *rem, int32_t 
   __m512 a[VECS];
 #pragma GCC unroll 16
   LOAD_ACC(a, base);
-  sub_rows(net->emb, a, rem, nr);
-  add_rows(net->emb, a, add, na);
+  sub_rows(net->q, a, rem, nr);
+  add_rows(net->q, a, add, na);
 #pragma GCC unroll 16
   STORE_ACC(out, a);
 }
@@ -118,17 +130,26 @@ void nnue_forward8(const nnue_net *net, int32_t head, const float *const *accs, 
 
 #else /* portable loops */
 
+static inline float bf16_value(uint16_t h) {
+  uint32_t u = (uint32_t)h << 16;
+  float f;
+  memcpy(&f, &u, sizeof f);
+  return f;
+}
+
 static void apply(nnue_net *net, const float *base, const int32_t *rem, int32_t nr,
                   const int32_t *add, int32_t na, float *out) {
   float a[NNUE_DIMS];
   memcpy(a, base, sizeof a);
+  materialize(net, rem, nr);
+  materialize(net, add, na);
   for (int32_t k = 0; k < nr; k++) {
-    const float *r = nnue_row(net, rem[k]);
-    for (int i = 0; i < NNUE_DIMS; i++) a[i] -= r[i];
+    const uint16_t *r = net->q + (size_t)rem[k] * NNUE_DIMS;
+    for (int i = 0; i < NNUE_DIMS; i++) a[i] -= bf16_value(r[nnue_bf16_pos(i)]);
   }
   for (int32_t k = 0; k < na; k++) {
-    const float *r = nnue_row(net, add[k]);
-    for (int i = 0; i < NNUE_DIMS; i++) a[i] += r[i];
+    const uint16_t *r = net->q + (size_t)add[k] * NNUE_DIMS;
+    for (int i = 0; i < NNUE_DIMS; i++) a[i] += bf16_value(r[nnue_bf16_pos(i)]);
   }
   memcpy(out, a, sizeof a);
 }
@@ -198,27 +219,6 @@ int32_t nnue_eval(const nnue_net *net, int32_t head, const float *accs, int32_t 
   for (int32_t i = 0; i < n; i += GROUP) {
     int32_t m = n - i < GROUP ? n - i : GROUP;
     for (int32_t k = 0; k < m; k++) src[k] = accs + (size_t)(i + k) * NNUE_DIMS;
-    nnue_forward8(net, head, src, m, out + i);
-  }
-  return NNUE_OK;
-}
-
-int32_t nnue_score_candidates(nnue_net *net, int32_t head, const float *base, int32_t n,
-                              const int32_t *rem_off, const int32_t *rem, const int32_t *add_off,
-                              const int32_t *add, float *out) {
-  if (head < 0 || head >= NNUE_HEADS) return NNUE_EHEAD;
-  if (!valid_csr(rem_off, n) || !valid_csr(add_off, n)) return NNUE_EARG;
-  if (!in_range(net, rem, rem_off[n]) || !in_range(net, add, add_off[n])) return NNUE_EFEATURE;
-  _Alignas(64) float scratch[GROUP][NNUE_DIMS];
-  const float *src[GROUP];
-  for (int k = 0; k < GROUP; k++) src[k] = scratch[k];
-  for (int32_t i = 0; i < n; i += GROUP) {
-    int32_t m = n - i < GROUP ? n - i : GROUP;
-    for (int32_t k = 0; k < m; k++) {
-      int32_t c = i + k;
-      apply(net, base, rem + rem_off[c], rem_off[c + 1] - rem_off[c], add + add_off[c],
-            add_off[c + 1] - add_off[c], scratch[k]);
-    }
     nnue_forward8(net, head, src, m, out + i);
   }
   return NNUE_OK;

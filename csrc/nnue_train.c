@@ -259,6 +259,7 @@ int32_t nnue_train_step(nnue_net *net, const double *opts, int32_t nopts, const 
       const size_t at = (size_t)row * NNUE_DIMS;
       adam(nnue_row(net, row), net->adam_m + at, net->adam_v + at, sg.grad + (size_t)s * NNUE_DIMS,
            NNUE_DIMS, o.lr_emb, o.beta1, o.beta2, o.eps, t);
+      nnue_quantize_row(net, row);
       net->state[row] = NNUE_CHANGED;
     }
   }
