@@ -9,7 +9,8 @@ need=()
 command -v gcc >/dev/null || need+=(gcc)
 command -v clang >/dev/null || need+=(clang)
 command -v llvm-mca >/dev/null || need+=(llvm)
-[ -e /usr/include/sleef.h ] || need+=(libsleef-dev)
+# Debian puts the header under the multiarch directory (/usr/include/x86_64-linux-gnu/).
+compgen -G "/usr/include/sleef.h" >/dev/null || compgen -G "/usr/include/*/sleef.h" >/dev/null || need+=(libsleef-dev)
 command -v chromium >/dev/null || need+=(chromium)
 
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
