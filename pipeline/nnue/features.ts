@@ -139,7 +139,8 @@ export function decodeFeature(fs: FeatureSet, index: number): [number, number, n
   return [(rest - path) / fs.paths, path, descendant];
 }
 
-const OFFSETS: readonly number[] = Array.from({ length: 8 }, (_, len) => pathOffset(len));
+/** `pathOffset` for lengths 0..7, as a table (hot in feature walks). */
+export const PATH_OFFSETS: readonly number[] = Array.from({ length: 8 }, (_, len) => pathOffset(len));
 
 /**
  * Calls `emit` with every feature of one perspective node, in a fixed order
@@ -150,7 +151,7 @@ export function forEachNodeFeature(fs: FeatureSet, node: Expr, emit: (feature: n
 }
 
 function walk(fs: FeatureSet, base: number, q: Expr, len: number, digits: number, emit: (f: number) => void): void {
-  emit((base + OFFSETS[len] + digits) * fs.kinds + kindOf(q));
+  emit((base + PATH_OFFSETS[len] + digits) * fs.kinds + kindOf(q));
   if (len < fs.depth && q.tag === "app") {
     const args = q.args;
     for (let c = 0; c < args.length; c++) walk(fs, base, args[c], len + 1, digits * MAX_ARITY + c, emit);
