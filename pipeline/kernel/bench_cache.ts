@@ -125,3 +125,45 @@ export function appendBenchCache(lines: readonly CacheLine[], path = BENCH_CACHE
   const text = lines.map((l) => JSON.stringify(l) + "\n").join("");
   Deno.writeTextFileSync(path, (endsCleanly(path) ? "" : "\n") + text, { append: true });
 }
+
+interface Opened {
+  readonly entries: Map<string, CacheLine>;
+  /** File size after our last read or write: another writer changes it. */
+  size: number;
+}
+
+const opened = new Map<string, Opened>();
+
+function sizeOf(path: string): number {
+  try {
+    return Deno.statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The cache's entries, read once per process and kept up to date with our
+ * own appends; read again only when another process has written to it.
+ * (A stage calls this once per batch: re-reading 100,000 lines each time
+ * would cost more than the measuring.)
+ */
+export function benchCacheEntries(path = BENCH_CACHE): Map<string, CacheLine> {
+  const o = opened.get(path);
+  if (o !== undefined && o.size === sizeOf(path)) return o.entries;
+  const { entries } = loadBenchCache(path);
+  opened.set(path, { entries, size: sizeOf(path) });
+  return entries;
+}
+
+/** Appends to the file and to the in-memory entries of `benchCacheEntries`. */
+export function recordInBenchCache(lines: readonly CacheLine[], path = BENCH_CACHE): void {
+  if (lines.length === 0) return;
+  const entries = benchCacheEntries(path);
+  const before = sizeOf(path);
+  appendBenchCache(lines, path);
+  for (const l of lines) entries.set(l.key, l);
+  const o = opened.get(path)!;
+  // Only our write happened in between: keep the memo valid.
+  if (o.size === before) o.size = sizeOf(path);
+}

@@ -15,7 +15,7 @@ import { sampleInputs } from "../expr/sample.ts";
 import { describeZodError } from "../stages/jsonl.ts";
 import { CompiledRecord, ErrorRecord, ExpressionRecord } from "../stages/schema.ts";
 import { kernelAccuracy } from "./accuracy.ts";
-import { appendBenchCache, BENCH_CACHE, cacheKey, type CacheLine, loadBenchCache } from "./bench_cache.ts";
+import { BENCH_CACHE, benchCacheEntries, cacheKey, type CacheLine, recordInBenchCache } from "./bench_cache.ts";
 import { CODEGEN_VERSION, simdKernel } from "./codegen.ts";
 import { compileKernels, type CompileOptions, isInsideCache, KCACHE } from "./compile.ts";
 import { type HarnessSettings, runHarness } from "./harness.ts";
@@ -121,7 +121,7 @@ export async function benchRecords(records: readonly Rec[], options: BenchOption
   const cacheDir = options.cacheDir ?? KCACHE;
   const cachePath = options.benchCache === undefined ? BENCH_CACHE : options.benchCache;
   const machine = machineFingerprint();
-  const cache = cachePath === null ? new Map<string, CacheLine>() : loadBenchCache(cachePath).entries;
+  const cache = cachePath === null ? new Map<string, CacheLine>() : benchCacheEntries(cachePath);
   const out: Rec[] = new Array(records.length);
   const todo: { i: number; rec: CompiledRecord; key: string }[] = [];
 
@@ -222,7 +222,7 @@ export async function benchRecords(records: readonly Rec[], options: BenchOption
       at: new Date().toISOString(),
     });
   });
-  if (cachePath !== null) appendBenchCache(fresh, cachePath);
+  if (cachePath !== null) recordInBenchCache(fresh, cachePath);
   if (todo.length > 0 || records.length > 0) {
     options.progress?.(
       `bench: ${done - failed} measured, ${failed} failed, ${records.length - todo.length} cached or refused in ${
