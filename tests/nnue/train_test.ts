@@ -135,3 +135,71 @@ Deno.test("bad targets and options are refused", () => {
   assert.throws(() => trainNetwork(nw, [{ ...s, target: NaN }], [], QUICK), /invalid argument/);
   assert.ok(Number.isFinite(nw.net.head("judge")[HEAD_LAYOUT.logUnit]));
 });
+
+Deno.test("the first Adam step moves every head parameter against its finite-difference gradient", () => {
+  using nw = Network.create({ depth: 2, seed: 8n });
+  const rng = new Rng(12);
+  const h = nw.net.head("judge");
+  // Off the latency table, so that many hidden units are active (0 < z < 1).
+  for (let i = 0; i < HEAD_LAYOUT.b1; i++) h[i] += (rng.next() - 0.5) * 0.02;
+  for (let j = 0; j < 32; j++) h[HEAD_LAYOUT.b1 + j] = 0.2 + 0.02 * j;
+  nw.net.setHead("judge", h);
+  const data = dataset(nw, 7, 30, 2);
+  const o = { ...QUICK, trainEmbedding: false, rankWeight: 0, lrHead: 1e-5, epochs: 1, batchSize: 1000 };
+  const loss = (p: Float32Array) => {
+    nw.net.setHead("judge", p);
+    return fitLoss(nw, data, o);
+  };
+  const params = [HEAD_LAYOUT.logUnit, HEAD_LAYOUT.b2, HEAD_LAYOUT.w2 + 3, HEAD_LAYOUT.b1 + 5, 5 * 256 + 1, 9 * 256];
+  const numeric = params.map((k) => {
+    const step = 1e-2 * Math.max(1e-2, Math.abs(h[k]));
+    const up = h.slice(), down = h.slice();
+    up[k] += step;
+    down[k] -= step;
+    return (loss(up) - loss(down)) / (2 * step);
+  });
+  nw.net.setHead("judge", h);
+  trainNetwork(nw, data, [], o);
+  const moved = nw.net.head("judge");
+  params.forEach((k, i) => {
+    if (Math.abs(numeric[i]) < 1e-4) return; // flat: no sign to compare
+    assert.equal(Math.sign(moved[k] - h[k]), -Math.sign(numeric[i]), `parameter ${k}: numeric gradient ${numeric[i]}`);
+  });
+  assert.ok(numeric.filter((g) => Math.abs(g) >= 1e-4).length >= 4, "most checked parameters have a gradient");
+});
+
+Deno.test("the first Adam step moves embedding rows against their finite-difference gradient", () => {
+  using nw = Network.create({ depth: 2, seed: 9n });
+  const rng = new Rng(13);
+  const h = nw.net.head("judge");
+  for (let i = 0; i < HEAD_LAYOUT.b1; i++) h[i] += (rng.next() - 0.5) * 0.5;
+  for (let j = 0; j < 32; j++) h[HEAD_LAYOUT.b1 + j] = 0.2 + 0.02 * j;
+  nw.net.setHead("judge", h);
+  const data = dataset(nw, 8, 30, 2);
+  // The most used row, and a handful of its dimensions.
+  const uses = new Map<number, number>();
+  for (const s of data) for (const f of s.features) uses.set(f, (uses.get(f) ?? 0) + 1);
+  const row = [...uses].sort((a, b) => b[1] - a[1])[0][0];
+  const before = nw.net.row(row).slice();
+  const o = { ...QUICK, trainHead: false, rankWeight: 0, lrEmbedding: 1e-6, epochs: 1, batchSize: 1000 };
+  const numeric = [1, 2, 50, 200].map((d) => {
+    const step = 1 / 64; // far above bfloat16 resolution near 0.05: inference reads bfloat16 rows
+    const at = (x: number) => {
+      const r = before.slice();
+      r[d] = x;
+      nw.net.setRow(row, r);
+      return fitLoss(nw, data, o);
+    };
+    return [d, (at(before[d] + step) - at(before[d] - step)) / (2 * step)] as const;
+  });
+  nw.net.setRow(row, before);
+  trainNetwork(nw, data, [], o);
+  const after = nw.net.row(row);
+  let checked = 0;
+  for (const [d, g] of numeric) {
+    if (Math.abs(g) < 1e-3) continue;
+    checked++;
+    assert.equal(Math.sign(after[d] - before[d]), -Math.sign(g), `dimension ${d}: numeric gradient ${g}`);
+  }
+  assert.ok(checked >= 3, `${checked} dimensions with a gradient`);
+});
