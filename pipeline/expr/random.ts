@@ -8,7 +8,7 @@
  * overflow); a choice that would leave the domain is redrawn.
  */
 import { app, type Expr, num, v } from "./expr.ts";
-import { exprInterval, type Interval } from "./interval.ts";
+import { type Interval, opInterval } from "./interval.ts";
 import { type OpName, OPS } from "./ops.ts";
 
 /** A small, fast, seedable PRNG (Mulberry32); deterministic everywhere. */
@@ -109,34 +109,51 @@ function randomConst(rng: Rng): number {
 /** Largest magnitude a generated subexpression may reach (keeps float32 finite). */
 const MAGNITUDE_LIMIT = 1e6;
 
-/** One random expression. Deterministic for a given `rng` state. */
+const fits = (r: Interval | null): r is Interval =>
+  r !== null && Math.abs(r[0]) <= MAGNITUDE_LIMIT && Math.abs(r[1]) <= MAGNITUDE_LIMIT;
+
+/**
+ * One random expression. Deterministic for a given `rng` state. Children
+ * are grown first; then an op of the drawn arity is chosen that keeps its
+ * children inside its domain (redrawing only the op, so the work stays
+ * linear in the size).
+ */
 export function randomExpr(rng: Rng, options: Partial<GenOptions> = {}): Expr {
   const o: GenOptions = { ...DEFAULT_GEN, ...options };
-  const ranges: Record<string, Interval> = Object.fromEntries(o.vars.map((n) => [n, o.range]));
-  const ops = (Object.entries(o.mix) as [OpName, number][]).filter(([, w]) => w > 0);
-  const ok = (e: Expr) => {
-    const r = exprInterval(e, ranges);
-    return r !== null && Math.abs(r[0]) <= MAGNITUDE_LIMIT && Math.abs(r[1]) <= MAGNITUDE_LIMIT;
-  };
-  const leaf = (): Expr => rng.next() < o.constProb ? num(randomConst(rng)) : v(rng.pick(o.vars));
-  const grow = (budget: number, depth: number): Expr => {
-    if (budget <= 0 || depth >= o.maxDepth) return leaf();
-    for (let attempt = 0; attempt < 12; attempt++) {
-      const op = rng.weighted(ops);
-      const arity = OPS[op].arity;
-      // Share the remaining budget among the children at random.
-      const rest = budget - 1;
-      const cuts = Array.from({ length: arity - 1 }, () => rng.int(rest + 1)).sort((a, b) => a - b);
-      const shares = [...cuts, rest].map((c, i) => c - (i === 0 ? 0 : cuts[i - 1]));
-      const args = shares.map((s) => grow(s, depth + 1));
-      const e = app(op, args);
-      if (ok(e)) return e;
+  const ops = (Object.entries(o.mix) as [OpName, number][]).filter(([op, w]) => w > 0 && op !== "d");
+  const byArity = [1, 2, 3].map((a) => ops.filter(([op]) => OPS[op].arity === a));
+  // One interval object per variable: opInterval reads `x * x` (the same
+  // object twice) as a square, so distinct variables need distinct objects.
+  const varRange = new Map(o.vars.map((n): [string, Interval] => [n, [o.range[0], o.range[1]]]));
+  const leaf = (): [Expr, Interval] => {
+    if (rng.next() < o.constProb) {
+      const c = randomConst(rng);
+      return [num(c), [c, c]];
     }
-    return leaf();
+    const name = rng.pick(o.vars);
+    return [v(name), varRange.get(name)!];
+  };
+  const grow = (budget: number, depth: number): [Expr, Interval] => {
+    if (budget <= 0 || depth >= o.maxDepth) return leaf();
+    const first = rng.weighted(ops);
+    const arity = OPS[first].arity;
+    // Share the remaining budget among the children at random.
+    const rest = budget - 1;
+    const cuts = Array.from({ length: arity - 1 }, () => rng.int(rest + 1)).sort((a, b) => a - b);
+    const shares = [...cuts, rest].map((c, i) => c - (i === 0 ? 0 : cuts[i - 1]));
+    const kids = shares.map((s) => grow(s, depth + 1));
+    const ivs = kids.map(([, iv]) => iv);
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const op = attempt === 0 ? first : rng.weighted(byArity[arity - 1]);
+      const iv = opInterval(op, ivs);
+      if (fits(iv)) return [app(op, kids.map(([e]) => e)), iv];
+    }
+    // No op of this arity suits these children: keep one of them.
+    return kids[0];
   };
   // A bare leaf is not a kernel: retry until there is at least one op.
   for (let i = 0; i < 100; i++) {
-    const e = grow(o.size, 1);
+    const [e] = grow(o.size, 1);
     if (e.tag === "app") return e;
   }
   return app("+", [v(o.vars[0]), num(1)]);
