@@ -46,6 +46,29 @@ export function fmaf32(a: number, b: number, c: number): number {
   return err > 0 ? Math.max(r, nb) : Math.min(r, nb);
 }
 
+/** Veltkamp's split constant for float64: 2^27 + 1. */
+const SPLIT = 134217729;
+
+/**
+ * a*b+c in float64 with the product kept exact (Dekker's TwoProduct and
+ * Knuth's TwoSum): a fused multiply-add, as the reference semantics of the
+ * fused ops. Without it `a*b + c` would round the product first, and under
+ * cancellation the reference itself would be wrong by far more than an ulp.
+ */
+export function fma64(a: number, b: number, c: number): number {
+  const p = a * b;
+  if (!Number.isFinite(p) || !Number.isFinite(c) || p === 0) return p + c;
+  const as = SPLIT * a, bs = SPLIT * b;
+  if (!Number.isFinite(as) || !Number.isFinite(bs)) return p + c;
+  const ah = as - (as - a), al = a - ah;
+  const bh = bs - (bs - b), bl = b - bh;
+  const e = ((ah * bh - p) + ah * bl + al * bh) + al * bl; // p + e == a*b exactly
+  const s = p + c;
+  const z = s - p;
+  const t = (p - (s - z)) + (c - z); // s + t == p + c exactly
+  return s + (t + e);
+}
+
 const F32_BUF = new Float32Array(1);
 const U32_BUF = new Uint32Array(F32_BUF.buffer);
 
@@ -217,7 +240,7 @@ const SPECS: Record<OpName, Spec> = {
     arity: 3,
     fpcore: "fma",
     class: "fused",
-    f64: (a, b, c) => a * b + c,
+    f64: fma64,
     f32: fmaf32,
     latency: 4,
     throughput: 1,
@@ -226,7 +249,7 @@ const SPECS: Record<OpName, Spec> = {
     arity: 3,
     fpcore: null,
     class: "fused",
-    f64: (a, b, c) => a * b - c,
+    f64: (a, b, c) => fma64(a, b, -c),
     f32: (a, b, c) => fmaf32(a, b, -c),
     latency: 4,
     throughput: 1,
@@ -235,7 +258,7 @@ const SPECS: Record<OpName, Spec> = {
     arity: 3,
     fpcore: null,
     class: "fused",
-    f64: (a, b, c) => -(a * b) + c,
+    f64: (a, b, c) => fma64(-a, b, c),
     f32: (a, b, c) => fmaf32(-a, b, c),
     latency: 4,
     throughput: 1,

@@ -70,6 +70,9 @@ export const RULES = defineRules("algebra", [
   { name: "add-zero", lhs: "(+ ?a 0)", rhs: "?a" },
   { name: "zero-add", lhs: "(+ 0 ?a)", rhs: "?a" },
   { name: "sub-zero", lhs: "(- ?a 0)", rhs: "?a" },
+  // Adding -0 is the identity even for -0 itself (x + 0 turns -0 into +0).
+  { name: "add-neg-zero", lhs: "(+ ?a -0)", rhs: "?a" },
+  { name: "neg-zero-add", lhs: "(+ -0 ?a)", rhs: "?a" },
   { name: "mul-one", lhs: "(* ?a 1)", rhs: "?a" },
   { name: "one-mul", lhs: "(* 1 ?a)", rhs: "?a" },
   { name: "div-one", lhs: "(/ ?a 1)", rhs: "?a" },

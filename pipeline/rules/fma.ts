@@ -65,6 +65,15 @@ export const RULES = defineRules("fma", [
   },
   { name: "horner-unfused", lhs: "(+ (* (+ (* ?a ?x) ?b) ?x) ?c)", rhs: "(fma (fma ?a ?x ?b) ?x ?c)" },
   { name: "horner-from-estrin", lhs: "(fma ?a (* ?x ?x) (fma ?b ?x ?c))", rhs: "(fma (fma ?a ?x ?b) ?x ?c)" },
+  // Horner steps on already-fused chains: once a greedy search has fused
+  // a*x*x + b*x + c term by term, these still reach the nested form (without
+  // them fusing first is a dead end that only lookahead can avoid).
+  { name: "horner-step-fused", lhs: "(fma (* ?a ?x) ?x (fma ?b ?x ?c))", rhs: "(fma (fma ?a ?x ?b) ?x ?c)" },
+  { name: "horner-step-fused-left", lhs: "(fma ?x (* ?a ?x) (fma ?b ?x ?c))", rhs: "(fma (fma ?a ?x ?b) ?x ?c)" },
+  { name: "horner-step-product", lhs: "(fma (* ?a ?x) ?x (* ?b ?x))", rhs: "(* (fma ?a ?x ?b) ?x)" },
+  { name: "fma-factor", lhs: "(fma ?a ?x (* ?b ?x))", rhs: "(* (+ ?a ?b) ?x)" },
+  { name: "fma-factor-left", lhs: "(fma ?x ?a (* ?x ?b))", rhs: "(* ?x (+ ?a ?b))" },
+  { name: "fma-factor-addend", lhs: "(fma ?a ?x (fma ?b ?x ?c))", rhs: "(fma (+ ?a ?b) ?x ?c)" },
 
   // Degenerate fused ops (finite operands, as in algebra's x * 0).
   { name: "fma-one", lhs: "(fma ?a 1 ?b)", rhs: "(+ ?a ?b)" },

@@ -48,12 +48,14 @@ export function parentIndex(root: Expr): Map<number, Expr[]> {
  * `site`'s descendants within `radius`, and its ancestors within `radius`
  * (a pattern rooted at an ancestor sees the change when the site is within
  * the pattern's depth). `fresh` nodes (created by the rewrite) are all
- * included whatever their depth.
+ * included whatever their depth. `parentsOf` gives the unique parents of a
+ * node in the current expression (e.g. `FeatureDag.parentsOf`, or
+ * `parentIndex` for a one-off).
  */
 export function neighbourhood(
-  root: Expr,
   site: Expr,
   radius: number,
+  parentsOf: (e: Expr) => readonly Expr[],
   fresh: ReadonlySet<number> = new Set(),
 ): Expr[] {
   const out = new Map<number, Expr>();
@@ -63,12 +65,11 @@ export function neighbourhood(
     if (e.tag === "app" && (r > 0 || fresh.has(e.id))) { for (const a of e.args) down(a, r - 1); }
   };
   down(site, radius);
-  const parents = parentIndex(root);
   let level: Expr[] = [site];
   for (let r = 0; r < radius; r++) {
     const next: Expr[] = [];
     for (const n of level) {
-      for (const p of parents.get(n.id) ?? []) {
+      for (const p of parentsOf(n)) {
         if (!out.has(p.id)) {
           out.set(p.id, p);
           next.push(p);

@@ -1,0 +1,362 @@
+/**
+ * Guided best-first search: the optimizer's answer to having far more
+ * rules than equality saturation can handle.
+ *
+ * The state is one expression (a hash-consed DAG tracked by a FeatureDag)
+ * and its network accumulator. A heap holds rewrite candidates (site,
+ * rule). The Guide scores a candidate from the accumulator *after* the
+ * rewrite, computed as a feature delta from the current one, so every
+ * candidate gets its own score; the priority is minus that score (the Guide
+ * predicts the cost the rewrite leads to, in the Judge's units). The loop
+ * pops the best candidate, or with probability epsilon a random one, applies
+ * it with an incremental accumulator update, and scans the neighbourhood of
+ * the change for newly enabled rewrites.
+ *
+ * Scores go stale when the state changes under a waiting candidate. Stale
+ * candidates are rescored lazily, in batches, when they reach the top of
+ * the heap (the CELF trick): the popped candidate is always scored against
+ * the current state.
+ *
+ * Every applied rewrite is also recorded as a union in an e-graph that
+ * holds only what the search chose, so the final extraction can combine
+ * the best parts of different states; the Judge picks among the k best
+ * trees it extracts and the best states visited.
+ */
+import { type Expr } from "../expr/expr.ts";
+import { Rng } from "../expr/random.ts";
+import type { Ranges } from "../expr/sample.ts";
+import { staticCost } from "../expr/cost.ts";
+import { EGraph } from "../egraph/egraph.ts";
+import { kBest } from "../egraph/kbest.ts";
+import { FeatureDag, type RewriteDelta } from "../nnue/feature_dag.ts";
+import type { Network } from "../nnue/network.ts";
+import type { Rule } from "../rules/rule.ts";
+import { type Candidate, candidatesAt, NodeFacts, RuleIndex } from "./candidates.ts";
+import { MaxHeap } from "./heap.ts";
+import { neighbourhood } from "./rewrite.ts";
+
+export interface GuidedOptions {
+  readonly rules: readonly Rule[];
+  readonly ranges: Ranges;
+  /** Most rewrites to apply. */
+  readonly budget: number;
+  /** Wall-time limit in milliseconds. */
+  readonly timeMs: number;
+  /** Probability of applying a random waiting candidate instead of the best. */
+  readonly epsilon: number;
+  /** Radius of the scan for newly enabled rewrites around a change. */
+  readonly radius: number;
+  /** Trees extracted at the end for the Judge to choose from. */
+  readonly k: number;
+  readonly seed: number;
+  /** Also apply rules that hold only approximately. */
+  readonly allowApprox: boolean;
+  /** Keep the features of every state (for training the Guide). */
+  readonly record: boolean;
+  /** Stale candidates rescored together when they reach the top. */
+  readonly rescoreBatch: number;
+  /**
+   * Rewrites without a new best state before the search jumps back to one of
+   * the best states seen (0: never). The trajectory explores; restarts keep
+   * the budget near the promising states.
+   */
+  readonly patience: number;
+}
+
+export const DEFAULT_GUIDED: Omit<GuidedOptions, "rules" | "ranges"> = {
+  budget: 400,
+  timeMs: 2000,
+  epsilon: 0.05,
+  radius: 2,
+  k: 10,
+  seed: 1,
+  allowApprox: false,
+  record: false,
+  rescoreBatch: 16,
+  patience: 40,
+};
+
+/** One applied rewrite. */
+export interface Step {
+  readonly rule: string;
+  /** Guide output for the state the rewrite led to. */
+  readonly guide: number;
+  /** Judge output (cost units) of the state after the rewrite. */
+  readonly judge: number;
+  /** Static cost of the state after the rewrite. */
+  readonly cost: number;
+  /** Whether the rewrite was an exploration move. */
+  readonly random: boolean;
+  /** Milliseconds since the search started. */
+  readonly atMs: number;
+  /** Features of the state after the rewrite (only with `record`). */
+  readonly features?: Int32Array;
+}
+
+export interface Choice {
+  readonly expr: Expr;
+  /** Judge output in cost units. */
+  readonly judge: number;
+  readonly cost: number;
+  /** How it was found: a state of the trajectory or an extraction. */
+  readonly from: "state" | "extraction";
+  /** Rules applied from the input to this state (states only). */
+  readonly steps?: readonly string[];
+}
+
+export interface GuidedResult {
+  /** The Judge's pick (never worse by Judge cost than the input). */
+  readonly best: Choice;
+  /** Up to k + trajectory choices, best Judge cost first. */
+  readonly choices: readonly Choice[];
+  readonly input: Choice;
+  readonly trajectory: readonly Step[];
+  readonly stats: {
+    readonly applied: number;
+    readonly candidatesScored: number;
+    readonly rescored: number;
+    readonly timeMs: number;
+    /** Milliseconds until the best state was reached. */
+    readonly timeToBestMs: number;
+    readonly heapPeak: number;
+    readonly restarts: number;
+    readonly stopped: "budget" | "time" | "exhausted";
+  };
+}
+
+interface Waiting {
+  readonly c: Candidate;
+  /** DAG version the score was computed at. */
+  version: number;
+  score: number;
+}
+
+/** Runs the guided search from `input` with network `nw`. */
+export function guidedSearch(
+  input: Expr,
+  nw: Network,
+  options: Partial<GuidedOptions> & Pick<GuidedOptions, "rules" | "ranges">,
+): GuidedResult {
+  const o: GuidedOptions = { ...DEFAULT_GUIDED, ...options };
+  const t0 = performance.now();
+  const elapsed = () => performance.now() - t0;
+  const rng = new Rng(o.seed);
+  const rules = o.allowApprox ? o.rules : o.rules.filter((r) => r.approx === null);
+  const index = new RuleIndex(rules);
+  const facts = new NodeFacts(o.ranges);
+  let dag = new FeatureDag(nw.fs, input);
+  let acc = nw.accumulator(input);
+  const judgeNow = () => nw.net.eval("judge", acc)[0];
+
+  let heap = new MaxHeap<Waiting>();
+  let queued = new Set<number>();
+  const key = (c: Candidate) => c.site.id * 4096 + c.ruleIndex;
+  let scored = 0, rescored = 0, heapPeak = 0;
+
+  /** Scores candidates against the current state and queues them. */
+  const enqueue = (cands: readonly Candidate[]) => {
+    if (cands.length === 0) return;
+    const deltas = cands.map((c) => dag.rewrite(c.site, c.result));
+    const scores = nw.scoreDeltas("guide", acc, deltas);
+    scored += cands.length;
+    cands.forEach((c, i) => {
+      heap.push({ c, version: dag.version, score: scores[i] }, -scores[i]);
+      queued.add(key(c));
+    });
+    heapPeak = Math.max(heapPeak, heap.size);
+  };
+
+  const scan = (nodes: Iterable<Expr>) => {
+    const fresh: Candidate[] = [];
+    for (const n of nodes) {
+      for (const c of candidatesAt(n, index, facts)) if (!queued.has(key(c))) fresh.push(c);
+    }
+    enqueue(fresh);
+  };
+
+  /** The best waiting candidate, scored against the current state, or null. */
+  const popBest = (): Waiting | null => {
+    for (;;) {
+      const top = heap.pop();
+      if (top === undefined) return null;
+      if (!dag.has(top.c.site)) {
+        queued.delete(key(top.c));
+        continue;
+      }
+      if (top.version === dag.version) return top;
+      // Rescore this and the next few stale tops together, then look again.
+      const stale = [top];
+      while (stale.length < o.rescoreBatch && heap.size > 0) {
+        const w = heap.pop()!;
+        if (!dag.has(w.c.site)) queued.delete(key(w.c));
+        else if (w.version === dag.version) {
+          heap.push(w, -w.score);
+          break;
+        } else stale.push(w);
+      }
+      const deltas = stale.map((w) => dag.rewrite(w.c.site, w.c.result));
+      const scores = nw.scoreDeltas("guide", acc, deltas);
+      rescored += stale.length;
+      stale.forEach((w, i) => {
+        w.version = dag.version;
+        w.score = scores[i];
+        heap.push(w, -w.score);
+      });
+    }
+  };
+
+  const popRandom = (): Waiting | null => {
+    while (heap.size > 0) {
+      const w = heap.popAt(rng.int(heap.size))!;
+      if (dag.has(w.c.site)) return w;
+      queued.delete(key(w.c));
+    }
+    return null;
+  };
+
+  // The e-graph of chosen rewrites, for the final extraction.
+  const egraph = new EGraph({ ranges: o.ranges as Record<string, [number, number]> });
+  const rootClass = egraph.add(input);
+
+  const inputChoice: Choice = {
+    expr: input,
+    judge: judgeNow(),
+    cost: staticCost(input),
+    from: "state",
+    steps: [],
+  };
+  const visited = new Set<Expr>([input]);
+  const trajectory: Step[] = [];
+  const stepNames: string[] = [];
+  const states: Choice[] = [inputChoice];
+  let best = inputChoice;
+  let timeToBest = 0;
+  let stopped: GuidedResult["stats"]["stopped"] = "exhausted";
+  let sinceBest = 0, restarts = 0;
+  const stepsOf = new Map<Expr, readonly string[]>([[input, []]]);
+
+  /** Makes `from` the current state, with a fresh heap of its candidates. */
+  const jumpTo = (from: Choice) => {
+    dag = new FeatureDag(nw.fs, from.expr);
+    acc = nw.accumulator(from.expr);
+    heap = new MaxHeap<Waiting>();
+    queued = new Set<number>();
+    stepNames.length = 0;
+    stepNames.push(...(stepsOf.get(from.expr) ?? []));
+    scan(dag.nodes());
+  };
+
+  scan(dag.nodes());
+  while (true) {
+    if (trajectory.length >= o.budget) {
+      stopped = "budget";
+      break;
+    }
+    if (elapsed() >= o.timeMs) {
+      stopped = "time";
+      break;
+    }
+    if (o.patience > 0 && sinceBest >= o.patience) {
+      // Back to the best state, or now and then to another good one.
+      const ranked = [...states].sort((a, b) => a.judge - b.judge || a.cost - b.cost);
+      jumpTo(restarts % 3 === 2 ? ranked[rng.int(Math.min(5, ranked.length))] : ranked[0]);
+      restarts++;
+      sinceBest = 0;
+    }
+    const explore = rng.next() < o.epsilon;
+    const w = explore ? popRandom() : popBest();
+    if (w === null) {
+      // Nothing left here: a restart may still have somewhere to go.
+      if (o.patience > 0 && restarts < 3 * o.budget / Math.max(1, o.patience) && states.length > 1) {
+        sinceBest = o.patience;
+        restarts++;
+        continue;
+      }
+      break;
+    }
+    queued.delete(key(w.c));
+    const delta: RewriteDelta = dag.rewrite(w.c.site, w.c.result);
+    const after = delta.after;
+    if (visited.has(after)) continue;
+    const fresh = absentNodes(w.c.result, dag);
+    dag.commit(delta);
+    nw.applyDelta(acc, delta);
+    visited.add(after);
+    egraph.union(egraph.add(w.c.site), egraph.add(w.c.result));
+
+    const judge = judgeNow();
+    const cost = staticCost(after);
+    stepNames.push(w.c.rule.name);
+    trajectory.push({
+      rule: w.c.rule.name,
+      guide: w.score,
+      judge,
+      cost,
+      random: explore,
+      atMs: elapsed(),
+      ...(o.record ? { features: nw.features(after) } : {}),
+    });
+    const state: Choice = { expr: after, judge, cost, from: "state", steps: [...stepNames] };
+    states.push(state);
+    stepsOf.set(after, state.steps!);
+    sinceBest++;
+    if (better(state, best)) {
+      best = state;
+      timeToBest = elapsed();
+      sinceBest = 0;
+    }
+    // Newly enabled rewrites: around the change, and everywhere inside the new part.
+    scan(neighbourhood(w.c.result, o.radius, (e) => dag.parentsOf(e), fresh));
+  }
+
+  // Final choice: the k best trees of the chosen-rewrites e-graph, plus the
+  // best states of the trajectory, ranked by the Judge.
+  egraph.rebuild();
+  const extracted = kBest(egraph, egraph.find(rootClass), o.k).map((r) => r.expr);
+  const pool = new Map<number, Expr>();
+  for (const e of extracted) pool.set(e.id, e);
+  const topStates = [...states].sort((a, b) => a.judge - b.judge || a.cost - b.cost).slice(0, o.k);
+  const judged = nw.judgeCosts([...pool.values()]);
+  const choices: Choice[] = [...topStates];
+  [...pool.values()].forEach((e, i) => {
+    if (!topStates.some((s) => s.expr === e)) {
+      choices.push({ expr: e, judge: judged[i], cost: staticCost(e), from: "extraction" });
+    }
+  });
+  // The input is among the states, so the first choice is never worse than it.
+  choices.sort((a, b) => a.judge - b.judge || a.cost - b.cost);
+  return {
+    best: choices[0],
+    choices,
+    input: inputChoice,
+    trajectory,
+    stats: {
+      applied: trajectory.length,
+      candidatesScored: scored,
+      rescored,
+      timeMs: elapsed(),
+      timeToBestMs: timeToBest,
+      heapPeak,
+      restarts,
+      stopped,
+    },
+  };
+}
+
+/** Lower Judge cost wins; static cost breaks ties. */
+function better(a: Choice, b: Choice): boolean {
+  return a.judge < b.judge || (a.judge === b.judge && a.cost < b.cost);
+}
+
+/** Ids of the nodes of `e` not yet in the DAG: the part a rewrite creates. */
+function absentNodes(e: Expr, dag: FeatureDag): Set<number> {
+  const out = new Set<number>();
+  const stack = [e];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (out.has(n.id) || dag.has(n)) continue;
+    out.add(n.id);
+    if (n.tag === "app") stack.push(...n.args);
+  }
+  return out;
+}
