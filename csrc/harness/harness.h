@@ -56,7 +56,7 @@ struct kh_settings {
 struct kh_timing {
   double ns_per_elem;     /* median over samples */
   double ref_ns_per_elem; /* median of the reference's samples */
-  double ratio;           /* median of (kernel sample / adjacent reference sample) */
+  double ratio;           /* median of (kernel sample / adjacent reference sample), per round */
   double cv;              /* robust CV (1.4826 MAD / median) of the kernel's samples */
   double ref_cv;          /* the same for the reference */
   double plain_cv;        /* standard deviation / mean of the kernel's samples */
@@ -64,15 +64,31 @@ struct kh_timing {
   uint32_t inner;   /* kernel calls per sample */
 };
 
-/* Times `k` on `in`, interleaved with the reference kernel. */
+/* One region for every buffer a measurement touches (arena.c). */
+struct kh_arena {
+  void *base;
+  size_t size, used;
+  int huge; /* MADV_HUGEPAGE accepted */
+};
+int kh_arena_init(struct kh_arena *a, size_t need);
+/* The next buffer of `floats` floats, or NULL when the arena is full. */
+float *kh_arena_take(struct kh_arena *a, size_t floats);
+size_t kh_arena_need(size_t buffers, size_t floats);
+
+/* Times `k` on `in`, interleaved with the reference kernel, whose buffers
+ * come from `arena`. */
 void kh_measure(kh_kernel k, const float *const *in, float *out, size_t n, const struct kh_settings *s,
-                struct kh_timing *t);
+                struct kh_timing *t, struct kh_arena *arena);
 
 /* The fixed reference kernel every timing is divided by (reference.c). */
 void kh_reference(const float *const *in, float *out, size_t n);
 /* Its inputs: two columns of n floats. */
 void kh_reference_inputs(float *x, float *y, size_t n);
-#define KH_REFERENCE_VERSION 1
+/* 2: runs on its own KH_REFERENCE_N elements; the ratio is the kernel's
+ * fastest round over the reference's fastest round. */
+#define KH_REFERENCE_VERSION 2
+/* Elements per reference call, whatever the job's n (a multiple of 16). */
+#define KH_REFERENCE_N 4096
 
 /* Statistics over samples (stats.c); `v` is reordered by kh_median. */
 double kh_median(double *v, size_t n);

@@ -37,20 +37,22 @@ static uint32_t calibrate(kh_kernel k, const float *const *in, float *out, size_
 }
 
 void kh_measure(kh_kernel k, const float *const *in, float *out, size_t n, const struct kh_settings *s,
-                struct kh_timing *t) {
-  const size_t bytes = (n * sizeof(float) + 4095) / 4096 * 4096;
-  float *rx = aligned_alloc(4096, bytes), *ry = aligned_alloc(4096, bytes), *ro = aligned_alloc(4096, bytes);
-  kh_reference_inputs(rx, ry, n);
+                struct kh_timing *t, struct kh_arena *arena) {
+  /* The reference always runs on its own KH_REFERENCE_N elements, so its
+   * time per element does not depend on the job. */
+  const size_t rn = KH_REFERENCE_N;
+  float *rx = kh_arena_take(arena, rn), *ry = kh_arena_take(arena, rn), *ro = kh_arena_take(arena, rn);
+  kh_reference_inputs(rx, ry, rn);
   const float *rin[2] = {rx, ry};
 
   /* Warm-up: caches, branch predictors, and the clock frequency. */
   const double w0 = kh_now_ns();
   while (kh_now_ns() - w0 < s->warmup_ms * 1e6) {
     k(in, out, n);
-    kh_reference(rin, ro, n);
+    kh_reference(rin, ro, rn);
   }
   const uint32_t ki = calibrate(k, in, out, n, s->sample_us * 1e3);
-  const uint32_t ri = calibrate(kh_reference, rin, ro, n, s->sample_us * 1e3);
+  const uint32_t ri = calibrate(kh_reference, rin, ro, rn, s->sample_us * 1e3);
 
   const uint32_t cap = s->max_samples > 0 ? s->max_samples : 1;
   double *ks = malloc(sizeof(double) * cap), *rs = malloc(sizeof(double) * cap),
@@ -61,14 +63,14 @@ void kh_measure(kh_kernel k, const float *const *in, float *out, size_t n, const
     double a, b;
     if (m % 2 == 0) {
       a = timed(k, in, out, n, ki);
-      b = timed(kh_reference, rin, ro, n, ri);
+      b = timed(kh_reference, rin, ro, rn, ri);
     } else {
-      b = timed(kh_reference, rin, ro, n, ri);
+      b = timed(kh_reference, rin, ro, rn, ri);
       a = timed(k, in, out, n, ki);
     }
     spent += a;
     ks[m] = a / ((double)ki * (double)n);
-    rs[m] = b / ((double)ri * (double)n);
+    rs[m] = b / ((double)ri * (double)rn);
     q[m] = ks[m] / rs[m];
     m++;
   }
@@ -85,7 +87,4 @@ void kh_measure(kh_kernel k, const float *const *in, float *out, size_t n, const
   free(ks);
   free(rs);
   free(q);
-  free(rx);
-  free(ry);
-  free(ro);
 }

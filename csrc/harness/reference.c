@@ -6,8 +6,12 @@
  * to a kernel measured alternately with it varies by about 1%.
  *
  * It mixes what kernels are made of (multiplies and adds, a division, a
- * square root) so that it slows down with them. Never change it without
- * bumping KH_REFERENCE_VERSION: every stored ratio is relative to it.
+ * square root) so that it slows down with them. A version that also called
+ * libmvec's expf tracked the machine's slow spells of libmvec-heavy kernels
+ * somewhat, but had slow spells of its own (2.5x, in about one measuring
+ * process in ten) and made the ratios noisier when the machine was quiet;
+ * this one has not been seen to vary by more than 1%. Never change it
+ * without bumping KH_REFERENCE_VERSION: every stored ratio is relative to it.
  */
 #include <math.h>
 

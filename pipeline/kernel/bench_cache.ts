@@ -18,7 +18,7 @@ import { ROOT } from "../../ffi/build.ts";
 export const BENCH_CACHE = join(ROOT, "data", "benchmark_cache.jsonl");
 
 /** Version of the reference kernel in csrc/harness/reference.c (KH_REFERENCE_VERSION). */
-export const REFERENCE_VERSION = 1;
+export const REFERENCE_VERSION = 2;
 
 export const CacheLine = z.looseObject({
   key: z.string().min(1),

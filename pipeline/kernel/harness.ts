@@ -58,9 +58,9 @@ export type HarnessResult =
     readonly ok: true;
     /** Median ns per element. */
     readonly nsPerElem: number;
-    /** Median ns per element of the reference kernel, in the same process. */
+    /** Fastest round's median ns per element of the reference kernel, in the same processes. */
     readonly refNsPerElem: number;
-    /** Median of kernel sample / adjacent reference sample. */
+    /** The kernel's fastest round over the reference's fastest round (same processes). */
     readonly ratio: number;
     /**
      * Robust coefficient of variation of the kernel's samples (1.4826 MAD /

@@ -142,6 +142,11 @@ export function geomean(xs: readonly number[]): number {
   return xs.length === 0 ? NaN : Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
 }
 
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
 /** Rows where every column was timed: the ones the geometric means cover. */
 export function completeRows(result: PeersResult): PeerRow[] {
   return result.rows.filter((r) => r.cells.every((c) => c.ok));
@@ -151,8 +156,9 @@ const pad = (s: string, w: number) => s.length >= w ? s : " ".repeat(w - s.lengt
 
 /**
  * The table: ns per element per kernel and column, the geometric mean over
- * the kernels every column timed, speed relative to gcc -O3, and the worst
- * ulp error per column.
+ * the kernels every column timed, speed relative to gcc -O3, and accuracy
+ * per column: the median over kernels of their max ulp error against
+ * float64, and how many kernels exceed 16 ulp.
  */
 export function formatPeersTable(result: PeersResult): string {
   const cols = result.columns;
@@ -172,10 +178,13 @@ export function formatPeersTable(result: PeersResult): string {
   if (base >= 0) {
     lines.push("speed vs gcc -O3".padEnd(nameW) + gm.map((g) => pad(`${(gm[base] / g).toFixed(2)}x`, w)).join(""));
   }
-  const worst = cols.map((_, c) =>
-    Math.max(0, ...result.rows.map((r) => r.cells[c]).filter((x) => x.ok).map((x) => (x as { maxUlp: number }).maxUlp))
+  // Accuracy against float64 on the same inputs, over the complete rows.
+  const ulps = cols.map((_, c) => full.map((r) => (r.cells[c] as { maxUlp: number }).maxUlp));
+  const showUlp = (u: number) => (u >= 2 ** 32 ? "NaN" : u >= 1e6 ? u.toExponential(1) : String(u));
+  lines.push("max ulp, median".padEnd(nameW) + ulps.map((u) => pad(showUlp(median(u)), w)).join(""));
+  lines.push(
+    "max ulp > 16 (kernels)".padEnd(nameW) + ulps.map((u) => pad(String(u.filter((x) => x > 16).length), w)).join(""),
   );
-  lines.push("max ulp (all)".padEnd(nameW) + worst.map((u) => pad(u >= 2 ** 32 ? "NaN" : String(u), w)).join(""));
   const failures = result.rows.flatMap((r) => {
     const bad = r.cells.flatMap((c, k) => (c.ok ? [] : [[cols[k], c.error.split("\n")[0]]]));
     if (bad.length === 0) return [];
