@@ -24,8 +24,7 @@
  * Predicted nanoseconds per element = softpos(y) * exp(log_unit), log_unit
  * being a trained parameter of the Judge head starting at
  * log(1 / (16 lanes * 2.6 GHz)), so the log loss is defined for any y.
- * The Guide head starts as the same table: untrained guided search is
- * best-first on static cost.
+ * (The Guide head starts elsewhere, at zero: see guide_init.ts.)
  */
 import { CONST_COST, OP_NAMES, OPS, VAR_COST } from "../expr/ops.ts";
 import { DIMS, HEAD_LAYOUT, HIDDEN } from "../../ffi/nnue.ts";

@@ -3,7 +3,7 @@
  * network sized for it, and the latency-table initialization.
  *
  * @example
- * using nw = Network.create();           // untrained: the Judge equals staticCost
+ * using nw = Network.create();           // untrained: the Judge equals staticCost, the Guide 0
  * const acc = nw.accumulator(e);
  * nw.judgeCost(e) === staticCost(e);     // true up to MAX_EXACT_COST
  * const dag = new FeatureDag(nw.fs, e);
@@ -14,6 +14,7 @@ import type { Expr } from "../expr/expr.ts";
 import { type Csr, DIMS, HEAD_LAYOUT, type HeadName, NnueNet, toCsr } from "../../ffi/nnue.ts";
 import { DEFAULT_DEPTH, features, type FeatureSet, featureSet } from "./features.ts";
 import { latencyHead, latencyRows } from "./latency_init.ts";
+import { lookaheadHead } from "./guide_init.ts";
 
 export interface NetworkOptions {
   /** Feature depth D (default DEFAULT_DEPTH). */
@@ -66,7 +67,7 @@ export class Network {
    */
   static create(options: Partial<NetworkOptions> = {}): Network {
     const o = { ...DEFAULT_NETWORK, ...options };
-    return Network.fromParts(o, latencyRows(featureSet(o.depth)), { judge: latencyHead(), guide: latencyHead(0) });
+    return Network.fromParts(o, latencyRows(featureSet(o.depth)), { judge: latencyHead(), guide: lookaheadHead() });
   }
 
   /** A network from explicit parts (what a weights file holds). */

@@ -4,10 +4,12 @@
  *
  * The state is one expression (a hash-consed DAG tracked by a FeatureDag)
  * and its network accumulator. A heap holds rewrite candidates (site,
- * rule). The Guide scores a candidate from the accumulator *after* the
- * rewrite, computed as a feature delta from the current one, so every
- * candidate gets its own score; the priority is minus that score (the Guide
- * predicts the cost the rewrite leads to, in the Judge's units). The loop
+ * rule). A candidate is scored from the accumulator *after* the rewrite,
+ * computed as a feature delta from the current one, so every candidate gets
+ * its own score: the Judge's cost of that state plus the Guide's predicted
+ * lookahead gain (<= 0: how much cheaper a state a few rewrites further can
+ * be; see nnue/guide_init.ts), and the priority is minus that sum. An
+ * untrained Guide (output 0) makes the search best-first on the Judge. The loop
  * pops the best candidate, or with probability epsilon a random one, applies
  * it with an incremental accumulator update, and scans the neighbourhood of
  * the change for newly enabled rewrites.
@@ -79,8 +81,8 @@ export const DEFAULT_GUIDED: Omit<GuidedOptions, "rules" | "ranges"> = {
 /** One applied rewrite. */
 export interface Step {
   readonly rule: string;
-  /** Guide output for the state the rewrite led to. */
-  readonly guide: number;
+  /** Score (Judge + Guide) of the state the rewrite led to, when it was chosen. */
+  readonly score: number;
   /** Judge output (cost units) of the state after the rewrite. */
   readonly judge: number;
   /** Static cost of the state after the rewrite. */
@@ -89,6 +91,8 @@ export interface Step {
   readonly random: boolean;
   /** Milliseconds since the search started. */
   readonly atMs: number;
+  /** Restarts before this step: steps of one segment form a continuous path. */
+  readonly segment: number;
   /** Features of the state after the rewrite (only with `record`). */
   readonly features?: Int32Array;
 }
@@ -153,11 +157,19 @@ export function guidedSearch(
   const key = (c: Candidate) => c.site.id * 4096 + c.ruleIndex;
   let scored = 0, rescored = 0, heapPeak = 0;
 
+  /** Judge cost plus Guide gain of the state after each delta. */
+  const scoreOf = (deltas: readonly RewriteDelta[]): Float32Array => {
+    const judge = nw.scoreDeltas("judge", acc, deltas);
+    const gain = nw.scoreDeltas("guide", acc, deltas);
+    for (let i = 0; i < judge.length; i++) judge[i] += gain[i];
+    return judge;
+  };
+
   /** Scores candidates against the current state and queues them. */
   const enqueue = (cands: readonly Candidate[]) => {
     if (cands.length === 0) return;
     const deltas = cands.map((c) => dag.rewrite(c.site, c.result));
-    const scores = nw.scoreDeltas("guide", acc, deltas);
+    const scores = scoreOf(deltas);
     scored += cands.length;
     cands.forEach((c, i) => {
       heap.push({ c, version: dag.version, score: scores[i] }, -scores[i]);
@@ -195,7 +207,7 @@ export function guidedSearch(
         } else stale.push(w);
       }
       const deltas = stale.map((w) => dag.rewrite(w.c.site, w.c.result));
-      const scores = nw.scoreDeltas("guide", acc, deltas);
+      const scores = scoreOf(deltas);
       rescored += stale.length;
       stale.forEach((w, i) => {
         w.version = dag.version;
@@ -289,11 +301,12 @@ export function guidedSearch(
     stepNames.push(w.c.rule.name);
     trajectory.push({
       rule: w.c.rule.name,
-      guide: w.score,
+      score: w.score,
       judge,
       cost,
       random: explore,
       atMs: elapsed(),
+      segment: restarts,
       ...(o.record ? { features: nw.features(after) } : {}),
     });
     const state: Choice = { expr: after, judge, cost, from: "state", steps: [...stepNames] };
