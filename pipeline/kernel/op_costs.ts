@@ -17,8 +17,8 @@
  *
  * Caveat: it is a marginal cost in a kernel made of additions. Zen 4 runs
  * FP adds and FP multiplies/FMAs on different pipes, so a multiply or an
- * FMA added to an add-bound kernel costs almost nothing; they cost what the
- * table says only when their own pipes are the busy ones.
+ * FMA added to an add-bound kernel costs almost nothing; extra rows measure
+ * those ops (and +) in a kernel built from multiplies instead.
  */
 import { app, type Expr, num, v } from "../expr/expr.ts";
 import { OP_NAMES, type OpName, OPS } from "../expr/ops.ts";
@@ -52,20 +52,31 @@ export interface OpCostOptions extends HarnessSettings {
 
 const VARS = ["x"];
 
-function sum(terms: readonly Expr[]): Expr {
-  return terms.reduce((acc, t) => app("+", [acc, t]));
-}
+/** How a_j is made and the copies combined: with adds (the FP add pipes) or multiplies (the FMA pipes). */
+export type OpContext = "add" | "mul";
 
 /**
  * The kernel with `copies` applications of `op`, and the one without. With
- * `second`, binary ops take it as their second argument instead of a_j.
+ * `second`, binary ops take it as their second argument instead of a_j. In
+ * the "mul" context a_j = x * (1 + j/256) and the copies are multiplied
+ * together, so the kernel is bound by the multiply/FMA pipes instead.
  */
-export function opKernels(op: OpName, copies: number, second?: number): { withOp: Expr; without: Expr } {
+export function opKernels(
+  op: OpName,
+  copies: number,
+  second?: number,
+  context: OpContext = "add",
+): { withOp: Expr; without: Expr } {
   const arity = OPS[op].arity;
-  const a = Array.from({ length: copies }, (_, j) => app("+", [v("x"), num((j + 1) / 256)]));
+  const join = context === "add" ? "+" : "*";
+  const a = Array.from(
+    { length: copies },
+    (_, j) => app(join, [v("x"), num(context === "add" ? (j + 1) / 256 : 1 + (j + 1) / 256)]),
+  );
   const args = (aj: Expr) =>
     Array.from({ length: arity }, (_, k) => (k === 1 && second !== undefined ? num(second) : aj));
-  return { withOp: sum(a.map((aj) => app(op, args(aj)))), without: sum(a) };
+  const combine = (terms: readonly Expr[]) => terms.reduce((acc, t) => app(join, [acc, t]));
+  return { withOp: combine(a.map((aj) => app(op, args(aj)))), without: combine(a) };
 }
 
 /** Measures every compilable op; one row per op (plus pow with negative bases). */
@@ -73,13 +84,20 @@ export async function measureOpCosts(options: OpCostOptions = {}): Promise<OpCos
   const isa = options.isa ?? "avx512";
   const copies = options.copies ?? 8;
   const ops = OP_NAMES.filter((op) => op !== "d");
-  const rows: { label: string; op: OpName; negative: boolean }[] = [
-    ...ops.map((op) => ({ label: op as string, op, negative: false })),
-    { label: "pow (base < 0)", op: "pow", negative: true },
+  const rows: { label: string; op: OpName; negative: boolean; context: OpContext }[] = [
+    ...ops.map((op) => ({ label: op as string, op, negative: false, context: "add" as const })),
+    { label: "pow (base < 0)", op: "pow", negative: true, context: "add" },
+    // The multiply-pipe ops again, where those pipes are the busy ones.
+    ...(["*", "fma", "fms", "fnma", "+"] as const).map((op) => ({
+      label: `${op} (mul-bound)`,
+      op,
+      negative: false,
+      context: "mul" as const,
+    })),
   ];
   const exprs: Expr[] = [];
   for (const r of rows) {
-    const k = opKernels(r.op, copies, r.negative ? 2 : undefined);
+    const k = opKernels(r.op, copies, r.negative ? 2 : undefined, r.context);
     exprs.push(k.withOp, k.without);
   }
   options.progress?.(`ops: compiling ${exprs.length} kernels`);
@@ -131,6 +149,9 @@ export function formatOpCosts(rows: readonly OpCost[], isa: Isa = "avx512"): str
       }${String(r.tableCycles).padStart(8)}`,
     );
   }
-  lines.push("(* and the fused ops run on the multiply pipes, idle in this add-bound kernel: ~0 here, not free)");
+  lines.push(
+    "(rows without a note: in a kernel bound by the add pipes, where * and the fused ops, which run on the",
+    " multiply/FMA pipes, cost ~0; the (mul-bound) rows measure them where those pipes are the busy ones)",
+  );
   return lines.join("\n");
 }
