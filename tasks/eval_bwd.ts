@@ -74,11 +74,15 @@ if (import.meta.main) {
         stats[b].ok++;
         ok++;
       } else if (o.verbose) {
-        console.error(`miss (${u.steps.join(",")}):\n  fused ${printFPCore(fused)}\n  got   ${printFPCore(r.best.expr)}`);
+        console.error(
+          `miss (${u.steps.join(",")}):\n  fused ${printFPCore(fused)}\n  got   ${printFPCore(r.best.expr)}`,
+        );
       }
       if ((i + 1) % 100 === 0) console.error(`eval:bwd: ${i + 1}/${o.pairs}`);
     }
-    console.log(`BWD recovery (guided search, budget ${o.budget} rewrites / ${o.time} ms, all ${ALL_RULES.length} rules)`);
+    console.log(
+      `BWD recovery (guided search, budget ${o.budget} rewrites / ${o.time} ms, all ${ALL_RULES.length} rules)`,
+    );
     console.log("steps    pairs  recovered   rate    mean ms");
     BUCKETS.forEach(([lo, hi], k) => {
       const s = stats[k];
