@@ -6,6 +6,7 @@ export * from "./pipeline/expr/mod.ts";
 export * from "./pipeline/stages/schema.ts";
 export * from "./pipeline/stages/jsonl.ts";
 export * as nnue from "./pipeline/nnue/mod.ts";
+export * as kernel from "./pipeline/kernel/mod.ts";
 import { EXIT_USAGE, runMain } from "./pipeline/stages/cli.ts";
 import { generateMain, parseMain, unfuseMain } from "./pipeline/stages/commands.ts";
 import { demoMain } from "./pipeline/stages/demo.ts";
