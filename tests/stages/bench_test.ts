@@ -129,3 +129,10 @@ Deno.test("compile | bench as tasks: JSONL through both stages, progress on stde
   assert.match(err, /bench: 3 measured, 0 failed/);
   assert.equal(loadBenchCache(cache).entries.size, 3);
 });
+
+Deno.test("a kernel without variables (hoisted entirely) is measured and exact", async () => {
+  const t = temp();
+  const [o] = await measureExpressions([{ id: "const", expr: "(+ 1 (* 2 0.25))", vars: [] }], { ...t, ...QUICK });
+  assert.ok(o.ns_per_elem > 0, JSON.stringify(o.error));
+  assert.equal(o.max_ulp, 0);
+});
