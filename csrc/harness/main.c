@@ -313,8 +313,6 @@ int main(int argc, char **argv) {
      * the fastest round of the reference (both measured in the same
      * processes, alternately) is the ratio least disturbed by it. */
     const double fastest = min_of(ns, rounds), slowest = max_of(ns, rounds), ref_fastest = min_of(ref, rounds);
-    /* Not the fastest round's ratio: a round whose reference samples were slowed
-     * (1.3-3.5x, see above) gives a ratio too small, and the minimum picks it. */
     printf("{\"i\":%u,\"status\":\"ok\",\"ns_per_elem\":%.6g,\"ref_ns_per_elem\":%.6g,\"ratio\":%.6g,"
            "\"cv\":%.6g,\"ref_cv\":%.6g,\"plain_cv\":%.6g,\"samples\":%u,\"inner\":%u,\"rounds\":%u,"
            "\"round_spread\":%.6g}\n",
