@@ -118,3 +118,25 @@ export const Measurement = z.looseObject({
 /** A compiled record with its measurement. */
 export const MeasuredRecord = z.intersection(CompiledRecord, Measurement);
 export type MeasuredRecord = z.infer<typeof MeasuredRecord>;
+
+/**
+ * One of several equivalent forms of a kernel (`variants` adds it): `of` is
+ * the kernel's id, the group that training splits by and that ranking
+ * compares within; `how` says where the form came from.
+ */
+export const VariantRecord = z.intersection(
+  ExpressionRecord,
+  z.looseObject({
+    of: z.string().min(1),
+    how: z.string().min(1),
+    /** Rules applied to reach the form (walks, derivative elimination). */
+    steps: z.array(z.string()).optional(),
+    /** staticCost of the form (the op table's estimate). */
+    static_cost: z.number().nonnegative().optional(),
+  }),
+);
+export type VariantRecord = z.infer<typeof VariantRecord>;
+
+/** A measured variant: what `train-judge` and `eval:judge` read. */
+export const MeasuredVariantRecord = z.intersection(VariantRecord, Measurement);
+export type MeasuredVariantRecord = z.infer<typeof MeasuredVariantRecord>;

@@ -1,0 +1,261 @@
+/**
+ * Loop A, `deno task calibrate`: kernels -> variants -> compile -> bench ->
+ * train the Judge -> weights, as one streaming pipeline in this process.
+ *
+ *   corpus kernels (data/kernels/*.fpcore)  ┐
+ *   random expressions (generate)           ├─> variants ─> compile+bench ─> measured ─> trainJudge ─> data/*.bin
+ *   generate --fused | unfuse (BWD pairs)   ┘     (batches: one compiler run, one harness run)
+ *
+ * Kernels are interleaved (corpus, random, pair, ...) so that a run cut
+ * short by its time budget still has every kind. Measurements go to the
+ * benchmark cache as each batch finishes, and variants are deterministic
+ * for a seed, so running again skips everything already measured (and
+ * compiled): an interrupted calibration resumes. The time budget covers the
+ * whole run: collecting stops at `collectShare` of it, training stops at
+ * the budget.
+ *
+ * The stages are the same as the shell pipeline's:
+ *   deno task generate | deno task variants | deno task compile | deno task bench | deno task train-judge
+ */
+import { join } from "node:path";
+import { ROOT } from "../../ffi/build.ts";
+import { Rng } from "../expr/random.ts";
+import { BENCH_CACHE } from "../kernel/bench_cache.ts";
+import { measureExpressions, type Rec } from "../kernel/measure.ts";
+import { batchStage } from "../stages/batching.ts";
+import { generateRecords } from "../stages/generate.ts";
+import { fpcoreRecords } from "../stages/parse.ts";
+import { ALL_RULES } from "../rules/all.ts";
+import { ErrorRecord, type ExpressionRecord, MeasuredVariantRecord } from "../stages/schema.ts";
+import { unfuseRecord } from "../stages/unfuse.ts";
+import { variantsOrError } from "../stages/variants.ts";
+import type { VariantOptions } from "./variants.ts";
+import { DEFAULT_JUDGE_CONFIG, type JudgeConfig, type TrainedJudge, trainJudge, writeSummary } from "./train_judge.ts";
+import { DEFAULT_WEIGHTS_DIR, saveNetwork, type SaveReport } from "./weights_file.ts";
+
+export const CORPUS_DIR = join(ROOT, "data", "kernels");
+/** Where calibrate leaves the measured records (train-judge and eval:judge read them). */
+export const MEASURED_PATH = join(ROOT, "build", "calibration", "measured.jsonl");
+
+export interface CalibrateOptions {
+  /** Corpus kernels to use (null: all of them). */
+  readonly kernels: number | null;
+  /** Variants per kernel. */
+  readonly variants: number;
+  /** Random kernels: a third plain `generate`, two thirds `generate --fused | unfuse` pairs... see `kernelSource`. */
+  readonly random: number;
+  /** Minutes for the whole run (collecting and training). */
+  readonly timeBudgetMin: number;
+  /** Share of the budget spent collecting before training starts. */
+  readonly collectShare: number;
+  readonly seed: number;
+  readonly epochs: number;
+  /** Weights directory (default data/). */
+  readonly out: string;
+  /** Measured records, JSONL (null: not written). */
+  readonly measuredOut: string | null;
+  readonly benchCache: string | null;
+  /** Kernel cache directory (default build/kcache). */
+  readonly cacheDir?: string;
+  /** Variants per compile+bench batch. */
+  readonly batch: number;
+  /** Harness rounds and timed milliseconds per kernel and round. */
+  readonly rounds: number;
+  readonly minMs: number;
+  readonly corpusFiles: readonly string[];
+  readonly variantOptions: Partial<VariantOptions>;
+  readonly judge: Partial<JudgeConfig>;
+  readonly progress: (message: string) => void;
+}
+
+export const DEFAULT_CALIBRATE: CalibrateOptions = {
+  kernels: null,
+  variants: 24,
+  random: 300,
+  timeBudgetMin: 30,
+  collectShare: 0.8,
+  seed: 1,
+  epochs: DEFAULT_JUDGE_CONFIG.epochs,
+  out: DEFAULT_WEIGHTS_DIR,
+  measuredOut: MEASURED_PATH,
+  benchCache: BENCH_CACHE,
+  batch: 240,
+  rounds: 3,
+  minMs: 4,
+  corpusFiles: ["autodiff", "graphics", "ml", "physics"].map((f) => join(CORPUS_DIR, `${f}.fpcore`)),
+  variantOptions: {},
+  judge: {},
+  progress: () => {},
+};
+
+/** The corpus kernels of the given FPCore files. */
+export function corpusRecords(files: readonly string[]): ExpressionRecord[] {
+  return files.flatMap((f) => {
+    const r = fpcoreRecords(Deno.readTextFileSync(f), f);
+    if (r.errors.length > 0) throw new Error(`${f}: ${r.errors.length} benchmark(s) do not parse`);
+    return [...r.records];
+  });
+}
+
+/**
+ * Random kernels: plain random expressions (`generate`) and backward pairs
+ * (`generate --fused | unfuse`), alternating, of 1-4 variables and varied
+ * sizes, ids unique per seed.
+ */
+export function* randomKernels(count: number, seed: number): Generator<ExpressionRecord> {
+  const rng = new Rng(seed);
+  for (let i = 0; i < count; i++) {
+    const fused = i % 2 === 1;
+    const size = fused ? 6 + 6 * rng.int(3) : 3 + rng.int(22);
+    const varCount = 1 + rng.int(4);
+    const s = (seed * 100_003 + i) >>> 0;
+    const [rec] = generateRecords({ count: 1, seed: s, fused, size, varCount });
+    yield fused ? unfuseRecord(rec, 1 + rng.int(8), s, ALL_RULES) : rec;
+  }
+}
+
+/** Corpus and random kernels interleaved in proportion, so a cut-short run has both. */
+export function* kernelSource(o: Pick<CalibrateOptions, "kernels" | "random" | "seed" | "corpusFiles">) {
+  const corpus = corpusRecords(o.corpusFiles).slice(0, o.kernels ?? undefined);
+  const random = randomKernels(o.random, o.seed);
+  const total = corpus.length + o.random;
+  let c = 0, r = 0;
+  for (let i = 0; i < total; i++) {
+    // Corpus share so far below its share of the total: take a corpus kernel.
+    if (c < corpus.length && (r >= o.random || c * total <= i * corpus.length)) yield corpus[c++];
+    else {
+      r++;
+      yield random.next().value as ExpressionRecord;
+    }
+  }
+}
+
+export interface CalibrateReport extends TrainedJudge {
+  readonly kernels: number;
+  readonly variants: number;
+  readonly measured: number;
+  readonly fromCache: number;
+  readonly failed: number;
+  readonly collectMs: number;
+  readonly totalMs: number;
+  readonly saved: SaveReport;
+  readonly summaryPath: string;
+}
+
+const minutes = (ms: number) => `${Math.floor(ms / 60000)}:${String(Math.floor(ms / 1000) % 60).padStart(2, "0")}`;
+
+/** Runs Loop A; returns the trained network (caller frees it) and the figures. */
+export async function calibrate(options: Partial<CalibrateOptions> = {}): Promise<CalibrateReport> {
+  const o: CalibrateOptions = { ...DEFAULT_CALIBRATE, ...options };
+  const t0 = performance.now();
+  const budgetMs = o.timeBudgetMin * 60_000;
+  const collectDeadline = t0 + budgetMs * o.collectShare;
+  const say = o.progress;
+  let kernels = 0, variants = 0, fromCache = 0, failed = 0;
+  const measured: MeasuredVariantRecord[] = [];
+  let stopped = false;
+
+  const source = kernelSource(o);
+  const kernelStream = new ReadableStream<ExpressionRecord>({
+    pull(ctl) {
+      if (performance.now() > collectDeadline) {
+        if (!stopped) say(`calibrate: time budget for collecting reached after ${kernels} kernels`);
+        stopped = true;
+        ctl.close();
+        return;
+      }
+      const n = source.next();
+      if (n.done) ctl.close();
+      else {
+        kernels++;
+        ctl.enqueue(n.value);
+      }
+    },
+  }, { highWaterMark: 0 });
+
+  const variantStage = new TransformStream<ExpressionRecord, Rec>({
+    transform(rec, ctl) {
+      const vs = variantsOrError(rec, { ...o.variantOptions, count: o.variants, seed: o.seed });
+      variants += vs.length;
+      for (const v of vs) ctl.enqueue(v);
+    },
+  });
+
+  const measureStage = batchStage(o.batch, (batch: Rec[]) =>
+    measureExpressions(batch, {
+      isa: "avx512",
+      rounds: o.rounds,
+      minMs: o.minMs,
+      benchCache: o.benchCache,
+      ...(o.cacheDir !== undefined ? { cacheDir: o.cacheDir } : {}),
+    }));
+
+  let out: Deno.FsFile | null = null;
+  if (o.measuredOut !== null) {
+    Deno.mkdirSync(join(o.measuredOut, ".."), { recursive: true });
+    out = Deno.openSync(o.measuredOut, { write: true, create: true, truncate: true });
+  }
+  const enc = new TextEncoder();
+  try {
+    let lastSay = 0;
+    for await (const rec of kernelStream.pipeThrough(variantStage).pipeThrough(measureStage)) {
+      if (ErrorRecord.safeParse(rec).success) {
+        failed++;
+        continue;
+      }
+      const m = MeasuredVariantRecord.safeParse(rec);
+      if (!m.success) {
+        failed++;
+        continue;
+      }
+      if (rec.from_cache === true) fromCache++;
+      measured.push(m.data);
+      out?.writeSync(enc.encode(JSON.stringify(rec) + "\n"));
+      const now = performance.now();
+      if (now - lastSay > 5000) {
+        lastSay = now;
+        say(
+          `calibrate: ${minutes(now - t0)} ${measured.length} measured (${fromCache} from cache, ${failed} failed), ` +
+            `${variants} variants of ${kernels} kernels`,
+        );
+      }
+    }
+  } finally {
+    out?.close();
+  }
+  const collectMs = performance.now() - t0;
+  say(
+    `calibrate: collected ${measured.length} measured variants of ${kernels} kernels in ${minutes(collectMs)} ` +
+      `(${fromCache} from cache, ${failed} failed or refused)`,
+  );
+  if (measured.length === 0) throw new Error("calibrate: nothing was measured");
+
+  const trainDeadline = t0 + budgetMs;
+  const trained = trainJudge(measured, { ...o.judge, epochs: o.epochs, seed: o.seed }, (r) => {
+    say(
+      `train: epoch ${r.epoch}/${o.epochs} fit ${r.trainFit.toFixed(4)} rank ${r.trainRank.toFixed(4)} ` +
+        `validation fit ${r.validationFit.toFixed(4)}`,
+    );
+    if (performance.now() > trainDeadline) {
+      say("train: time budget reached; stopping");
+      return false;
+    }
+  });
+  const saved = saveNetwork(trained.network, o.out);
+  const summaryPath = writeSummary(
+    { ...trained.summary, calibrate: { kernels, variants, measured: measured.length, fromCache, failed } },
+    o.out,
+  );
+  return {
+    ...trained,
+    kernels,
+    variants,
+    measured: measured.length,
+    fromCache,
+    failed,
+    collectMs,
+    totalMs: performance.now() - t0,
+    saved,
+    summaryPath,
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * `eval:judge`: how well the trained Judge ranks and predicts the measured
+ * times of kernels it never saw, side by side with the peers:
+ *
+ * - the static latency table (`staticCost`), times one scale factor;
+ * - llvm-mca's block reciprocal throughput of the compiled hot loop
+ *   (`kernel/mca.ts`), times one scale factor.
+ *
+ * Each peer's factor is the relative least-squares fit on training kernels
+ * (for llvm-mca, on a seeded sample of them), so MAPE compares like with
+ * like; Kendall's tau does not depend on it. The validation kernels are the
+ * calibration's held-out kernels (the same hash split, from the summary
+ * next to the weights); a data set whose "validation" kernels were trained
+ * on is refused.
+ */
+import { Rng } from "../expr/random.ts";
+import { staticCost } from "../expr/cost.ts";
+import { mcaCyclesPerElement, type McaTarget } from "../kernel/mca.ts";
+import type { MeasuredVariantRecord } from "../stages/schema.ts";
+import { type Example, examplesOf, splitByKernel } from "./judge_data.ts";
+import { type RankReport, rankReport, relativeScale } from "./judge_metrics.ts";
+import type { Network } from "./network.ts";
+import { type CalibrationSummary, judgeNs } from "./train_judge.ts";
+
+export interface PredictorResult extends RankReport {
+  readonly name: string;
+  /** Factor applied to the predictor's own units (1 for the Judge). */
+  readonly scale: number;
+  /** Validation variants the predictor had no answer for. */
+  readonly missing: number;
+}
+
+export interface EvalResult {
+  readonly validationKernels: number;
+  readonly validationVariants: number;
+  readonly trainVariants: number;
+  readonly predictors: readonly PredictorResult[];
+}
+
+export interface EvalOptions {
+  readonly mca: readonly McaTarget[];
+  /** Training variants llvm-mca's scale is fitted on (a seeded sample). */
+  readonly mcaFitSample: number;
+  readonly progress?: (message: string) => void;
+}
+
+function scored(
+  name: string,
+  val: readonly Example[],
+  pred: readonly (number | null)[],
+  scale: number,
+): PredictorResult {
+  const keep = val.map((_, i) => i).filter((i) => pred[i] !== null && Number.isFinite(pred[i]!));
+  const r = rankReport(keep.map((i) => val[i].of), keep.map((i) => pred[i]! * scale), keep.map((i) => val[i].ns));
+  return { ...r, name, scale, missing: val.length - keep.length };
+}
+
+function sample<T>(xs: readonly T[], n: number, seed: number): T[] {
+  const a = [...xs];
+  const rng = new Rng(seed);
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a.slice(0, n);
+}
+
+/** Evaluates `nw` (trained as `summary` says) and the peers on `records`' validation kernels. */
+export async function evalJudge(
+  nw: Network,
+  summary: CalibrationSummary,
+  records: readonly MeasuredVariantRecord[],
+  options: EvalOptions,
+): Promise<EvalResult> {
+  const c = summary.config;
+  const split = splitByKernel(records, c.validationFraction, c.splitSeed);
+  const trained = new Set(summary.trainKernels);
+  const leaked = [...new Set(split.validation.map((r) => r.of))].filter((k) => trained.has(k));
+  if (leaked.length > 0) {
+    throw new Error(
+      `${leaked.length} validation kernel(s) were trained on (e.g. ${leaked[0]}): ` +
+        "the weights do not come from this split",
+    );
+  }
+  if (split.validation.length === 0) throw new Error("no validation kernels in the data");
+  const train = examplesOf(split.train, c.time, summary.refNs);
+  const val = examplesOf(split.validation, c.time, summary.refNs);
+  const say = options.progress ?? (() => {});
+
+  const out: PredictorResult[] = [];
+  out.push(scored("Judge (NNUE)", val, [...judgeNs(nw, val)], 1));
+  const sc = (es: readonly Example[]) => es.map((e) => staticCost(e.expr));
+  out.push(scored("static latency table", val, sc(val), relativeScale(sc(train), train.map((e) => e.ns))));
+  for (const t of options.mca) {
+    say(`eval:judge: ${t.label} on ${val.length} validation variants`);
+    const vp = await mcaCyclesPerElement(val, t);
+    const fit = sample(train, options.mcaFitSample, 1);
+    say(`eval:judge: ${t.label} on ${fit.length} training variants (for the scale)`);
+    const fp = await mcaCyclesPerElement(fit, t);
+    const ok = fit.map((_, i) => i).filter((i) => fp[i] !== null);
+    const scale = relativeScale(ok.map((i) => fp[i]!), ok.map((i) => fit[i].ns));
+    out.push(scored(t.label, val, vp, scale));
+  }
+  return {
+    validationKernels: new Set(val.map((e) => e.of)).size,
+    validationVariants: val.length,
+    trainVariants: train.length,
+    predictors: out,
+  };
+}
+
+/** The side-by-side table. */
+export function formatEval(r: EvalResult): string {
+  const w = Math.max(...r.predictors.map((p) => p.name.length), 10) + 2;
+  const f = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "n/a");
+  const lines = [
+    `validation: ${r.validationKernels} kernels never trained on, ${r.validationVariants} variants ` +
+    `(training: ${r.trainVariants} variants)`,
+    `${"predictor".padEnd(w)}${"tau within kernels".padStart(19)}${"tau all".padStart(9)}${"MAPE".padStart(8)}  scale`,
+  ];
+  for (const p of r.predictors) {
+    lines.push(
+      `${p.name.padEnd(w)}${f(p.tauWithin).padStart(19)}${f(p.tauAll).padStart(9)}${
+        `${(100 * p.mape).toFixed(1)}%`.padStart(8)
+      }  ${p.scale.toPrecision(4)}${p.missing > 0 ? `  (${p.missing} variants without a figure)` : ""}`,
+    );
+  }
+  lines.push(`(tau within kernels: mean over the ${r.predictors[0].kernels} kernels with 3 or more variants)`);
+  return lines.join("\n");
+}

@@ -1,0 +1,116 @@
+/**
+ * Measured variant records as Judge training data: the measured time of a
+ * record, the split of kernels into training and validation, and samples.
+ *
+ * The split is by kernel (`of`), never by variant, and is a pure function
+ * of the kernel id, the seed and the fraction (a hash, not a shuffle of
+ * whatever kernels a data set holds), so that `train-judge`, `calibrate`
+ * and `eval:judge` agree on which kernels were never trained on, whatever
+ * subset of the data each one reads.
+ *
+ * Measured time: `ns` is the harness's ns per element (median of the
+ * fastest of its rounds); `ratio` is the ratio to the reference kernel
+ * (median over rounds) times a fixed reference time, so that it reads in
+ * nanoseconds. Which one is less noisy depends on the machine: on these
+ * VMs the reference kernel itself is sometimes slowed 1.3-3x for a while,
+ * and repeated runs agree better on `ns` (median 0.3%, 90th percentile 2%)
+ * than on `ratio` (1.8%, 14%); see the issue note.
+ */
+import { parseExpr } from "../expr/fpcore.ts";
+import type { Expr } from "../expr/expr.ts";
+import type { MeasuredVariantRecord } from "../stages/schema.ts";
+import { features, type FeatureSet } from "./features.ts";
+import { judgeTarget, type Sample } from "./train.ts";
+
+export type TimeKind = "ns" | "ratio";
+
+/** A measured variant, parsed. */
+export interface Example {
+  readonly id: string;
+  /** The kernel it is a variant of. */
+  readonly of: string;
+  readonly expr: Expr;
+  /** Measured nanoseconds per element (see `measuredNs`). */
+  readonly ns: number;
+  readonly vars: readonly string[];
+  readonly how: string;
+}
+
+/** Median of a list (NaN when empty). */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
+/** The reference time a ratio is scaled by: the median reference time of the records. */
+export function referenceNs(records: readonly Pick<MeasuredVariantRecord, "ref_ns_per_elem">[]): number {
+  return median(records.map((r) => r.ref_ns_per_elem));
+}
+
+/** Measured ns per element of a record, by the chosen kind of time. */
+export function measuredNs(
+  rec: Pick<MeasuredVariantRecord, "ns_per_elem" | "ratio">,
+  kind: TimeKind,
+  refNs: number,
+): number {
+  return kind === "ns" ? rec.ns_per_elem : rec.ratio * refNs;
+}
+
+/** 32-bit FNV-1a of a string. */
+function fnv1a(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/** Whether kernel `of` is held out for validation (about `fraction` of kernels). */
+export function isValidationKernel(of: string, fraction: number, seed: number): boolean {
+  if (!(fraction >= 0 && fraction <= 1)) throw new Error(`validation fraction must be in [0, 1], got ${fraction}`);
+  // Mix the seed in after hashing the id so nearby seeds give unrelated splits.
+  let h = fnv1a(of) ^ Math.imul(seed + 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296 < fraction;
+}
+
+/** Splits items by their kernel: all variants of a kernel land on one side. */
+export function splitByKernel<T extends { readonly of: string }>(
+  items: readonly T[],
+  fraction: number,
+  seed: number,
+): { train: T[]; validation: T[] } {
+  const train: T[] = [], validation: T[] = [];
+  for (const x of items) (isValidationKernel(x.of, fraction, seed) ? validation : train).push(x);
+  return { train, validation };
+}
+
+/** Parses measured records into examples (records with an error or no time are left out). */
+export function examplesOf(
+  records: readonly MeasuredVariantRecord[],
+  kind: TimeKind,
+  refNs: number,
+): Example[] {
+  return records.map((r) => ({
+    id: r.id,
+    of: r.of,
+    expr: parseExpr(r.expr, r.vars),
+    ns: measuredNs(r, kind, refNs),
+    vars: r.vars,
+    how: r.how,
+  }));
+}
+
+/** Group numbers for kernel ids, in first-seen order. */
+export function groupIds(examples: readonly { readonly of: string }[]): Map<string, number> {
+  const ids = new Map<string, number>();
+  for (const e of examples) if (!ids.has(e.of)) ids.set(e.of, ids.size);
+  return ids;
+}
+
+/** Training samples: features, log ns, kernel group. */
+export function samplesOf(fs: FeatureSet, examples: readonly Example[], groups: ReadonlyMap<string, number>): Sample[] {
+  return examples.map((e) => ({ features: features(fs, e.expr), target: judgeTarget(e.ns), group: groups.get(e.of)! }));
+}
