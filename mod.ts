@@ -13,6 +13,8 @@ import { demoMain } from "./pipeline/stages/demo.ts";
 import { compileMain } from "./pipeline/stages/compile.ts";
 import { benchMain } from "./pipeline/stages/bench.ts";
 import { peersMain } from "./pipeline/stages/peers.ts";
+import { variantsMain } from "./pipeline/stages/variants.ts";
+import { trainJudgeMain } from "./pipeline/stages/train_judge.ts";
 
 const COMMANDS: Readonly<Record<string, { run: (argv: readonly string[]) => Promise<number>; help: string }>> = {
   demo: { run: demoMain, help: "parse a bundled kernel and show what the optimizer sees" },
@@ -22,6 +24,8 @@ const COMMANDS: Readonly<Record<string, { run: (argv: readonly string[]) => Prom
   bench: { run: benchMain, help: "time compiled kernels; appends to data/benchmark_cache.jsonl" },
   peers: { run: peersMain, help: "time a corpus under gcc/clang -O2/-O3/-ffast-math and our codegen" },
   unfuse: { run: unfuseMain, help: "backward generation: random unfusing rewrites of optimized expressions" },
+  variants: { run: variantsMain, help: "equivalent forms of each kernel (rule walks, e-graph extraction)" },
+  "train-judge": { run: trainJudgeMain, help: "train the Judge on measured variants; writes weights" },
 };
 
 const USAGE = `usage: deno run -A mod.ts <command> [options]   (--help on any command)
