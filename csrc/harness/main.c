@@ -3,8 +3,9 @@
  *                  [--sample-us X] [--min-samples N] [--max-samples N]
  *                  [--timeout-ms X]
  *
- * Measures each kernel of the job in a forked child pinned to one core; the
- * child loads the kernel's library itself, so neither a crashing kernel nor
+ * Measures each kernel of the job in a forked child pinned to one core (one
+ * child at a time per core across all harnesses on the machine: a lock file
+ * per CPU in /tmp); the child loads the kernel's library itself, so neither a crashing kernel nor
  * a crashing library constructor can take the harness down, and a child
  * still running at the time limit is killed. The parent only reads the job,
  * forks, waits (asleep in sigtimedwait, taking no time from the measuring
@@ -36,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -152,9 +154,20 @@ static void child(const struct kh_job *job, uint32_t k, const struct kh_settings
   _exit(0);
 }
 
+/* A lock per measuring CPU, shared by every harness on the machine: two
+ * harnesses pinned to the same core would time each other's kernels, so
+ * their measuring children take turns. -1 when there is no core or no lock. */
+static int open_core_lock(int core) {
+  if (core < 0) return -1;
+  char path[64];
+  snprintf(path, sizeof path, "/tmp/kharness-cpu%d.lock", core);
+  return open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+}
+
 /* Runs kernel k in a child; returns its wait status, -1 on timeout, -2 if fork failed. */
 static int run_child(const struct kh_job *job, uint32_t k, const struct kh_settings *s, struct shared *sh,
-                     int keep_outputs) {
+                     int keep_outputs, int lock) {
+  if (lock >= 0) flock(lock, LOCK_EX);
   sigset_t chld;
   sigemptyset(&chld);
   sigaddset(&chld, SIGCHLD);
@@ -162,7 +175,10 @@ static int run_child(const struct kh_job *job, uint32_t k, const struct kh_setti
   sh->done = 0;
   sh->message[0] = 0;
   const pid_t pid = fork();
-  if (pid < 0) return -2;
+  if (pid < 0) {
+    if (lock >= 0) flock(lock, LOCK_UN);
+    return -2;
+  }
   if (pid == 0) {
     sigprocmask(SIG_UNBLOCK, &chld, NULL);
     child(job, k, s, sh, keep_outputs);
@@ -184,6 +200,7 @@ static int run_child(const struct kh_job *job, uint32_t k, const struct kh_setti
     sigtimedwait(&chld, NULL, &ts);
   }
   sigprocmask(SIG_UNBLOCK, &chld, NULL);
+  if (lock >= 0) flock(lock, LOCK_UN);
   return status;
 }
 
@@ -271,10 +288,11 @@ int main(int argc, char **argv) {
     return 1;
   }
 
+  const int lock = open_core_lock(s.core);
   for (uint32_t r = 0; r < rounds; r++) {
     for (uint32_t k = 0; k < job.nkernels; k++) {
       if (failed[k]) continue;
-      const int status = run_child(&job, k, &s, sh, r == 0);
+      const int status = run_child(&job, k, &s, sh, r == 0, lock);
       char msg[600];
       const char *why = failure(status, sh, &s, msg, sizeof msg);
       if (why != NULL) {
@@ -321,6 +339,7 @@ int main(int argc, char **argv) {
   }
   fflush(stdout);
 
+  if (lock >= 0) close(lock);
   close(outfd);
   munmap(sh, shbytes);
   free(t);

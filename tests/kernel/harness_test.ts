@@ -139,3 +139,17 @@ Deno.test("the harness builds with -Wall -Wextra -Werror, and its statistics pas
   const run = await new Deno.Command(exe, { stdout: "piped", stderr: "piped" }).output();
   assert.ok(run.success, new TextDecoder().decode(run.stdout) + new TextDecoder().decode(run.stderr));
 });
+
+Deno.test("harnesses on the same core take turns: a held core lock delays the measurement", async () => {
+  const { job } = await evilJob();
+  const ok = { ...job, kernels: [job.kernels[0]] };
+  const core = 0;
+  const holder = new Deno.Command("flock", { args: [`/tmp/kharness-cpu${core}.lock`, "sleep", "0.8"] }).spawn();
+  await new Promise((r) => setTimeout(r, 150)); // let it take the lock
+  const t0 = performance.now();
+  const [r] = await runHarness(ok, { ...ONCE, core });
+  const waited = performance.now() - t0;
+  await holder.status;
+  assert.ok(r.ok);
+  assert.ok(waited > 500, `measured after ${waited.toFixed(0)} ms, while the lock was held for 800`);
+});
