@@ -6,18 +6,21 @@
  * Costs are reciprocal throughputs in cycles per 16-lane AVX-512 vector on
  * AMD Zen 4 (the EPYC of these machines: family 25, model 17). Kernels are
  * throughput-bound loops, so summing reciprocal throughputs over the unique
- * nodes of an expression is the static cost model. Sources:
- * - simple vector instructions: uops.info and Agner Fog's instruction tables
- *   for Zen 4, where a 512-bit op occupies both halves of the 256-bit FP
- *   pipes (add/mul/fma: 1 per cycle; bitwise: 2 per cycle);
- * - vdivps/vsqrtps zmm: uops.info Zen 4 (not pipelined, about 5 and 8 cycles
- *   per zmm);
- * - transcendentals: glibc libmvec's AVX-512 variants (`_ZGVeN16v_*`) are
- *   polynomial kernels of 10-40 vector instructions plus range reduction;
- *   the figures are instruction-count estimates. They are what the Judge
- *   starts from; Loop A (`deno task calibrate`) learns what they get wrong.
- * Latencies are given for completeness (dependency chains inside one
- * iteration); the static cost uses only `throughput`.
+ * nodes of an expression is the static cost model. The figures are measured
+ * here by `deno task bench:ops` (2026-11-25): the marginal time of one more
+ * op in a kernel, in units of one `vaddps zmm` (1 cycle; the harness's
+ * implied clock was 3.7 GHz), rounded to multiples of 0.5 (which keeps the
+ * latency-table initialization of the Judge exact in float32). They agree
+ * with uops.info's Zen 4 tables for the plain instructions (div 4, sqrt 8).
+ * Transcendentals are glibc libmvec's AVX-512 variants (`_ZGVeN16v_*`), pow
+ * is SLEEF's (libmvec's powf falls back to scalar code for bases <= 0): at
+ * 137 cycles it is by far the most expensive op, which is why strength
+ * reduction of pow pays. neg and fabs measure about 0 (they hide in other
+ * pipes) and are kept at 0.5 so that useless ones still cost something.
+ * Zen 4 issues adds and multiplies on separate pipes, so a sum slightly
+ * overcounts kernels that mix both evenly; the Judge learns that.
+ * Latencies are for completeness (dependency chains within an iteration);
+ * the static cost uses only `throughput`.
  *
  * Op codes (the index in `OP_NAMES`, after the two leaf kinds) are stable:
  * they index features of the network and the bytecode of the C evaluator,
@@ -227,15 +230,15 @@ const SPECS: Record<OpName, Spec> = {
   "+": binary("+", "arith", (a, b) => a + b, 3, 1),
   "-": binary("-", "arith", (a, b) => a - b, 3, 1),
   "*": binary("*", "arith", (a, b) => a * b, 3, 1),
-  "/": binary("/", "arith", (a, b) => a / b, 11, 5),
+  "/": binary("/", "arith", (a, b) => a / b, 11, 4),
   neg: unary("-", "arith", (a) => -a, 1, 0.5),
   fabs: unary("fabs", "arith", Math.abs, 1, 0.5),
   copysign: binary("copysign", "arith", copysign, 1, 0.5),
-  fmin: binary("fmin", "arith", fmin, 2, 1),
-  fmax: binary("fmax", "arith", fmax, 2, 1),
+  fmin: binary("fmin", "arith", fmin, 2, 1.5),
+  fmax: binary("fmax", "arith", fmax, 2, 1.5),
   floor: unary("floor", "arith", Math.floor, 3, 1),
   sqrt: unary("sqrt", "arith", Math.sqrt, 15, 8),
-  cbrt: unary("cbrt", "transcendental", Math.cbrt, 60, 28),
+  cbrt: unary("cbrt", "transcendental", Math.cbrt, 60, 17),
   fma: {
     arity: 3,
     fpcore: "fma",
@@ -267,24 +270,24 @@ const SPECS: Record<OpName, Spec> = {
   // vector ops instead of a sqrt and a divide.
   rsqrt: unary(null, "fused", (a) => 1 / Math.sqrt(a), 13, 4),
   mulrsqrt: binary(null, "fused", (a, b) => a / Math.sqrt(b), 16, 5),
-  recip: unary(null, "fused", (a) => 1 / a, 11, 5),
-  exp: unary("exp", "transcendental", Math.exp, 40, 12),
-  exp2: unary("exp2", "transcendental", (a) => Math.pow(2, a), 36, 10),
-  expm1: unary("expm1", "transcendental", Math.expm1, 50, 20),
-  log: unary("log", "transcendental", Math.log, 45, 14),
-  log2: unary("log2", "transcendental", Math.log2, 45, 14),
-  log1p: unary("log1p", "transcendental", Math.log1p, 55, 20),
-  sin: unary("sin", "transcendental", Math.sin, 60, 22),
-  cos: unary("cos", "transcendental", Math.cos, 60, 22),
-  tan: unary("tan", "transcendental", Math.tan, 80, 30),
-  asin: unary("asin", "transcendental", Math.asin, 65, 25),
-  acos: unary("acos", "transcendental", Math.acos, 65, 25),
-  atan: unary("atan", "transcendental", Math.atan, 60, 22),
-  atan2: binary("atan2", "transcendental", Math.atan2, 80, 30),
-  sinh: unary("sinh", "transcendental", Math.sinh, 65, 25),
-  cosh: unary("cosh", "transcendental", Math.cosh, 60, 22),
-  tanh: unary("tanh", "transcendental", Math.tanh, 60, 22),
-  pow: binary("pow", "transcendental", powC, 90, 35),
+  recip: unary(null, "fused", (a) => 1 / a, 11, 4),
+  exp: unary("exp", "transcendental", Math.exp, 40, 21),
+  exp2: unary("exp2", "transcendental", (a) => Math.pow(2, a), 36, 12),
+  expm1: unary("expm1", "transcendental", Math.expm1, 50, 20.5),
+  log: unary("log", "transcendental", Math.log, 45, 21.5),
+  log2: unary("log2", "transcendental", Math.log2, 45, 12),
+  log1p: unary("log1p", "transcendental", Math.log1p, 55, 23),
+  sin: unary("sin", "transcendental", Math.sin, 60, 16),
+  cos: unary("cos", "transcendental", Math.cos, 60, 20),
+  tan: unary("tan", "transcendental", Math.tan, 80, 20.5),
+  asin: unary("asin", "transcendental", Math.asin, 65, 20),
+  acos: unary("acos", "transcendental", Math.acos, 65, 21.5),
+  atan: unary("atan", "transcendental", Math.atan, 60, 21.5),
+  atan2: binary("atan2", "transcendental", Math.atan2, 80, 32),
+  sinh: unary("sinh", "transcendental", Math.sinh, 65, 19),
+  cosh: unary("cosh", "transcendental", Math.cosh, 60, 17.5),
+  tanh: unary("tanh", "transcendental", Math.tanh, 60, 23),
+  pow: binary("pow", "transcendental", powC, 90, 137),
   hypot: binary("hypot", "transcendental", Math.hypot, 40, 14),
   // Not compilable: it must be rewritten away. The cost makes any
   // extraction prefer a derivative-free form.
