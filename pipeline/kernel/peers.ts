@@ -11,17 +11,12 @@
  * const result = await runPeers(records);
  * console.log(formatPeersTable(result));
  */
-import { eliminateDerivatives } from "../expr/derivative.ts";
 import { parseExpr } from "../expr/fpcore.ts";
-import { sampleInputs } from "../expr/sample.ts";
 import type { ExpressionRecord } from "../stages/schema.ts";
-import { kernelAccuracy } from "./accuracy.ts";
-import { type KernelSource, simdKernel } from "./codegen.ts";
-import { compileKernels, type CompileResult } from "./compile.ts";
-import { type HarnessKernel, type HarnessSettings, runHarness } from "./harness.ts";
+import { type HarnessSettings } from "./harness.ts";
 import { type Machine, machineFingerprint } from "./machine.ts";
-import { DEFAULT_N, INPUT_SEED } from "./measure.ts";
-import { plainKernel } from "./plain_c.ts";
+import { DEFAULT_N } from "./measure.ts";
+import { type PlanGroup, timePlan } from "./timing_plan.ts";
 import { type CompilerConfig, KERNEL_CONFIGS, PEER_CONFIGS } from "./toolchain.ts";
 
 export type PeerCell =
@@ -59,74 +54,33 @@ export interface PeersOptions extends HarnessSettings {
 /** The columns: the six peers, then our code generator (`kopt`). */
 export const PEER_COLUMNS: readonly CompilerConfig[] = [...PEER_CONFIGS, KERNEL_CONFIGS.avx512];
 
-/** Times every record under every column. */
+/** Times every record under every column, in one harness run. */
 export async function runPeers(records: readonly ExpressionRecord[], options: PeersOptions = {}): Promise<PeersResult> {
   const n = options.n ?? DEFAULT_N;
-  const columns = PEER_COLUMNS;
-  // Sources per record and column (null when the expression cannot be compiled).
-  const sources: ({ src: KernelSource } | { error: string })[][] = records.map((r) => {
-    let e;
+  const groups: (PlanGroup | { error: string })[] = records.map((r) => {
     try {
-      e = eliminateDerivatives(parseExpr(r.expr, r.vars));
+      const e = parseExpr(r.expr, r.vars);
+      return {
+        vars: r.vars,
+        ranges: r.ranges,
+        reference: e,
+        entries: PEER_COLUMNS.map((config) => ({ label: config.label, expr: e, config })),
+      };
     } catch (err) {
-      return columns.map(() => ({ error: (err as Error).message }));
+      return { error: (err as Error).message };
     }
-    return columns.map((c) => {
-      try {
-        return { src: c.flavor === "plain" ? plainKernel(e, r.vars) : simdKernel(e, r.vars, c.flavor) };
-      } catch (err) {
-        return { error: (err as Error).message };
-      }
-    });
   });
-
-  const compiled: (CompileResult | { ok: false; error: string })[][] = records.map(() => []);
-  for (const [c, config] of columns.entries()) {
-    options.progress?.(`peers: compiling ${records.length} kernels with ${config.label}`);
-    const todo = sources.map((s, r) => ({ r, s: s[c] })).filter((x) => "src" in x.s);
-    const res = await compileKernels(todo.map((x) => (x.s as { src: KernelSource }).src), config, {
-      cacheDir: options.cacheDir,
-      jobs: options.jobs,
-    });
-    sources.forEach((s, r) => {
-      const cell = s[c];
-      if ("error" in cell) compiled[r][c] = { ok: false, error: cell.error };
-    });
-    todo.forEach((x, k) => (compiled[x.r][c] = res[k]));
-  }
-
-  const inputs = records.map((r) => sampleInputs(r.vars, r.ranges, n, INPUT_SEED));
-  const kernels: HarnessKernel[] = [];
-  const where: [number, number][] = [];
-  compiled.forEach((row, r) =>
-    row.forEach((cr, c) => {
-      if (cr.ok) {
-        kernels.push({ lib: cr.lib, symbol: cr.symbol, input: r });
-        where.push([r, c]);
-      }
-    })
-  );
-  options.progress?.(`peers: timing ${kernels.length} kernels`);
-  const timed = await runHarness({ n, inputs, kernels }, {
-    ...options,
-    onRound: (k, of) => options.progress?.(`peers: round ${k}/${of}`),
-  });
-
-  const cells: PeerCell[][] = compiled.map((row) =>
-    row.map((cr): PeerCell => ({ ok: false, error: cr.ok ? "not timed" : cr.error }))
-  );
-  timed.forEach((t, k) => {
-    const [r, c] = where[k];
-    if (!t.ok) {
-      cells[r][c] = { ok: false, error: `${t.status}: ${t.message}` };
-      return;
-    }
-    const rec = records[r];
-    const acc = kernelAccuracy(parseExpr(rec.expr, rec.vars), rec.vars, inputs[r], t.output);
-    cells[r][c] = { ok: true, nsPerElem: t.nsPerElem, ratio: t.ratio, maxUlp: acc.maxUlp, meanUlp: acc.meanUlp };
+  const planned = groups.filter((g): g is PlanGroup => !("error" in g));
+  const timed = await timePlan(planned, { ...options, n });
+  let k = 0;
+  const cells: PeerCell[][] = groups.map((g) => {
+    if ("error" in g) return PEER_COLUMNS.map(() => ({ ok: false, error: g.error }));
+    return timed[k++].map((c): PeerCell =>
+      c.ok ? { ok: true, nsPerElem: c.nsPerElem, ratio: c.ratio, maxUlp: c.maxUlp, meanUlp: c.meanUlp } : c
+    );
   });
   return {
-    columns: columns.map((c) => c.label),
+    columns: PEER_COLUMNS.map((c) => c.label),
     rows: records.map((rec, r) => ({
       id: rec.id,
       ...(rec.name !== undefined ? { name: rec.name } : {}),
