@@ -63,3 +63,59 @@ export function errorStats(
     n,
   };
 }
+
+/** Spacing of float32 values at |x| (the ulp of x as a float32). */
+export function ulp32(x: number): number {
+  const a = Math.abs(Math.fround(x));
+  if (!Number.isFinite(a)) return NaN;
+  if (a < 2 ** -126) return 2 ** -149;
+  return 2 ** (Math.floor(Math.log2(a)) - 23);
+}
+
+/**
+ * Error in ulps with an absolute floor: |result - reference| measured in
+ * units of max(ulp32(reference), floor). Plain ulps explode where the true
+ * result is zero or tiny (x - x computed as 1e-9 is a billion ulps from 0);
+ * the floor says how small an output still counts at full relative
+ * precision. NaN against a number is `MAX_ULPS`, two NaNs are 0 apart.
+ */
+export function flooredUlps(result: number, reference: number, floor: number): number {
+  const a = Number.isNaN(result), b = Number.isNaN(reference);
+  if (a || b) return a && b ? 0 : MAX_ULPS;
+  if (!Number.isFinite(reference) || !Number.isFinite(result)) {
+    return result === Math.fround(reference) ? 0 : MAX_ULPS;
+  }
+  const r = Math.fround(reference);
+  return Math.min(MAX_ULPS, Math.abs(result - r) / Math.max(ulp32(r), floor));
+}
+
+/**
+ * The floor for a kernel's outputs: the ulp of its largest finite reference
+ * output scaled down by 2^-20, i.e. outputs a million times smaller than the
+ * kernel's largest are judged at that absolute precision.
+ */
+export function outputFloor(references: ArrayLike<number>): number {
+  let max = 0;
+  for (let k = 0; k < references.length; k++) {
+    const x = Math.abs(references[k]);
+    if (Number.isFinite(x) && x > max) max = x;
+  }
+  return max === 0 ? 2 ** -149 : Math.max(2 ** -149, ulp32(max) * 2 ** -20);
+}
+
+/** Floored-ulp statistics of a batch (see `flooredUlps`). */
+export function flooredErrorStats(
+  results: ArrayLike<number>,
+  references: ArrayLike<number>,
+  floor = outputFloor(references),
+): ErrorStats {
+  let max = 0, sum = 0, bits = 0;
+  const n = results.length;
+  for (let k = 0; k < n; k++) {
+    const u = flooredUlps(results[k], references[k], floor);
+    if (u > max) max = u;
+    sum += u;
+    bits += Math.log2(1 + u);
+  }
+  return { maxUlp: max, meanUlp: n > 0 ? sum / n : 0, meanBits: n > 0 ? bits / n : 0, n };
+}
