@@ -19,6 +19,9 @@ import { DEFAULT_DEPTH } from "./features.ts";
 import { type Example, examplesOf, groupIds, median, referenceNs, samplesOf, splitByKernel } from "./judge_data.ts";
 import { type RankReport, rankReport, relativeScale } from "./judge_metrics.ts";
 import { DEFAULT_NETWORK, Network } from "./network.ts";
+import { DIMS, HEAD_LAYOUT, HIDDEN } from "../../ffi/nnue.ts";
+import { Rng } from "../expr/random.ts";
+import { LATENCY_SCALE } from "./latency_init.ts";
 import { type EpochReport, fitLogUnit, fitLoss, JUDGE_TRAINING, trainNetwork } from "./train.ts";
 import { DEFAULT_WEIGHTS_DIR } from "./weights_file.ts";
 
@@ -39,6 +42,19 @@ export const JudgeConfig = z.object({
   batchSize: z.number().int().min(1).max(65536),
   /** Train the head too (false: only the embedding moves, the head stays the latency table). */
   trainHead: z.boolean(),
+  /**
+   * Pull of every moved embedding row back toward its initialization after
+   * each epoch (row = init + (1 - decay) (row - init)): an L2 penalty on
+   * what training moved, so rows that few samples touch do not wander.
+   */
+  decay: z.number().min(0).max(1),
+  /**
+   * Head to start from: "table" is the latency-table staircase (all 32
+   * hidden units spent on reproducing the static cost), "open" reproduces
+   * the same static cost with one hidden unit and leaves the other 31 free
+   * (see `openLatencyHead`).
+   */
+  head: z.enum(["table", "open"]),
 });
 export type JudgeConfig = z.infer<typeof JudgeConfig>;
 
@@ -55,6 +71,8 @@ export const DEFAULT_JUDGE_CONFIG: JudgeConfig = {
   rankScale: 10,
   batchSize: 64,
   trainHead: true,
+  decay: 0,
+  head: "open",
 };
 
 /** What `calibrate` / `train-judge` leave next to the weights. */
@@ -102,6 +120,43 @@ function report(
   return { ...rankReport(examples.map((e) => e.of), predicted, examples.map((e) => e.ns)) };
 }
 
+/** Moves every changed embedding row a fraction `decay` of the way back to its initialization. */
+export function decayTowardInit(nw: Network, decay: number): void {
+  const cur = new Float32Array(DIMS), init = new Float32Array(DIMS);
+  for (const row of nw.net.changedRows()) {
+    nw.net.row(row, cur);
+    nw.net.rowInit(row, init);
+    for (let i = 0; i < DIMS; i++) cur[i] = init[i] + (1 - decay) * (cur[i] - init[i]);
+    nw.net.setRow(row, cur);
+  }
+}
+
+/**
+ * A Judge head that equals the static table exactly, like `latencyHead`,
+ * with hidden unit 0 alone: z0 = acc[0] / 512 (acc[0] = staticCost / 64),
+ * w2[0] = 512, so y = 64 * 512 * clamp(z0, 0, 1) = staticCost up to 32,768
+ * (powers of two: exact in float32). The other 31 units read every
+ * accumulator dimension through small seeded random weights, sit in the
+ * middle of their linear range and have zero output weights, so the
+ * untrained Judge is still the table; training can then use them for what
+ * a sum of per-feature costs cannot express (a floor of memory traffic
+ * under small kernels, pipes that overlap), which the staircase, whose
+ * units each cover one interval of total cost, cannot.
+ */
+export function openLatencyHead(logUnit: number, seed: number): Float32Array {
+  const p = new Float32Array(HEAD_LAYOUT.floats);
+  const rng = new Rng(seed);
+  p[HEAD_LAYOUT.w1] = 1 / 512;
+  p[HEAD_LAYOUT.w2] = 512;
+  for (let j = 1; j < HIDDEN; j++) {
+    for (let i = 0; i < DIMS; i++) p[HEAD_LAYOUT.w1 + j * DIMS + i] = rng.range(-0.02, 0.02);
+    p[HEAD_LAYOUT.b1 + j] = 0.5;
+  }
+  p[HEAD_LAYOUT.outScale] = LATENCY_SCALE;
+  p[HEAD_LAYOUT.logUnit] = logUnit;
+  return p;
+}
+
 export interface TrainedJudge {
   readonly network: Network;
   readonly summary: CalibrationSummary;
@@ -116,7 +171,7 @@ export interface TrainedJudge {
 export function trainJudge(
   records: readonly MeasuredVariantRecord[],
   config: Partial<JudgeConfig> = {},
-  onEpoch: (r: EpochReport) => void = () => {},
+  onEpoch: (r: EpochReport) => boolean | void = () => {},
 ): TrainedJudge {
   const c = JudgeConfig.parse({ ...DEFAULT_JUDGE_CONFIG, ...config });
   const { train: trainRecs, validation: valRecs } = splitByKernel(records, c.validationFraction, c.splitSeed);
@@ -127,6 +182,7 @@ export function trainJudge(
   const nw = Network.create({ depth: c.depth, seed: DEFAULT_NETWORK.seed, initRange: DEFAULT_NETWORK.initRange });
   const t0 = performance.now();
   try {
+    if (c.head === "open") nw.net.setHead("judge", openLatencyHead(nw.net.head("judge")[HEAD_LAYOUT.logUnit], c.seed));
     const groups = groupIds([...train, ...validation]);
     const trainSamples = samplesOf(nw.fs, train, groups);
     const valSamples = samplesOf(nw.fs, validation, groups);
@@ -142,7 +198,12 @@ export function trainJudge(
       batchSize: c.batchSize,
       trainHead: c.trainHead,
     };
-    const epochs = c.epochs > 0 ? trainNetwork(nw, trainSamples, valSamples, options, onEpoch) : [];
+    const epochs = c.epochs > 0
+      ? trainNetwork(nw, trainSamples, valSamples, options, (r) => {
+        if (c.decay > 0) decayTowardInit(nw, c.decay);
+        return onEpoch(r);
+      })
+      : [];
     const trainMs = performance.now() - t0;
     const stat = staticModel(train);
     const summary: CalibrationSummary = {

@@ -143,9 +143,9 @@ const NODE_WEIGHT = 0.25;
 
 /**
  * Relative distance of two op profiles: the weight of the ops one form has
- * and the other lacks, over their mean total weight. Two forms of a
- * pow-dominated kernel that differ by one add are close; an add more in a
- * kernel of three adds is far.
+ * and the other lacks, over their mean total weight plus the loop's fixed
+ * overhead. Two forms of a pow-dominated kernel that differ by one add are
+ * close; an add more in a kernel of three adds is far.
  */
 export function profileDistance(a: Float64Array, b: Float64Array): number {
   let d = 0, ta = 0, tb = 0;
@@ -154,8 +154,15 @@ export function profileDistance(a: Float64Array, b: Float64Array): number {
     ta += a[i];
     tb += b[i];
   }
-  return d / Math.max(1e-9, (ta + tb) / 2);
+  return d / ((ta + tb) / 2 + LOOP_OVERHEAD);
 }
+
+/**
+ * What every kernel pays besides its ops, in static cost units per vector
+ * (loads, the store, the loop): small kernels are bound by it, so a few
+ * cheap ops more or less hardly change their time.
+ */
+const LOOP_OVERHEAD = 4;
 
 /** Candidates at every unique node, memoized by node (nodes are immutable). */
 class CandidateCache {
@@ -208,7 +215,7 @@ function walk(
   start: Variant,
   rng: Rng,
   cache: CandidateCache,
-  costly: ReadonlySet<Rule>,
+  costly: ReadonlyMap<Rule, number>,
   o: VariantOptions,
 ): Variant[] {
   const out: Variant[] = [];
@@ -220,7 +227,11 @@ function walk(
     const all = cache.all(cur);
     if (all.length === 0) break;
     const changing = all.filter((c) => costly.has(c.rule));
-    const c = changing.length > 0 && rng.next() < o.costBias ? rng.pick(changing) : rng.pick(all);
+    // Cost-changing moves in proportion to how much they change: a rewrite
+    // that adds or removes a call moves the time, one that adds x * 1 barely.
+    const c = changing.length > 0 && rng.next() < o.costBias
+      ? rng.weighted(changing.map((x) => [x, Math.abs(costly.get(x.rule)!)] as const))
+      : rng.pick(all);
     const next = replaceNode(cur, c.site, c.result);
     if (postorder(next).length > limit) break;
     cur = next;
@@ -281,7 +292,7 @@ export function genEgraphVariants(
 
   const index = new RuleIndex(rules.filter((r) => r.domain !== "derivative"));
   const cache = new CandidateCache(index, facts);
-  const costly = new Set(rules.filter((r) => ruleCostDelta(r) !== 0));
+  const costly = new Map(rules.filter((r) => ruleCostDelta(r) !== 0).map((r) => [r, ruleCostDelta(r)]));
   const pool: Variant[] = [...starts];
   for (let i = 0; i < o.walks; i++) pool.push(...walk(starts[i % starts.length], rng, cache, costly, o));
   pool.push(...egraphForms(starts, ranges, rng, o));
