@@ -36,6 +36,12 @@
  * - Training (`train.ts`): samples (features, target, kernel group), split
  *   by kernel, batches of whole groups, Adam in C with sparse embedding
  *   updates, an optional ranking term among variants of a kernel.
+ * - Calibration, Loop A (`calibrate.ts`): kernels -> variants
+ *   (`variants.ts`: rule walks and a partly saturated e-graph) -> compile ->
+ *   bench -> `trainJudge` (`train_judge.ts`, data in `judge_data.ts`: the
+ *   split by kernel is a hash of the kernel id) -> weights and a summary;
+ *   `eval_judge.ts` compares the Judge with the static table and llvm-mca
+ *   on the held-out kernels (`judge_metrics.ts`: Kendall's tau, MAPE).
  */
 export * from "./features.ts";
 export * from "./feature_dag.ts";
@@ -43,4 +49,10 @@ export * from "./network.ts";
 export * from "./latency_init.ts";
 export * from "./weights_file.ts";
 export * from "./train.ts";
+export * from "./variants.ts";
+export * from "./judge_data.ts";
+export * from "./judge_metrics.ts";
+export * from "./train_judge.ts";
+export * from "./calibrate.ts";
+export * from "./eval_judge.ts";
 export { type Csr, DIMS, HEAD_LAYOUT, type HeadName, HIDDEN, NnueNet, type StepStats, toCsr } from "../../ffi/nnue.ts";
