@@ -42,7 +42,7 @@ export interface CalibrateOptions {
   readonly kernels: number | null;
   /** Variants per kernel. */
   readonly variants: number;
-  /** Random kernels: a third plain `generate`, two thirds `generate --fused | unfuse` pairs... see `kernelSource`. */
+  /** Random kernels (`randomKernels`: plain `generate` and `generate --fused | unfuse` pairs, alternating). */
   readonly random: number;
   /** Minutes for the whole run (collecting and training). */
   readonly timeBudgetMin: number;
@@ -116,21 +116,29 @@ export function* randomKernels(count: number, seed: number): Generator<Expressio
   }
 }
 
-/** Corpus and random kernels interleaved in proportion, so a cut-short run has both. */
+/**
+ * Corpus and random kernels interleaved, at most CORPUS_SPACING random
+ * kernels after each corpus kernel until the corpus is used up, then the
+ * rest of the random ones: the real kernels come early, so a run cut short
+ * by its time budget still has all of them, and every stretch of the run
+ * has both kinds.
+ */
 export function* kernelSource(o: Pick<CalibrateOptions, "kernels" | "random" | "seed" | "corpusFiles">) {
   const corpus = corpusRecords(o.corpusFiles).slice(0, o.kernels ?? undefined);
   const random = randomKernels(o.random, o.seed);
-  const total = corpus.length + o.random;
-  let c = 0, r = 0;
-  for (let i = 0; i < total; i++) {
-    // Corpus share so far below its share of the total: take a corpus kernel.
-    if (c < corpus.length && (r >= o.random || c * total <= i * corpus.length)) yield corpus[c++];
-    else {
-      r++;
-      yield random.next().value as ExpressionRecord;
-    }
+  const spacing = corpus.length === 0 ? 0 : Math.min(CORPUS_SPACING, Math.floor(o.random / corpus.length));
+  let r = 0;
+  const nextRandom = function* (n: number) {
+    for (let k = 0; k < n && r < o.random; k++, r++) yield random.next().value as ExpressionRecord;
+  };
+  for (const k of corpus) {
+    yield k;
+    yield* nextRandom(spacing);
   }
+  yield* nextRandom(o.random - r);
 }
+
+const CORPUS_SPACING = 2;
 
 export interface CalibrateReport extends TrainedJudge {
   readonly kernels: number;
