@@ -271,6 +271,18 @@ export class EGraph {
     return memo.get(e.id)!;
   }
 
+  /** The class of the e-node `op(a, b, c)` if the graph has it, else -1. */
+  lookupNode(op: number, a: number, b = -1, c = -1): number {
+    const arity = ARITY[op];
+    const hit = this.table.get(
+      op,
+      arity > 0 ? this.uf.find(a) : a,
+      arity > 1 ? this.uf.find(b) : b,
+      arity > 2 ? this.uf.find(c) : c,
+    );
+    return hit < 0 ? -1 : this.uf.find(hit);
+  }
+
   /** Adds `op(children)` by op name. */
   addOp(op: OpName, children: readonly number[]): number {
     if (children.length !== OPS[op].arity) throw new Error(`${op} takes ${OPS[op].arity} children`);
