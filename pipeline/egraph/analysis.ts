@@ -24,9 +24,13 @@
  *   the variable operand of `(d x e)`).
  *
  * Facts only grow more precise (a constant appears, an interval narrows, a
- * set shrinks), so propagating changes to parents terminates. An interval
- * narrowing by less than a relative 1e-9 is stored but not propagated:
- * repeated tiny narrowings through cycles would otherwise be endless.
+ * set shrinks), so propagating changes to parents terminates. Intervals
+ * need two guards: a narrowing by less than a relative 1e-9 is stored but
+ * not propagated, and a class propagates at most MAX_NARROWINGS narrowings
+ * (later ones are stored, not propagated). Interval arithmetic around a
+ * cycle of the graph (x = (x + c) / 2 ...) can narrow geometrically, and
+ * each step re-makes every parent: without the cap one rebuild ran out of
+ * memory on the corpus.
  */
 import type { Interval } from "../expr/interval.ts";
 import { opInterval } from "../expr/interval.ts";
@@ -48,6 +52,9 @@ function significant(oldBound: number, newBound: number): boolean {
   return !(Math.abs(newBound - oldBound) <= 1e-9 * Math.max(1, Math.abs(oldBound)));
 }
 
+/** Interval narrowings a class passes on to its parents (see above). */
+const MAX_NARROWINGS = 8;
+
 /** Which facts of a class changed in a merge or a re-make. */
 export const CHANGED_NONE = 0;
 /** Some fact changed enough that parents must be re-made. */
@@ -65,6 +72,8 @@ export class Analysis {
   hasApprox = new Uint8Array(0);
   approxVal = new Float64Array(0);
   ivKnown = new Uint8Array(0);
+  /** Narrowings propagated so far, per class. */
+  private narrowed = new Uint8Array(0);
   lo = new Float64Array(0);
   hi = new Float64Array(0);
   varLeaf = new Int32Array(0);
@@ -105,6 +114,7 @@ export class Analysis {
     this.hasApprox = g8(this.hasApprox);
     this.approxVal = g64(this.approxVal);
     this.ivKnown = g8(this.ivKnown);
+    this.narrowed = g8(this.narrowed);
     this.lo = g64(this.lo);
     this.hi = g64(this.hi);
     const vl = new Int32Array(cap).fill(-1);
@@ -248,8 +258,12 @@ export class Analysis {
       } else changedOther |= CHANGED_DATA;
     }
     const oKnown = this.ivKnown[other] === 1, oLo = this.lo[other], oHi = this.hi[other];
+    this.narrowed[root] = Math.max(this.narrowed[root], this.narrowed[other]);
     changedRoot |= this.meetInterval(root, oKnown, oLo, oHi);
-    if (this.ivKnown[root] && (!oKnown || significant(oLo, this.lo[root]) || significant(oHi, this.hi[root]))) {
+    if (
+      this.ivKnown[root] && this.narrowed[root] < MAX_NARROWINGS &&
+      (!oKnown || significant(oLo, this.lo[root]) || significant(oHi, this.hi[root]))
+    ) {
       changedOther |= CHANGED_DATA;
     }
     const rb = root * this.words, ob = other * this.words;
@@ -280,7 +294,10 @@ export class Analysis {
     if (!(nlo <= nhi)) return CHANGED_NONE;
     this.lo[cls] = nlo;
     this.hi[cls] = nhi;
-    return significant(olo, nlo) || significant(ohi, nhi) ? CHANGED_DATA : CHANGED_NONE;
+    if (!significant(olo, nlo) && !significant(ohi, nhi)) return CHANGED_NONE;
+    if (this.narrowed[cls] >= MAX_NARROWINGS) return CHANGED_NONE;
+    this.narrowed[cls]++;
+    return CHANGED_DATA;
   }
 
   /** The facts of e-node `op(a, b, c)` into the scratch fields. */

@@ -69,6 +69,8 @@ export class EGraph {
   private opArr: Uint8Array;
   private kidArr: Int32Array;
   private deadArr: Uint8Array;
+  /** Whether a node waits in `analysisPending` (so it is queued once). */
+  private queuedArr: Uint8Array;
   private count = 0;
   private deadCount = 0;
   private roots = 0;
@@ -99,6 +101,7 @@ export class EGraph {
     this.opArr = new Uint8Array(cap);
     this.kidArr = new Int32Array(cap * 3);
     this.deadArr = new Uint8Array(cap);
+    this.queuedArr = new Uint8Array(cap);
     this.analysis = new Analysis((i) => this.ranges[this.varNames[i]] ?? WHOLE, cap);
     this.table = new NodeTable((op, a, b, c, n) => {
       // An entry is live when it still describes its node's current content.
@@ -391,9 +394,12 @@ export class EGraph {
     kids.set(this.kidArr);
     const dead = new Uint8Array(cap);
     dead.set(this.deadArr);
+    const queued = new Uint8Array(cap);
+    queued.set(this.queuedArr);
     this.opArr = ops;
     this.kidArr = kids;
     this.deadArr = dead;
+    this.queuedArr = queued;
   }
 
   /** Egg's `modify`: a class known to be constant gets the constant's leaf. */
@@ -426,14 +432,26 @@ export class EGraph {
     // Parents of the merged-away class now have a non-canonical child.
     for (let i = 0; i < pb.length; i++) this.pending.push(pb[i]);
     const changed = this.analysis.merge(a, b);
-    if (changed & CHANGED_DATA) { for (let i = 0; i < pa.length; i++) this.analysisPending.push(pa[i]); }
-    if ((changed >> 2) & CHANGED_DATA) { for (let i = 0; i < pb.length; i++) this.analysisPending.push(pb[i]); }
+    if (changed & CHANGED_DATA) this.queueAnalysis(pa);
+    if ((changed >> 2) & CHANGED_DATA) this.queueAnalysis(pb);
     for (let i = 0; i < nb.length; i++) na.push(nb[i]);
     for (let i = 0; i < pb.length; i++) pa.push(pb[i]);
     this.classNodes[b] = null;
     this.classParents[b] = null;
     this.dirtyClasses.push(a);
     return true;
+  }
+
+  /** Queues nodes for re-making their analysis facts, each at most once. */
+  private queueAnalysis(nodes: readonly number[]): void {
+    const q = this.queuedArr;
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i];
+      if (q[n] === 0) {
+        q[n] = 1;
+        this.analysisPending.push(n);
+      }
+    }
   }
 
   /**
@@ -471,6 +489,7 @@ export class EGraph {
       }
       while (this.analysisPending.length > 0 && this.pending.length === 0) {
         const n = this.analysisPending.pop()!;
+        this.queuedArr[n] = 0;
         if (this.deadArr[n]) continue;
         const ks = kids(), k = n * 3;
         const cls = this.uf.find(n);
@@ -484,7 +503,7 @@ export class EGraph {
         );
         if (changed & CHANGED_DATA) {
           const ps = this.classParents[cls]!;
-          for (let i = 0; i < ps.length; i++) this.analysisPending.push(ps[i]);
+          this.queueAnalysis(ps);
         }
         if (changed & CHANGED_CONST) this.addConstLeafOf(cls);
       }

@@ -64,8 +64,12 @@ export interface IterationStats {
   /** Live e-nodes and classes after the iteration's rebuild. */
   readonly nodes: number;
   readonly classes: number;
-  /** Matches found by the rules that were not banned. */
+  /** Matches to apply: those of the rules that were not banned. */
   readonly matches: number;
+  /** Matches found by searches, also those of rules banned for too many. */
+  readonly found: number;
+  /** Nodes visited by searches (the matcher's work). */
+  readonly steps: number;
   /** Matches whose precondition held and whose right side was added. */
   readonly applied: number;
   /** Unions by rule applications that merged two classes. */
@@ -91,6 +95,8 @@ export interface RunReport {
   readonly skippedApprox: number;
   /** Totals over the run, for throughput figures. */
   readonly matches: number;
+  readonly found: number;
+  readonly steps: number;
   readonly searchMs: number;
 }
 
@@ -104,7 +110,7 @@ export function runRules(g: EGraph, rules: readonly (Rule | Rewrite)[], options:
   const deadline = start + o.timeLimitMs;
   const iterations: IterationStats[] = [];
   let stopReason: StopReason | null = null;
-  let totalMatches = 0, totalSearchMs = 0;
+  let totalMatches = 0, totalFound = 0, totalSteps = 0, totalSearchMs = 0;
   if (!g.isClean) g.rebuild();
   for (let iter = 0; stopReason === null; iter++) {
     if (iter >= o.iterLimit) {
@@ -113,13 +119,18 @@ export function runRules(g: EGraph, rules: readonly (Rule | Rewrite)[], options:
     }
     const t0 = performance.now();
     const before = g.version;
-    const found: [Rewrite, Matches][] = [];
-    let matches = 0;
+    const toApply: [Rewrite, Matches][] = [];
+    let matches = 0, found = 0, steps = 0;
     for (let i = 0; i < rewrites.length; i++) {
       const rw = rewrites[i];
-      const m = scheduler.search(iter, i, (limits) => searchRule(g, rw, { ...limits, deadline }));
+      const m = scheduler.search(iter, i, (limits) => {
+        const r = searchRule(g, rw, { ...limits, deadline });
+        found += r.count;
+        steps += r.steps;
+        return r;
+      });
       if (m !== null && m.count > 0) {
-        found.push([rw, m]);
+        toApply.push([rw, m]);
         matches += m.count;
       }
       if (performance.now() > deadline) break;
@@ -127,7 +138,7 @@ export function runRules(g: EGraph, rules: readonly (Rule | Rewrite)[], options:
     const t1 = performance.now();
     let applied = 0, unions = 0;
     const stop = () => g.nodeCount > o.nodeLimit || performance.now() > deadline;
-    for (const [rw, m] of found) {
+    for (const [rw, m] of toApply) {
       const r = applyMatches(g, rw, m, stop);
       applied += r.applied;
       unions += r.unions;
@@ -137,12 +148,16 @@ export function runRules(g: EGraph, rules: readonly (Rule | Rewrite)[], options:
     const rebuildUnions = g.rebuild();
     const t3 = performance.now();
     totalMatches += matches;
+    totalFound += found;
+    totalSteps += steps;
     totalSearchMs += t1 - t0;
     iterations.push({
       iteration: iter,
       nodes: g.nodeCount,
       classes: g.classCount,
       matches,
+      found,
+      steps,
       applied,
       unions,
       rebuildUnions,
@@ -165,6 +180,8 @@ export function runRules(g: EGraph, rules: readonly (Rule | Rewrite)[], options:
     rules: rewrites.length,
     skippedApprox: all.length - rewrites.length,
     matches: totalMatches,
+    found: totalFound,
+    steps: totalSteps,
     searchMs: totalSearchMs,
   };
 }

@@ -61,7 +61,7 @@ export interface BackoffOptions {
   readonly stepLimit: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffOptions = { matchLimit: 1000, banLength: 5, stepLimit: 100_000 };
+export const DEFAULT_BACKOFF: BackoffOptions = { matchLimit: 1000, banLength: 5, stepLimit: 10_000 };
 
 export class BackoffScheduler implements Scheduler {
   private readonly stats: RuleStats[] = [];
