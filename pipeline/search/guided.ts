@@ -66,7 +66,7 @@ export interface GuidedOptions {
 }
 
 export const DEFAULT_GUIDED: Omit<GuidedOptions, "rules" | "ranges"> = {
-  budget: 400,
+  budget: 5000,
   timeMs: 2000,
   epsilon: 0.05,
   radius: 2,

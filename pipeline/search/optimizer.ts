@@ -1,0 +1,190 @@
+/**
+ * The optimizer, as one library call: search for faster equivalent forms of
+ * a kernel, rank them by the Judge's predicted time, and take the fastest
+ * one that passes the accuracy guard.
+ *
+ * Accuracy guard: every candidate is evaluated in the float32 model on
+ * sampled inputs across each variable's whole range (ends included) and
+ * compared with the float64 reference of the input. The error measure is
+ * ulps with an absolute floor (`flooredUlps`), so outputs that are truly 0
+ * or tiny are judged at the kernel's output scale rather than in ulps of 0.
+ * A candidate may not have a larger max error than the input's own float32
+ * kernel plus `maxUlp` (default 4); candidates that break it are dropped and
+ * the next one (by predicted time) is taken, and the result says how many
+ * were dropped.
+ *
+ * A kernel with derivatives `(d x e)` is compared with its derivative
+ * written out by the textbook rules (what a user would code by hand); that
+ * form is always a candidate, so the result never needs a `d`.
+ */
+import { eliminateDerivatives } from "../expr/derivative.ts";
+import { evaluateBatch } from "../expr/evaluate.ts";
+import { type Expr, hasDerivative } from "../expr/expr.ts";
+import { staticCost } from "../expr/cost.ts";
+import { type Ranges, sampleInputs } from "../expr/sample.ts";
+import { type ErrorStats, flooredErrorStats, outputFloor } from "../expr/ulp.ts";
+import type { Network } from "../nnue/network.ts";
+import type { Rule } from "../rules/rule.ts";
+import { saturateAndExtract } from "../egraph/saturate.ts";
+import { DEFAULT_GUIDED, guidedSearch } from "./guided.ts";
+
+export type SearchKind = "guided" | "saturate";
+
+export interface OptimizeOptions {
+  readonly search: SearchKind;
+  readonly rules: readonly Rule[];
+  /** Rewrites the guided search may apply. */
+  readonly budget: number;
+  /** Search time limit, milliseconds. */
+  readonly timeMs: number;
+  /** Allowed increase of max error over the input's float32 kernel, in floored ulps. */
+  readonly maxUlp: number;
+  /** Sampled inputs for the accuracy guard. */
+  readonly samples: number;
+  readonly seed: number;
+  /** Trees extracted for the Judge to rank. */
+  readonly k: number;
+  /** Saturation limits (search = "saturate"). */
+  readonly nodeLimit: number;
+  readonly iterLimit: number;
+}
+
+export const DEFAULT_OPTIMIZE: Omit<OptimizeOptions, "rules"> = {
+  search: "guided",
+  budget: DEFAULT_GUIDED.budget,
+  timeMs: DEFAULT_GUIDED.timeMs,
+  maxUlp: 4,
+  samples: 10_000,
+  seed: 1,
+  k: 10,
+  nodeLimit: 100_000,
+  iterLimit: 30,
+};
+
+export interface Ranked {
+  readonly expr: Expr;
+  readonly predictedNs: number;
+  readonly staticCost: number;
+  readonly error: ErrorStats;
+  readonly accepted: boolean;
+  /** Rules applied to reach it, when it is a state of the search path. */
+  readonly steps: readonly string[] | null;
+}
+
+export interface OptimizeResult {
+  readonly input: Expr;
+  /** The input without derivatives: what the result is measured against. */
+  readonly baseline: Ranked;
+  readonly best: Ranked;
+  /** Better-predicted candidates the accuracy guard dropped before `best`. */
+  readonly dropped: number;
+  readonly allowance: number;
+  /** Every candidate, fastest predicted first. */
+  readonly candidates: readonly Ranked[];
+  readonly search: {
+    readonly kind: SearchKind;
+    readonly timeMs: number;
+    readonly rewrites: number;
+    readonly stopped: string;
+  };
+}
+
+interface Found {
+  readonly expr: Expr;
+  readonly steps: readonly string[] | null;
+}
+
+function runSearch(input: Expr, ranges: Ranges, nw: Network, o: OptimizeOptions): {
+  found: Found[];
+  stats: OptimizeResult["search"];
+} {
+  const t0 = performance.now();
+  if (o.search === "guided") {
+    const r = guidedSearch(input, nw, {
+      rules: o.rules,
+      ranges,
+      budget: o.budget,
+      timeMs: o.timeMs,
+      seed: o.seed,
+      k: o.k,
+    });
+    return {
+      found: r.choices.map((c) => ({ expr: c.expr, steps: c.steps ?? null })),
+      stats: { kind: "guided", timeMs: performance.now() - t0, rewrites: r.stats.applied, stopped: r.stats.stopped },
+    };
+  }
+  const r = saturateAndExtract(input, {
+    rules: o.rules,
+    ranges,
+    nodeLimit: o.nodeLimit,
+    iterLimit: o.iterLimit,
+    timeLimitMs: o.timeMs,
+    k: o.k,
+  });
+  return {
+    found: r.extracted.map((e) => ({ expr: e, steps: null })),
+    stats: { kind: "saturate", timeMs: performance.now() - t0, rewrites: r.applied, stopped: r.stopReason },
+  };
+}
+
+/** Optimizes one kernel. */
+export function optimize(
+  input: Expr,
+  vars: readonly string[],
+  ranges: Ranges,
+  nw: Network,
+  options: Partial<OptimizeOptions> & Pick<OptimizeOptions, "rules">,
+): OptimizeResult {
+  const o: OptimizeOptions = { ...DEFAULT_OPTIMIZE, ...options };
+  const baselineExpr = eliminateDerivatives(input);
+  const { found, stats } = runSearch(input, ranges, nw, o);
+
+  // Candidates without derivatives, deduplicated, the baseline among them.
+  const pool = new Map<Expr, Found>([[baselineExpr, { expr: baselineExpr, steps: [] }]]);
+  for (const f of found) {
+    const e = hasDerivative(f.expr) ? eliminateDerivatives(f.expr) : f.expr;
+    if (!pool.has(e)) pool.set(e, { expr: e, steps: e === f.expr ? f.steps : null });
+  }
+  const exprs = [...pool.keys()];
+  const ns = nw.predictNs(exprs);
+
+  const cols = sampleInputs(vars, ranges, o.samples, o.seed);
+  const reference = evaluateBatch(input, vars, cols, 64);
+  const floor = outputFloor(reference);
+  const errorOf = (e: Expr) => flooredErrorStats(evaluateBatch(e, vars, cols, 32), reference, floor);
+  const baseError = errorOf(baselineExpr);
+  const limit = baseError.maxUlp + o.maxUlp;
+
+  // Fastest predicted first; the static cost breaks ties.
+  const order = exprs.map((e, i) => ({ e, ns: ns[i], cost: staticCost(e) }))
+    .sort((a, b) => a.ns - b.ns || a.cost - b.cost);
+  const candidates: Ranked[] = [];
+  let best: Ranked | null = null, dropped = 0;
+  for (const c of order) {
+    const error = c.e === baselineExpr ? baseError : errorOf(c.e);
+    const accepted = error.maxUlp <= limit;
+    const r: Ranked = {
+      expr: c.e,
+      predictedNs: c.ns,
+      staticCost: c.cost,
+      error,
+      accepted,
+      steps: pool.get(c.e)!.steps,
+    };
+    candidates.push(r);
+    if (best === null) {
+      if (accepted) best = r;
+      else dropped++;
+    }
+  }
+  const baseline = candidates.find((c) => c.expr === baselineExpr)!;
+  return {
+    input,
+    baseline,
+    best: best ?? baseline,
+    dropped: best === null ? candidates.length - 1 : dropped,
+    allowance: o.maxUlp,
+    candidates,
+    search: stats,
+  };
+}
