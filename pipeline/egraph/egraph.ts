@@ -82,6 +82,8 @@ export class EGraph {
   /** Nodes having the class as a child (may repeat or be dead), by root id. */
   private classParents: (number[] | null)[] = [];
   private readonly byOp: number[][] = Array.from({ length: KIND_COUNT }, () => []);
+  /** Live nodes per op code. */
+  private readonly opLive = new Int32Array(KIND_COUNT);
   private deadInByOp = 0;
 
   private pending: number[] = [];
@@ -177,6 +179,11 @@ export class EGraph {
     const ns = this.classNodes[c];
     if (ns === null || ns === undefined) throw new Error(`${c} is not a class root`);
     return ns;
+  }
+
+  /** Whether some live node has op code `op`. */
+  hasOp(op: number): boolean {
+    return this.opLive[op] > 0;
   }
 
   /** Node ids with op code `op` (may include dead ones: check `isDead`). */
@@ -380,6 +387,7 @@ export class EGraph {
     this.classNodes[id] = [id];
     this.classParents[id] = [];
     this.byOp[op].push(id);
+    this.opLive[op]++;
     this.roots++;
     this.changes++;
     this.analysis.ensure(id + 1);
@@ -482,6 +490,7 @@ export class EGraph {
           // Congruent to a live node: this copy is redundant.
           this.deadArr[n] = 1;
           this.deadCount++;
+          this.opLive[op]--;
           this.deadInByOp++;
           this.dirtyClasses.push(n);
           if (this.union(hit, n)) unions++;

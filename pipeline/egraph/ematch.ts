@@ -45,6 +45,8 @@ export interface Program {
   readonly holeRegs: Int32Array;
   /** Constant and variable leaves that LEAF instructions refer to. */
   readonly leaves: readonly Pattern[];
+  /** Op codes the pattern needs (a graph without one of them has no match). */
+  readonly ops: readonly number[];
 }
 
 /** Matches as a flat table: `width` ints per match (class, then holes). */
@@ -115,10 +117,19 @@ export function compilePattern(p: Pattern): Program {
     root = p.tag === "const" ? LEAF_CONST : LEAF_VAR;
     leaves.push(p);
   }
+  const ops = new Set<number>();
+  const collect = (q: Pattern) => {
+    if (q.tag === "app") {
+      ops.add(opCode(q.op));
+      q.args.forEach(collect);
+    }
+  };
+  collect(p);
   return {
     pattern: p,
     holes,
     root,
+    ops: [...ops],
     code: Int32Array.from(code),
     registers: Math.max(1, next),
     holeRegs: Int32Array.from(holeReg),
@@ -148,6 +159,8 @@ export function ematch(g: EGraph, prog: Program, limits: SearchLimits = {}): Mat
   const data: number[] = [];
   let count = 0, steps = 0, nextClock = CLOCK_EVERY;
   let truncated: Matches["truncated"] = null;
+  // A pattern needing an op or a leaf that the graph lacks cannot match.
+  if (prog.ops.some((op) => !g.hasOp(op))) return { count: 0, width, data, truncated, steps };
   const leafCls = prog.leaves.map((l) => leafClass(g, l));
   if (leafCls.some((c) => c < 0)) return { count: 0, width, data, truncated, steps };
   if (prog.root === LEAF_CONST || prog.root === LEAF_VAR) {
