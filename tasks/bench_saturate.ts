@@ -2,10 +2,11 @@
  * `deno task bench:saturate`: where plain equality saturation stops working.
  *
  * Runs saturation over the kernel corpus (data/kernels/*.fpcore) with
- * growing rule sets: the algebra domain alone, then the first 20, 50, 100
- * and all exact rules in domain round-robin order (algebra's first rule,
- * fma's first, strength's first, ... then every domain's second, ...), so
- * that each set is a prefix of the next and spans the domains early. For
+ * growing rule sets: the algebra domain alone, then the first 20, 50, 100,
+ * 150, 200, 250, 300, 400 and all exact rules in domain round-robin order
+ * (algebra's first rule, fma's first, strength's first, ... then every
+ * domain's second, ...), so that each set is a prefix of the next and spans
+ * the domains early (the steps between 100 and all locate the break). For
  * every set it prints e-nodes, e-classes, iterations, time, stop reasons
  * and the static cost of the greedy extraction against the input, summed
  * and per kernel, and says at which rule count saturation stops reaching a
@@ -28,7 +29,7 @@ import { compilePattern, ematch } from "../pipeline/egraph/ematch.ts";
 import { Extractor } from "../pipeline/egraph/extract.ts";
 import { runRules, type StopReason } from "../pipeline/egraph/runner.ts";
 import { staticCost } from "../pipeline/expr/cost.ts";
-import type { Expr } from "../pipeline/expr/expr.ts";
+import { type Expr, hasDerivative } from "../pipeline/expr/expr.ts";
 import { parseFPCoreFile } from "../pipeline/expr/fpcore.ts";
 import type { Interval } from "../pipeline/expr/interval.ts";
 import { opCode } from "../pipeline/expr/ops.ts";
@@ -56,16 +57,16 @@ const BenchCmd: Command<Opts> = {
 Saturation over data/kernels/*.fpcore with growing rule sets, then e-graph
 throughput figures.
   --kernels N|all  kernels to run: every k-th of the corpus so that N are
-                   taken (default 16), or all of them
-  --sets LIST      rule sets (default algebra,20,50,100,all)
+                   taken (default 24), or all of them
+  --sets LIST      rule sets (default algebra,20,50,100,150,200,250,300,400,all)
   --node-limit N   e-nodes per run (default 100000)
   --time S         seconds per run (default 10)
   --iter-limit N   iterations per run (default 10000: effectively none)
   --per-kernel     one line per kernel and rule set, not only the matrix
   --skip-throughput  no throughput measurement`,
   options: {
-    kernels: { type: "string", default: "16" },
-    sets: { type: "string", default: "algebra,20,50,100,all" },
+    kernels: { type: "string", default: "24" },
+    sets: { type: "string", default: "algebra,20,50,100,150,200,250,300,400,all" },
     "node-limit": { type: "string", default: "100000" },
     time: { type: "string", default: "10" },
     "iter-limit": { type: "string", default: "10000" },
@@ -158,6 +159,8 @@ interface Run {
   readonly ms: number;
   readonly costIn: number;
   readonly costOut: number;
+  /** Whether the extraction still contains a derivative (d x e). */
+  readonly dLeft: boolean;
   readonly conflicts: number;
 }
 
@@ -179,6 +182,7 @@ function runOne(k: Kernel, rules: readonly Rule[], o: Opts): Run {
     ms: rep.ms,
     costIn: staticCost(k.expr),
     costOut: staticCost(best),
+    dLeft: hasDerivative(best),
     conflicts: g.conflicts,
   };
 }
@@ -222,7 +226,9 @@ function summarize(sets: readonly RuleSet[], results: readonly (readonly Run[])[
     "cost in",
     "cost out",
     "out/in",
+    "geomean",
     "worse",
+    "d left",
   ];
   const rows = sets.map((s, i) => {
     const rs = results[i];
@@ -245,7 +251,9 @@ function summarize(sets: readonly RuleSet[], results: readonly (readonly Run[])[
       cin.toFixed(1),
       cout.toFixed(1),
       (cout / cin).toFixed(3),
+      Math.exp(rs.reduce((a, r) => a + Math.log(r.costOut / r.costIn), 0) / rs.length).toFixed(3),
       String(rs.filter((r) => r.costOut > r.costIn).length),
+      String(rs.filter((r) => r.dLeft).length),
     ];
   });
   const limits = `${o["node-limit"].toLocaleString("en")} e-nodes / ${o.time} s`;
@@ -253,8 +261,9 @@ function summarize(sets: readonly RuleSet[], results: readonly (readonly Run[])[
   lines.push(
     "",
     `saturated = reached a fixpoint within ${limits}; cost = static cost (cycles per 16-lane vector) of the greedy`,
-    "extraction, summed over kernels; worse = kernels whose extraction costs more than the input (optimize then keeps",
-    "the input).",
+    "extraction, summed over kernels (a derivative (d x e) costs 1000, so kernels with derivatives dominate the sums);",
+    "geomean = geometric mean over kernels of extraction cost / input cost; worse = kernels whose extraction costs more",
+    "than the input (optimize then keeps the input); d left = extractions that still contain a derivative.",
   );
   const conflicts = results.flat().reduce((a, r) => a + r.conflicts, 0);
   if (conflicts > 0) lines.push(`warning: ${conflicts} merges of different constants (an unsound rule)`);
