@@ -15,7 +15,7 @@ import { z } from "zod";
 import { staticCost } from "../expr/cost.ts";
 import type { MeasuredVariantRecord } from "../stages/schema.ts";
 import { describeZodError } from "../stages/jsonl.ts";
-import { DEFAULT_DEPTH } from "./features.ts";
+import { DEFAULT_DEPTH, selfFeature } from "./features.ts";
 import { type Example, examplesOf, groupIds, median, referenceNs, samplesOf, splitByKernel } from "./judge_data.ts";
 import { type RankReport, rankReport, relativeScale } from "./judge_metrics.ts";
 import { DEFAULT_NETWORK, Network } from "./network.ts";
@@ -43,9 +43,10 @@ export const JudgeConfig = z.object({
   /** Train the head too (false: only the embedding moves, the head stays the latency table). */
   trainHead: z.boolean(),
   /**
-   * Pull of every moved embedding row back toward its initialization after
-   * each epoch (row = init + (1 - decay) (row - init)): an L2 penalty on
-   * what training moved, so rows that few samples touch do not wander.
+   * Pull of every moved embedding row but the self features' back toward
+   * its initialization after each epoch (row = init + (1 - decay) (row -
+   * init)): an L2 penalty on context, so that per-op costs are learned
+   * freely and a context feature keeps a cost only if many samples want it.
    */
   decay: z.number().min(0).max(1),
   /**
@@ -55,6 +56,8 @@ export const JudgeConfig = z.object({
    * (see `openLatencyHead`).
    */
   head: z.enum(["table", "open"]),
+  /** Initial rows' range in dimensions 1..255 (the latency table is dimension 0). */
+  initRange: z.number().min(0).max(1),
 });
 export type JudgeConfig = z.infer<typeof JudgeConfig>;
 
@@ -82,6 +85,7 @@ export const DEFAULT_JUDGE_CONFIG: JudgeConfig = {
   trainHead: true,
   decay: 0,
   head: "table",
+  initRange: DEFAULT_NETWORK.initRange,
 };
 
 /** What `calibrate` / `train-judge` leave next to the weights. */
@@ -129,10 +133,15 @@ function report(
   return { ...rankReport(examples.map((e) => e.of), predicted, examples.map((e) => e.ns)) };
 }
 
-/** Moves every changed embedding row a fraction `decay` of the way back to its initialization. */
-export function decayTowardInit(nw: Network, decay: number): void {
+/**
+ * Moves every changed embedding row a fraction `decay` of the way back to
+ * its initialization; rows in `spare` (the self features: per-op costs)
+ * are left alone.
+ */
+export function decayTowardInit(nw: Network, decay: number, spare: ReadonlySet<number> = new Set()): void {
   const cur = new Float32Array(DIMS), init = new Float32Array(DIMS);
   for (const row of nw.net.changedRows()) {
+    if (spare.has(row)) continue;
     nw.net.row(row, cur);
     nw.net.rowInit(row, init);
     for (let i = 0; i < DIMS; i++) cur[i] = init[i] + (1 - decay) * (cur[i] - init[i]);
@@ -188,10 +197,11 @@ export function trainJudge(
   const refNs = referenceNs(trainRecs);
   const train = examplesOf(trainRecs, c.time, refNs);
   const validation = examplesOf(valRecs, c.time, refNs);
-  const nw = Network.create({ depth: c.depth, seed: DEFAULT_NETWORK.seed, initRange: DEFAULT_NETWORK.initRange });
+  const nw = Network.create({ depth: c.depth, seed: DEFAULT_NETWORK.seed, initRange: c.initRange });
   const t0 = performance.now();
   try {
     if (c.head === "open") nw.net.setHead("judge", openLatencyHead(nw.net.head("judge")[HEAD_LAYOUT.logUnit], c.seed));
+    const selfRows = new Set(Array.from({ length: nw.fs.kinds }, (_, k) => selfFeature(nw.fs, k)));
     const groups = groupIds([...train, ...validation]);
     const trainSamples = samplesOf(nw.fs, train, groups);
     const valSamples = samplesOf(nw.fs, validation, groups);
@@ -209,7 +219,7 @@ export function trainJudge(
     };
     const epochs = c.epochs > 0
       ? trainNetwork(nw, trainSamples, valSamples, options, (r) => {
-        if (c.decay > 0) decayTowardInit(nw, c.decay);
+        if (c.decay > 0) decayTowardInit(nw, c.decay, selfRows);
         return onEpoch(r);
       })
       : [];
