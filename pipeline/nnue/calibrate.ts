@@ -73,7 +73,7 @@ export const DEFAULT_CALIBRATE: CalibrateOptions = {
   variants: 24,
   random: 300,
   timeBudgetMin: 30,
-  collectShare: 0.8,
+  collectShare: 0.9,
   seed: 1,
   epochs: DEFAULT_JUDGE_CONFIG.epochs,
   out: DEFAULT_WEIGHTS_DIR,
