@@ -35,7 +35,7 @@ import type { Interval } from "../pipeline/expr/interval.ts";
 import { opCode } from "../pipeline/expr/ops.ts";
 import { randomExpr, Rng } from "../pipeline/expr/random.ts";
 import { rangeOf } from "../pipeline/expr/sample.ts";
-import { rulesByDomain } from "../pipeline/rules/all.ts";
+import { rulesByDomain, rulesRoundRobin } from "../pipeline/rules/all.ts";
 import { DOMAINS, type Rule } from "../pipeline/rules/rule.ts";
 import { type Command, EXIT_OK, intOption, numberOption, parseCommand, runMain } from "../pipeline/stages/cli.ts";
 
@@ -105,23 +105,13 @@ function subset(all: readonly Kernel[], n: number | "all"): Kernel[] {
   return Array.from({ length: n }, (_, i) => all[Math.floor(i * step)]);
 }
 
-/** Exact rules in domain round-robin order. */
-function roundRobin(): Rule[] {
-  const lists = DOMAINS.map((d) => rulesByDomain[d].filter((r) => r.approx === null));
-  const out: Rule[] = [];
-  for (let i = 0; out.length < lists.reduce((s, l) => s + l.length, 0); i++) {
-    for (const l of lists) if (i < l.length) out.push(l[i]);
-  }
-  return out;
-}
-
 interface RuleSet {
   readonly label: string;
   readonly rules: readonly Rule[];
 }
 
 function ruleSets(spec: string): RuleSet[] {
-  const order = roundRobin();
+  const order = rulesRoundRobin();
   return spec.split(",").map((s): RuleSet => {
     if (s === "algebra") return { label: "algebra", rules: rulesByDomain.algebra.filter((r) => r.approx === null) };
     if (s === "all") return { label: "all", rules: order };
@@ -387,7 +377,7 @@ function main(argv: readonly string[]): number {
   const corpus = loadCorpus();
   const kernels = subset(corpus, o.kernels);
   const sets = ruleSets(o.sets);
-  const all = roundRobin();
+  const all = rulesRoundRobin();
   const approx = DOMAINS.reduce((s, d) => s + rulesByDomain[d].filter((r) => r.approx !== null).length, 0);
   console.log(`# bench:saturate  ${new Date().toISOString()}  deno ${Deno.version.deno}`);
   console.log(

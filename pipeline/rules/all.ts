@@ -50,3 +50,18 @@ export const ALL_RULES: readonly Rule[] = concatenate();
 export function rulesOf(domains: readonly Domain[]): readonly Rule[] {
   return DOMAINS.filter((d) => domains.includes(d)).flatMap((d) => rulesByDomain[d]);
 }
+
+/**
+ * Exact rules in domain round-robin order (the first rule of every domain,
+ * then the second...): prefixes of it are rule sets of any size that still
+ * span the domains, for experiments that grow the rule set.
+ */
+export function rulesRoundRobin(): Rule[] {
+  const lists = DOMAINS.map((d) => rulesByDomain[d].filter((r) => r.approx === null));
+  const total = lists.reduce((s, l) => s + l.length, 0);
+  const out: Rule[] = [];
+  for (let i = 0; out.length < total; i++) {
+    for (const l of lists) if (i < l.length) out.push(l[i]);
+  }
+  return out;
+}

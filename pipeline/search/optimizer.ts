@@ -44,6 +44,8 @@ export interface OptimizeOptions {
   readonly seed: number;
   /** Trees extracted for the Judge to rank. */
   readonly k: number;
+  /** What orders the candidates: the Judge's predicted time, or the static cost table. */
+  readonly rank: "judge" | "static";
   /** Saturation limits (search = "saturate"). */
   readonly nodeLimit: number;
   readonly iterLimit: number;
@@ -57,6 +59,7 @@ export const DEFAULT_OPTIMIZE: Omit<OptimizeOptions, "rules"> = {
   samples: 10_000,
   seed: 1,
   k: 10,
+  rank: "judge",
   nodeLimit: 100_000,
   iterLimit: 30,
 };
@@ -155,9 +158,9 @@ export function optimize(
   const baseError = errorOf(baselineExpr);
   const limit = baseError.maxUlp + o.maxUlp;
 
-  // Fastest predicted first; the static cost breaks ties.
+  // Fastest predicted first (or cheapest by the table), the other measure breaking ties.
   const order = exprs.map((e, i) => ({ e, ns: ns[i], cost: staticCost(e) }))
-    .sort((a, b) => a.ns - b.ns || a.cost - b.cost);
+    .sort((a, b) => o.rank === "judge" ? a.ns - b.ns || a.cost - b.cost : a.cost - b.cost || a.ns - b.ns);
   const candidates: Ranked[] = [];
   let best: Ranked | null = null, dropped = 0;
   for (const c of order) {
