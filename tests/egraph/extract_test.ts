@@ -103,7 +103,7 @@ Deno.test("extracted trees equal the original on random inputs (test rules)", ()
 });
 
 Deno.test("extracted trees equal the original on random inputs (all exact project rules)", () => {
-  assert.ok(checkExtractionsAgree(ALL_RULES, 200, 30, 4) > 250);
+  assert.ok(checkExtractionsAgree(ALL_RULES, 200, 40, 6) > 350);
 });
 
 Deno.test("saturateAndExtract never returns something costlier than the input, and removes derivatives", () => {
