@@ -245,6 +245,8 @@ export function guidedSearch(
   let timeToBest = 0;
   let stopped: GuidedResult["stats"]["stopped"] = "exhausted";
   let sinceBest = 0, restarts = 0;
+  // Restarts in a row that led to no new state: the reachable space is spent.
+  let idleRestarts = 0, appliedAtJump = 0;
   const stepsOf = new Map<Expr, readonly string[]>([[input, []]]);
 
   /** Makes `from` the current state, with a fresh heap of its candidates. */
@@ -269,19 +271,21 @@ export function guidedSearch(
       break;
     }
     if (o.patience > 0 && sinceBest >= o.patience) {
+      idleRestarts = trajectory.length === appliedAtJump ? idleRestarts + 1 : 0;
+      if (idleRestarts >= MAX_IDLE_RESTARTS) break;
       // Back to the best state, or now and then to another good one.
       const ranked = [...states].sort((a, b) => a.judge - b.judge || a.cost - b.cost);
       jumpTo(restarts % 3 === 2 ? ranked[rng.int(Math.min(5, ranked.length))] : ranked[0]);
       restarts++;
       sinceBest = 0;
+      appliedAtJump = trajectory.length;
     }
     const explore = rng.next() < o.epsilon;
     const w = explore ? popRandom() : popBest();
     if (w === null) {
-      // Nothing left here: a restart may still have somewhere to go.
-      if (o.patience > 0 && restarts < 3 * o.budget / Math.max(1, o.patience) && states.length > 1) {
+      // Nothing left here: a restart from another good state may still have somewhere to go.
+      if (o.patience > 0 && states.length > 1) {
         sinceBest = o.patience;
-        restarts++;
         continue;
       }
       break;
@@ -355,6 +359,9 @@ export function guidedSearch(
     },
   };
 }
+
+/** Restarts in a row without a new state before the search calls the space spent. */
+const MAX_IDLE_RESTARTS = 6;
 
 /** Lower Judge cost wins; static cost breaks ties. */
 function better(a: Choice, b: Choice): boolean {

@@ -87,6 +87,8 @@ export interface OptimizeResult {
   readonly search: {
     readonly kind: SearchKind;
     readonly timeMs: number;
+    /** When the chosen form was first reached (saturation: the whole run, it extracts at the end). */
+    readonly timeToBestMs: number;
     readonly rewrites: number;
     readonly stopped: string;
   };
@@ -113,7 +115,13 @@ function runSearch(input: Expr, ranges: Ranges, nw: Network, o: OptimizeOptions)
     });
     return {
       found: r.choices.map((c) => ({ expr: c.expr, steps: c.steps ?? null })),
-      stats: { kind: "guided", timeMs: performance.now() - t0, rewrites: r.stats.applied, stopped: r.stats.stopped },
+      stats: {
+        kind: "guided",
+        timeMs: performance.now() - t0,
+        timeToBestMs: r.stats.timeToBestMs,
+        rewrites: r.stats.applied,
+        stopped: r.stats.stopped,
+      },
     };
   }
   const r = saturateAndExtract(input, {
@@ -126,7 +134,13 @@ function runSearch(input: Expr, ranges: Ranges, nw: Network, o: OptimizeOptions)
   });
   return {
     found: r.extracted.map((e) => ({ expr: e, steps: null })),
-    stats: { kind: "saturate", timeMs: performance.now() - t0, rewrites: r.applied, stopped: r.stopReason },
+    stats: {
+      kind: "saturate",
+      timeMs: performance.now() - t0,
+      timeToBestMs: performance.now() - t0,
+      rewrites: r.applied,
+      stopped: r.stopReason,
+    },
   };
 }
 

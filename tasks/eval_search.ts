@@ -1,0 +1,238 @@
+/**
+ * `deno task eval:search`: guided search against equality saturation, on
+ * the kernel corpus, at equal wall time per kernel.
+ *
+ * Methods: guided search with the shipped network (trained Judge and
+ * Guide), guided search with an untrained Guide (the trained Judge alone),
+ * and saturation (node limit 100,000, the same time limit) with static-cost
+ * extraction, i.e. the baseline a plain e-graph optimizer gives. Every
+ * method's result passes the same accuracy guard. Each (method, rule set)
+ * runs in its own process, so its peak resident memory (VmHWM) is its own;
+ * the chosen kernels of all methods are then timed together in one harness
+ * run, so the measured speedups compare like with like.
+ *
+ * Then the same for growing rule sets (20, 50, 100, all; domain
+ * round-robin), to show how time and memory grow with the rules.
+ */
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { parseExpr } from "../pipeline/expr/fpcore.ts";
+import { printFPCore } from "../pipeline/expr/print.ts";
+import { rangeOf } from "../pipeline/expr/sample.ts";
+import { geomean } from "../pipeline/kernel/peers.ts";
+import { timePlan } from "../pipeline/kernel/timing_plan.ts";
+import { KERNEL_CONFIGS } from "../pipeline/kernel/toolchain.ts";
+import { lookaheadHead } from "../pipeline/nnue/guide_init.ts";
+import { DEFAULT_WEIGHTS_DIR, loadNetwork } from "../pipeline/nnue/weights_file.ts";
+import { rulesRoundRobin } from "../pipeline/rules/all.ts";
+import { optimize } from "../pipeline/search/optimizer.ts";
+import { type Command, EXIT_OK, intOption, parseCommand, runMain } from "../pipeline/stages/cli.ts";
+import { corpusRecords } from "../pipeline/stages/peers.ts";
+import type { ExpressionRecord } from "../pipeline/stages/schema.ts";
+import { ROOT } from "../ffi/build.ts";
+
+const METHODS = ["guided", "untrained", "saturate"] as const;
+type Method = typeof METHODS[number];
+
+/** What a worker reports for one kernel. */
+const KernelRun = z.object({
+  id: z.string(),
+  chosen: z.string(),
+  predictedNs: z.number(),
+  staticCost: z.number(),
+  timeMs: z.number(),
+  /** Time until the chosen form was found (guided), or the whole run (saturation extracts at the end). */
+  timeToBestMs: z.number(),
+  rewrites: z.number(),
+  stopped: z.string(),
+});
+const WorkerReport = z.object({ runs: z.array(KernelRun), peakRssMb: z.number() });
+type KernelRun = z.infer<typeof KernelRun>;
+
+/** Peak resident set of this process, from /proc (what the kernel saw, JS heap and C alike). */
+function peakRssMb(): number {
+  const status = Deno.readTextFileSync("/proc/self/status");
+  const m = /VmHWM:\s+(\d+) kB/.exec(status);
+  return m === null ? NaN : Number(m[1]) / 1024;
+}
+
+function runWorker(method: Method, ruleCount: number, timeMs: number, records: readonly ExpressionRecord[]): void {
+  const all = rulesRoundRobin();
+  const rules = ruleCount > 0 ? all.slice(0, ruleCount) : all;
+  using nw = loadNetwork(DEFAULT_WEIGHTS_DIR);
+  if (method === "untrained") nw.net.setHead("guide", lookaheadHead());
+  const runs: KernelRun[] = records.map((rec) => {
+    const e = parseExpr(rec.expr, rec.vars);
+    const ranges = Object.fromEntries(rec.vars.map((v) => [v, rangeOf(rec.ranges, v)]));
+    const t0 = performance.now();
+    const r = optimize(e, rec.vars, ranges, nw, {
+      rules,
+      search: method === "saturate" ? "saturate" : "guided",
+      rank: method === "saturate" ? "static" : "judge",
+      timeMs,
+      budget: 1_000_000,
+      nodeLimit: 100_000,
+    });
+    return {
+      id: rec.id,
+      chosen: printFPCore(r.best.expr),
+      predictedNs: r.best.predictedNs,
+      staticCost: r.best.staticCost,
+      timeMs: performance.now() - t0,
+      timeToBestMs: r.search.timeToBestMs,
+      rewrites: r.search.rewrites,
+      stopped: r.search.stopped,
+    };
+  });
+  console.log(JSON.stringify({ runs, peakRssMb: peakRssMb() }));
+}
+
+const Cmd: Command<{
+  time: number;
+  kernels: number;
+  "sweep-kernels": number;
+  sets: string;
+  worker?: string;
+}> = {
+  name: "eval:search",
+  usage: `usage: deno task eval:search [--time MS] [--kernels N] [--sweep-kernels M] [--sets 20,50,100,all]
+
+Guided search (trained network), guided search with an untrained Guide, and
+saturation (100,000 nodes) on the kernel corpus, each with the same time limit
+per kernel (default 2000 ms); the chosen kernels are timed in one harness run.
+Then the rule-set sweep on M kernels (default 12).`,
+  options: {
+    time: { type: "string", default: "2000" },
+    kernels: { type: "string", default: "0" },
+    "sweep-kernels": { type: "string", default: "12" },
+    sets: { type: "string", default: "20,50,100,all" },
+    worker: { type: "string" },
+  },
+  schema: z.object({
+    time: intOption(1),
+    kernels: intOption(0),
+    "sweep-kernels": intOption(1),
+    sets: z.string().regex(/^((\d+|all),)*(\d+|all)$/),
+    worker: z.string().optional(),
+  }),
+};
+
+const SELF = fileURLToPath(import.meta.url);
+
+/** Runs one (method, rule count) in a child process; returns its report. */
+async function inChild(method: Method, rules: number, time: number, ids: readonly string[]) {
+  const p = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", SELF, "--worker", JSON.stringify({ method, rules, ids }), "--time", String(time)],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "inherit",
+  });
+  const out = await p.output();
+  if (!out.success) throw new Error(`eval:search worker ${method}/${rules} failed`);
+  const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
+  return WorkerReport.parse(JSON.parse(lines[lines.length - 1]));
+}
+
+function everyKth<T>(xs: readonly T[], n: number): T[] {
+  if (n <= 0 || n >= xs.length) return [...xs];
+  return Array.from({ length: n }, (_, i) => xs[Math.floor((i * xs.length) / n)]);
+}
+
+const f1 = (x: number) => x.toFixed(1);
+const f2 = (x: number) => x.toFixed(2);
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Times the chosen kernels of every method together; ns per kernel per method. */
+async function measureChoices(
+  records: readonly ExpressionRecord[],
+  reports: Readonly<Record<Method, z.infer<typeof WorkerReport>>>,
+): Promise<Record<Method, number>[]> {
+  const groups = records.map((rec, i) => ({
+    vars: rec.vars,
+    ranges: rec.ranges,
+    reference: parseExpr(rec.expr, rec.vars),
+    entries: METHODS.map((m) => ({
+      label: m,
+      expr: parseExpr(reports[m].runs[i].chosen, rec.vars),
+      config: KERNEL_CONFIGS.avx512,
+    })),
+  }));
+  const cells = await timePlan(groups, { progress: (m) => console.error(`eval:search: ${m}`) });
+  return cells.map((row) =>
+    Object.fromEntries(METHODS.map((m, j) => [m, row[j].ok ? row[j].nsPerElem : NaN])) as Record<Method, number>
+  );
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const parsed = parseCommand(Cmd, argv);
+  if (parsed === null) return EXIT_OK;
+  const o = parsed.opts;
+  const corpus = corpusRecords([join(ROOT, "data", "kernels")], (m) => console.error(m));
+  if (o.worker !== undefined) {
+    const w = z.object({ method: z.enum(METHODS), rules: z.number(), ids: z.array(z.string()) }).parse(
+      JSON.parse(o.worker),
+    );
+    const byId = new Map(corpus.map((r) => [r.id, r]));
+    runWorker(w.method, w.rules, o.time, w.ids.map((id) => byId.get(id)!));
+    return EXIT_OK;
+  }
+  const kernels = everyKth(corpus, o.kernels);
+  const ids = kernels.map((k) => k.id);
+  const all = rulesRoundRobin().length;
+  console.log(`# eval:search  ${new Date().toISOString()}`);
+  console.log(`${kernels.length} kernels of data/kernels, ${o.time} ms per kernel and method, all ${all} exact rules`);
+
+  const reports = {} as Record<Method, z.infer<typeof WorkerReport>>;
+  for (const m of METHODS) {
+    console.error(`eval:search: ${m} on ${kernels.length} kernels`);
+    reports[m] = await inChild(m, 0, o.time, ids);
+  }
+  const ns = await measureChoices(kernels, reports);
+  console.log("\nkernel                                  guided ns  untrained ns  saturate ns   guided/sat speedup");
+  kernels.forEach((k, i) => {
+    const r = ns[i];
+    console.log(
+      `${(k.name ?? k.id).slice(0, 38).padEnd(38)} ${r.guided.toFixed(3).padStart(10)} ${
+        r.untrained.toFixed(3).padStart(13)
+      } ${r.saturate.toFixed(3).padStart(12)} ${(r.saturate / r.guided).toFixed(2).padStart(12)}x`,
+    );
+  });
+  const ok = ns.filter((r) => METHODS.every((m) => Number.isFinite(r[m])));
+  console.log(`\nmethod      geomean ns  speedup vs saturation  median time-to-best ms  median rewrites  peak RSS MB`);
+  for (const m of METHODS) {
+    const g = geomean(ok.map((r) => r[m]));
+    const gs = geomean(ok.map((r) => r.saturate / r[m]));
+    const runs = reports[m].runs;
+    console.log(
+      `${m.padEnd(11)} ${g.toFixed(3).padStart(10)} ${f2(gs).padStart(21)}x ${
+        f1(median(runs.map((r) => r.timeToBestMs))).padStart(23)
+      } ${String(median(runs.map((r) => r.rewrites))).padStart(16)} ${f1(reports[m].peakRssMb).padStart(12)}`,
+    );
+  }
+  console.log(`(${ok.length} kernels timed by all methods; target: guided >= 1.10x over saturation)`);
+
+  // The sweep: growing rule sets on a subset.
+  const sweep = everyKth(kernels, o["sweep-kernels"]);
+  const sets = o.sets.split(",").map((s) => (s === "all" ? 0 : Number(s)));
+  console.log(`\n## rule-set sweep: ${sweep.length} kernels, ${o.time} ms each`);
+  console.log("rules  method      mean time ms     median rewrites     peak RSS MB  geomean static cost");
+  for (const n of sets) {
+    for (const m of ["guided", "saturate"] as const) {
+      const r = await inChild(m, n, o.time, sweep.map((k) => k.id));
+      console.log(
+        `${String(n === 0 ? all : n).padStart(5)}  ${m.padEnd(10)} ${
+          f1(r.runs.reduce((s, x) => s + x.timeMs, 0) / r.runs.length).padStart(13)
+        } ${String(median(r.runs.map((x) => x.rewrites))).padStart(22)} ${f1(r.peakRssMb).padStart(12)} ${
+          f2(geomean(r.runs.map((x) => x.staticCost))).padStart(20)
+        }`,
+      );
+    }
+  }
+  return EXIT_OK;
+}
+
+if (import.meta.main) await runMain(() => main(Deno.args));
