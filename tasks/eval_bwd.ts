@@ -45,7 +45,7 @@ N fresh backward-generated pairs (default 1000), searched with the network in D
 const BUCKETS = [[1, 2], [3, 5], [6, 10]] as const;
 
 if (import.meta.main) {
-  await runMain(async () => {
+  await runMain(() => {
     const parsed = parseCommand(Cmd, Deno.args);
     if (parsed === null) return EXIT_OK;
     const o = parsed.opts;

@@ -74,7 +74,7 @@ export const numberOption = (min = -Infinity, max = Infinity) =>
 export const onErrorOption = z.enum(["stop", "skip"]).default("stop");
 
 /** Runs a command's body and turns errors into messages and exit codes. */
-export async function runMain(body: () => Promise<number | void>): Promise<never> {
+export async function runMain(body: () => number | void | Promise<number | void>): Promise<never> {
   let code: number;
   try {
     code = (await body()) ?? EXIT_OK;
