@@ -25,7 +25,19 @@ export const RULES = defineRules("strength", [
   { name: "pow-4", lhs: "(pow ?x 4)", rhs: "(* (* ?x ?x) (* ?x ?x))" },
   { name: "pow-5", lhs: "(pow ?x 5)", rhs: "(* (* (* ?x ?x) (* ?x ?x)) ?x)" },
   { name: "pow-6", lhs: "(pow ?x 6)", rhs: "(* (* (* ?x ?x) ?x) (* (* ?x ?x) ?x))" },
+  { name: "pow-7", lhs: "(pow ?x 7)", rhs: "(* (* (* ?x ?x) (* ?x ?x)) (* (* ?x ?x) ?x))" },
   { name: "pow-8", lhs: "(pow ?x 8)", rhs: "(* (* (* ?x ?x) (* ?x ?x)) (* (* ?x ?x) (* ?x ?x)))" },
+  // x^12 = (x^3)^2^2 and x^16 = x^2^2^2^2: four multiplies each once shared squares are computed once.
+  {
+    name: "pow-12",
+    lhs: "(pow ?x 12)",
+    rhs: "(* (* (* (* ?x ?x) ?x) (* (* ?x ?x) ?x)) (* (* (* ?x ?x) ?x) (* (* ?x ?x) ?x)))",
+  },
+  {
+    name: "pow-16",
+    lhs: "(pow ?x 16)",
+    rhs: "(* (* (* (* ?x ?x) (* ?x ?x)) (* (* ?x ?x) (* ?x ?x))) (* (* (* ?x ?x) (* ?x ?x)) (* (* ?x ?x) (* ?x ?x))))",
+  },
   { name: "pow-neg-1", lhs: "(pow ?x -1)", rhs: "(/ 1 ?x)" },
   { name: "pow-neg-2", lhs: "(pow ?x -2)", rhs: "(/ 1 (* ?x ?x))" },
   { name: "pow-neg-3", lhs: "(pow ?x -3)", rhs: "(/ 1 (* (* ?x ?x) ?x))" },
