@@ -30,6 +30,7 @@ import type { Ranges } from "../expr/sample.ts";
 import { staticCost } from "../expr/cost.ts";
 import { EGraph } from "../egraph/egraph.ts";
 import { kBest } from "../egraph/kbest.ts";
+import { runRules } from "../egraph/runner.ts";
 import { FeatureDag, type RewriteDelta } from "../nnue/feature_dag.ts";
 import type { Network } from "../nnue/network.ts";
 import type { Rule } from "../rules/rule.ts";
@@ -57,6 +58,16 @@ export interface GuidedOptions {
   readonly record: boolean;
   /** Stale candidates rescored together when they reach the top. */
   readonly rescoreBatch: number;
+  /** Visited states returned as choices (besides the k extracted trees). */
+  readonly maxStates: number;
+  /**
+   * Share of the time kept for the polish: a short saturation of the e-graph
+   * of chosen rewrites (which holds every visited form) before extraction.
+   * It finds the neutral reassociations and cancellations a tree search
+   * walks past, and stays small because it starts from the forms the search
+   * chose rather than from everything every rule allows.
+   */
+  readonly polishShare: number;
   /**
    * Rewrites without a new best state before the search jumps back to one of
    * the best states seen (0: never). The trajectory explores; restarts keep
@@ -75,12 +86,17 @@ export const DEFAULT_GUIDED: Omit<GuidedOptions, "rules" | "ranges"> = {
   allowApprox: false,
   record: false,
   rescoreBatch: 16,
+  maxStates: 400,
+  polishShare: 0.25,
   patience: 40,
 };
 
 /** One applied rewrite. */
 export interface Step {
   readonly rule: string;
+  /** The node rewritten (every occurrence of it) and what replaced it: a concrete equation, for derivations. */
+  readonly site: Expr;
+  readonly result: Expr;
   /** Score (Judge + Guide) of the state the rewrite led to, when it was chosen. */
   readonly score: number;
   /** Judge output (cost units) of the state after the rewrite. */
@@ -106,12 +122,18 @@ export interface Choice {
   readonly from: "state" | "extraction";
   /** Rules applied from the input to this state (states only). */
   readonly steps?: readonly string[];
+  /** The same path as indices into the trajectory (states only). */
+  readonly path?: readonly number[];
 }
 
 export interface GuidedResult {
   /** The Judge's pick (never worse by Judge cost than the input). */
   readonly best: Choice;
-  /** Up to k + trajectory choices, best Judge cost first. */
+  /**
+   * The k extracted trees and the best distinct states visited (up to
+   * `maxStates`), best Judge cost first: a caller that must reject some (the
+   * accuracy guard) walks down this list.
+   */
   readonly choices: readonly Choice[];
   readonly input: Choice;
   readonly trajectory: readonly Step[];
@@ -172,7 +194,7 @@ export function guidedSearch(
     const scores = scoreOf(deltas);
     scored += cands.length;
     cands.forEach((c, i) => {
-      heap.push({ c, version: dag.version, score: scores[i] }, -scores[i]);
+      heap.push({ c, version: dag.version, score: scores[i] }, priority(c, scores[i]));
       queued.add(key(c));
     });
     heapPeak = Math.max(heapPeak, heap.size);
@@ -202,7 +224,7 @@ export function guidedSearch(
         const w = heap.pop()!;
         if (!dag.has(w.c.site)) queued.delete(key(w.c));
         else if (w.version === dag.version) {
-          heap.push(w, -w.score);
+          heap.push(w, priority(w.c, w.score));
           break;
         } else stale.push(w);
       }
@@ -212,7 +234,7 @@ export function guidedSearch(
       stale.forEach((w, i) => {
         w.version = dag.version;
         w.score = scores[i];
-        heap.push(w, -w.score);
+        heap.push(w, priority(w.c, w.score));
       });
     }
   };
@@ -236,6 +258,7 @@ export function guidedSearch(
     cost: staticCost(input),
     from: "state",
     steps: [],
+    path: [],
   };
   const visited = new Set<Expr>([input]);
   const trajectory: Step[] = [];
@@ -248,6 +271,8 @@ export function guidedSearch(
   // Restarts in a row that led to no new state: the reachable space is spent.
   let idleRestarts = 0, appliedAtJump = 0;
   const stepsOf = new Map<Expr, readonly string[]>([[input, []]]);
+  const pathIdx: number[] = [];
+  const pathOf = new Map<Expr, readonly number[]>([[input, []]]);
 
   /** Makes `from` the current state, with a fresh heap of its candidates. */
   const jumpTo = (from: Choice) => {
@@ -257,6 +282,8 @@ export function guidedSearch(
     queued = new Set<number>();
     stepNames.length = 0;
     stepNames.push(...(stepsOf.get(from.expr) ?? []));
+    pathIdx.length = 0;
+    pathIdx.push(...(pathOf.get(from.expr) ?? []));
     scan(dag.nodes());
   };
 
@@ -266,16 +293,19 @@ export function guidedSearch(
       stopped = "budget";
       break;
     }
-    if (elapsed() >= o.timeMs) {
+    if (elapsed() >= o.timeMs * (1 - o.polishShare)) {
       stopped = "time";
       break;
     }
     if (o.patience > 0 && sinceBest >= o.patience) {
       idleRestarts = trajectory.length === appliedAtJump ? idleRestarts + 1 : 0;
       if (idleRestarts >= MAX_IDLE_RESTARTS) break;
-      // Back to the best state, or now and then to another good one.
+      // Back to the best state, or now and then to another good one, or
+      // (when the neighbourhood of the best ones is spent) anywhere visited.
       const ranked = [...states].sort((a, b) => a.judge - b.judge || a.cost - b.cost);
-      jumpTo(restarts % 3 === 2 ? ranked[rng.int(Math.min(5, ranked.length))] : ranked[0]);
+      const r = rng.next();
+      const pool = idleRestarts > 0 ? ranked.length : r < 0.5 ? 1 : r < 0.8 ? 20 : ranked.length;
+      jumpTo(ranked[rng.int(Math.min(pool, ranked.length))]);
       restarts++;
       sinceBest = 0;
       appliedAtJump = trajectory.length;
@@ -303,8 +333,11 @@ export function guidedSearch(
     const judge = judgeNow();
     const cost = staticCost(after);
     stepNames.push(w.c.rule.name);
+    pathIdx.push(trajectory.length);
     trajectory.push({
       rule: w.c.rule.name,
+      site: w.c.site,
+      result: w.c.result,
       score: w.score,
       judge,
       cost,
@@ -313,9 +346,10 @@ export function guidedSearch(
       segment: restarts,
       ...(o.record ? { features: nw.features(after) } : {}),
     });
-    const state: Choice = { expr: after, judge, cost, from: "state", steps: [...stepNames] };
+    const state: Choice = { expr: after, judge, cost, from: "state", steps: [...stepNames], path: [...pathIdx] };
     states.push(state);
     stepsOf.set(after, state.steps!);
+    pathOf.set(after, state.path!);
     sinceBest++;
     if (better(state, best)) {
       best = state;
@@ -326,13 +360,22 @@ export function guidedSearch(
     scan(neighbourhood(w.c.result, o.radius, (e) => dag.parentsOf(e), fresh));
   }
 
-  // Final choice: the k best trees of the chosen-rewrites e-graph, plus the
-  // best states of the trajectory, ranked by the Judge.
+  // Final choice: the k best trees of the chosen-rewrites e-graph (polished
+  // by a short saturation), plus the best states of the trajectory, ranked
+  // by the Judge.
   egraph.rebuild();
+  const polishMs = Math.max(0, o.timeMs - elapsed());
+  if (o.polishShare > 0 && polishMs > 0) {
+    runRules(egraph, rules, {
+      timeLimitMs: polishMs,
+      nodeLimit: Math.max(POLISH_MIN_NODES, 4 * egraph.nodeCount),
+      iterLimit: POLISH_ITERATIONS,
+    });
+  }
   const extracted = kBest(egraph, egraph.find(rootClass), o.k).map((r) => r.expr);
   const pool = new Map<number, Expr>();
   for (const e of extracted) pool.set(e.id, e);
-  const topStates = [...states].sort((a, b) => a.judge - b.judge || a.cost - b.cost).slice(0, o.k);
+  const topStates = [...states].sort((a, b) => a.judge - b.judge || a.cost - b.cost).slice(0, o.maxStates);
   const judged = nw.judgeCosts([...pool.values()]);
   const choices: Choice[] = [...topStates];
   [...pool.values()].forEach((e, i) => {
@@ -360,8 +403,27 @@ export function guidedSearch(
   };
 }
 
+/** The polish may grow the e-graph to 4x its size, and at least this many e-nodes. */
+const POLISH_MIN_NODES = 20_000;
+const POLISH_ITERATIONS = 8;
+
 /** Restarts in a row without a new state before the search calls the space spent. */
-const MAX_IDLE_RESTARTS = 6;
+const MAX_IDLE_RESTARTS = 20;
+
+/**
+ * Pushing a derivative `(d x e)` inward first. Each step duplicates the `d`
+ * (d of a sum is a sum of d's), so by cost every step is uphill until the
+ * d's reach the leaves and vanish: a cost-guided search would never start.
+ * Elimination steps therefore outrank everything else; the primal
+ * simplifications they skip are still found afterwards, on the derivative,
+ * and by the polish, whose e-graph holds the original form too.
+ */
+const DERIVATIVE_FIRST = 1e9;
+
+function priority(c: Candidate, score: number): number {
+  const r = c.rule.lhs;
+  return -score + (r.tag === "app" && r.op === "d" ? DERIVATIVE_FIRST : 0);
+}
 
 /** Lower Judge cost wins; static cost breaks ties. */
 function better(a: Choice, b: Choice): boolean {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { v } from "../../pipeline/expr/expr.ts";
 import { Network } from "../../pipeline/nnue/network.ts";
 import { fitLoss, GUIDE_TRAINING, splitByGroup } from "../../pipeline/nnue/train.ts";
 import { ALL_RULES } from "../../pipeline/rules/all.ts";
@@ -9,6 +10,8 @@ Deno.test("Guide targets are the gain reachable within the horizon, inside one p
   const f = new Int32Array([1]);
   const step = (judge: number, segment: number) => ({
     rule: "r",
+    site: v("x"),
+    result: v("x"),
     score: 0,
     judge,
     cost: judge,
