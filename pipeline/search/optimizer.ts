@@ -16,6 +16,15 @@
  * A kernel with derivatives `(d x e)` is compared with its derivative
  * written out by the textbook rules (what a user would code by hand); that
  * form is always a candidate, so the result never needs a `d`.
+ *
+ * Steps: every candidate the guided search reached says which rules led to
+ * it, in order: a derivation rebuilt from the recorded rewrites
+ * (derivation.ts) that leaves out the trajectory's detours, kept only when
+ * replaying it gives the form exactly; else, for a state of the
+ * trajectory, the path the search took. Forms its final extraction combined
+ * from several states have only the rebuilt derivation. A `d` written out
+ * at the end is the step `ELIMINATE_D`.
+ * Saturation records no derivation, so its candidates have null steps.
  */
 import { eliminateDerivatives } from "../expr/derivative.ts";
 import { evaluateBatch } from "../expr/evaluate.ts";
@@ -26,9 +35,19 @@ import { type ErrorStats, flooredErrorStats, outputFloor } from "../expr/ulp.ts"
 import type { Network } from "../nnue/network.ts";
 import type { Rule } from "../rules/rule.ts";
 import { saturateAndExtract } from "../egraph/saturate.ts";
+import { derive, shortenPath } from "./derivation.ts";
 import { DEFAULT_GUIDED, guidedSearch } from "./guided.ts";
 
 export type SearchKind = "guided" | "saturate";
+
+/** Candidates after the chosen one whose accuracy is still measured (for reports). */
+const REPORTED_AFTER_BEST = 20;
+/**
+ * Candidates the guard tries before it settles for the input. Visited
+ * states come in families (commuted and reassociated copies of one form,
+ * equally accurate); past this many rejections the rest are such copies.
+ */
+const MAX_GUARD_TRIALS = 60;
 
 export interface OptimizeOptions {
   readonly search: SearchKind;
@@ -70,8 +89,14 @@ export interface Ranked {
   readonly staticCost: number;
   readonly error: ErrorStats;
   readonly accepted: boolean;
-  /** Rules applied to reach it, when it is a state of the search path. */
+  /** Rules applied to reach it, in order (null: not recorded, as in saturation). */
   readonly steps: readonly string[] | null;
+  /**
+   * Whether the steps reach this form exactly; false when they reach the
+   * closest form a replay of the search's rewrites gets to, and the e-graph's
+   * extraction did the rest (derivation.ts).
+   */
+  readonly stepsComplete: boolean;
 }
 
 export interface OptimizeResult {
@@ -82,7 +107,7 @@ export interface OptimizeResult {
   /** Better-predicted candidates the accuracy guard dropped before `best`. */
   readonly dropped: number;
   readonly allowance: number;
-  /** Every candidate, fastest predicted first. */
+  /** The candidates whose accuracy was measured, fastest predicted first. */
   readonly candidates: readonly Ranked[];
   readonly search: {
     readonly kind: SearchKind;
@@ -97,6 +122,7 @@ export interface OptimizeResult {
 interface Found {
   readonly expr: Expr;
   readonly steps: readonly string[] | null;
+  readonly complete: boolean;
 }
 
 function runSearch(input: Expr, ranges: Ranges, nw: Network, o: OptimizeOptions): {
@@ -114,7 +140,14 @@ function runSearch(input: Expr, ranges: Ranges, nw: Network, o: OptimizeOptions)
       k: o.k,
     });
     return {
-      found: r.choices.map((c) => ({ expr: c.expr, steps: c.steps ?? null })),
+      // States: their path without detours; extracted forms: a derivation rebuilt from the recorded rewrites.
+      found: r.choices.map((c): Found => {
+        const path = c.path === undefined ? null : shortenPath(input, r.trajectory, c.path, c.expr);
+        const d = path === null ? derive(input, r.trajectory, c.expr) : { steps: path, complete: true };
+        // A state whose path does not replay (it should) keeps the path the search reported.
+        if (!d.complete && c.steps !== undefined) return { expr: c.expr, steps: c.steps, complete: true };
+        return { expr: c.expr, steps: d.steps.map((j) => r.trajectory[j].rule), complete: d.complete };
+      }),
       stats: {
         kind: "guided",
         timeMs: performance.now() - t0,
@@ -133,7 +166,7 @@ function runSearch(input: Expr, ranges: Ranges, nw: Network, o: OptimizeOptions)
     k: o.k,
   });
   return {
-    found: r.extracted.map((e) => ({ expr: e, steps: null })),
+    found: r.extracted.map((e) => ({ expr: e, steps: null, complete: false })),
     stats: {
       kind: "saturate",
       timeMs: performance.now() - t0,
@@ -143,6 +176,9 @@ function runSearch(input: Expr, ranges: Ranges, nw: Network, o: OptimizeOptions)
     },
   };
 }
+
+/** The step that writes out the derivatives `(d x e)` left in a form (textbook rules). */
+export const ELIMINATE_D = "eliminate-derivatives";
 
 /** Optimizes one kernel. */
 export function optimize(
@@ -157,10 +193,18 @@ export function optimize(
   const { found, stats } = runSearch(input, ranges, nw, o);
 
   // Candidates without derivatives, deduplicated, the baseline among them.
-  const pool = new Map<Expr, Found>([[baselineExpr, { expr: baselineExpr, steps: [] }]]);
+  const baseSteps = baselineExpr === input ? [] : [ELIMINATE_D];
+  const pool = new Map<Expr, Found>([[baselineExpr, { expr: baselineExpr, steps: baseSteps, complete: true }]]);
   for (const f of found) {
     const e = hasDerivative(f.expr) ? eliminateDerivatives(f.expr) : f.expr;
-    if (!pool.has(e)) pool.set(e, { expr: e, steps: e === f.expr ? f.steps : null });
+    const steps = e === f.expr || f.steps === null ? f.steps : [...f.steps, ELIMINATE_D];
+    const had = pool.get(e);
+    // The same form reached twice: keep the better derivation (complete, then shorter).
+    const rank = (f: { steps: readonly string[] | null; complete: boolean }) =>
+      f.steps === null ? Infinity : (f.complete ? 0 : 1e6) + f.steps.length;
+    if (had === undefined || rank({ steps, complete: f.complete }) < rank(had)) {
+      pool.set(e, { expr: e, steps, complete: f.complete });
+    }
   }
   const exprs = [...pool.keys()];
   const ns = nw.predictNs(exprs);
@@ -175,9 +219,15 @@ export function optimize(
   // Fastest predicted first (or cheapest by the table), the other measure breaking ties.
   const order = exprs.map((e, i) => ({ e, ns: ns[i], cost: staticCost(e) }))
     .sort((a, b) => o.rank === "judge" ? a.ns - b.ns || a.cost - b.cost : a.cost - b.cost || a.ns - b.ns);
+  // Errors are computed lazily: down the list until one passes the guard,
+  // then for a few more (for reports), not for every visited state.
   const candidates: Ranked[] = [];
-  let best: Ranked | null = null, dropped = 0;
+  let best: Ranked | null = null, dropped = 0, afterBest = 0;
+  let trials = 0;
   for (const c of order) {
+    if (best !== null && afterBest >= REPORTED_AFTER_BEST && c.e !== baselineExpr) continue;
+    if (best === null && trials >= MAX_GUARD_TRIALS && c.e !== baselineExpr) continue;
+    trials++;
     const error = c.e === baselineExpr ? baseError : errorOf(c.e);
     const accepted = error.maxUlp <= limit;
     const r: Ranked = {
@@ -187,19 +237,20 @@ export function optimize(
       error,
       accepted,
       steps: pool.get(c.e)!.steps,
+      stepsComplete: pool.get(c.e)!.complete,
     };
     candidates.push(r);
     if (best === null) {
       if (accepted) best = r;
       else dropped++;
-    }
+    } else afterBest++;
   }
   const baseline = candidates.find((c) => c.expr === baselineExpr)!;
   return {
     input,
     baseline,
     best: best ?? baseline,
-    dropped: best === null ? candidates.length - 1 : dropped,
+    dropped,
     allowance: o.maxUlp,
     candidates,
     search: stats,

@@ -1,40 +1,40 @@
 /**
- * `optimize`, first version: equality saturation with the chosen rule
- * domains, then static-cost extraction (`pipeline/egraph/saturate.ts`), and
- * an accuracy report: the largest ulp error of the float32 kernel against
- * the float64 reference of the input, on sampled inputs across each
- * variable's range (ends first), for the input and for the result.
+ * `optimize`: the tool a user runs. For each input kernel it searches for a
+ * faster equivalent form (guided search over every rule, ranked by the
+ * Judge, by default; `--search=saturate` is the equality-saturation
+ * baseline ranked by static cost), keeps the fastest predicted form that
+ * passes the accuracy guard, and reports the input, the result, the rules
+ * applied in order, the Judge's predicted time and speedup, and the error
+ * against the float64 reference. `--measure` compiles and times the result,
+ * our code of the original and the original under gcc -O3, gcc -O3
+ * -ffast-math and clang -O3 -ffast-math in one harness run; when the result
+ * does not win (more than 2% slower than the best guard-passing build of
+ * the original, or over the guard when measured), the tool returns the
+ * original (pipeline/compare/measured.ts).
  *
- * Input: an infix expression (`x*y + sqrt(z)`), an FPCore body
- * (`(+ (* x y) 1)`), an FPCore file (every benchmark, or `--name`), or
- * expression records (JSONL) on stdin. Output: a text report per kernel, or
- * with `--jsonl` one record per kernel: the input record plus `optimized`
- * (FPCore body), `static_cost`, `max_ulp` and `saturation`.
+ * Inputs (optimize_input.ts): an infix or FPCore expression argument, an
+ * FPCore file (every benchmark, or `--name`), or JSONL records on stdin.
+ * Outputs (optimize_output.ts): a text report, or `--emit json|fpcore|infix|c`.
  *
- * A variable without a range is sampled over DEFAULT_RANGE ([-100, 100]),
- * and the e-graph gets the same range, so that rule preconditions are
- * proved exactly where accuracy is checked.
- *
- * Later issues replace the search (guided search) and the cost model (the
- * Judge); `saturateAndExtract` stays as the saturation baseline.
+ * Exit codes: 0 success; 1 bad input data (a kernel, a line, a file);
+ * 2 bad usage (unknown option, bad value); 3 internal failure (including a
+ * kernel that could not be compiled or timed with --measure).
  */
 import { z } from "zod";
-import { evaluateBatch } from "../expr/evaluate.ts";
-import { type Expr, freeVars } from "../expr/expr.ts";
-import { parseExpr, parseFPCoreFile } from "../expr/fpcore.ts";
-import { parseInfix } from "../expr/infix.ts";
 import type { Interval } from "../expr/interval.ts";
-import { printFPCore, printInfix } from "../expr/print.ts";
-import { rangeOf, sampleInputs } from "../expr/sample.ts";
-import { ParseError } from "../expr/sexpr.ts";
-import { type ErrorStats, errorStats } from "../expr/ulp.ts";
-import { saturateAndExtract, type SaturateResult } from "../egraph/saturate.ts";
+import { rangeOf } from "../expr/sample.ts";
+import { DEFAULT_N } from "../kernel/measure.ts";
+import { loadNetwork } from "../nnue/weights_file.ts";
+import type { Network } from "../nnue/network.ts";
 import { rulesOf } from "../rules/all.ts";
 import { type Domain, DOMAINS, type Rule } from "../rules/rule.ts";
+import { DEFAULT_OPTIMIZE, optimize, type OptimizeResult, type SearchKind } from "../search/optimizer.ts";
+import { measureKernels } from "../compare/measured.ts";
 import {
   CliError,
   type Command,
   EXIT_DATA,
+  EXIT_INTERNAL,
   EXIT_OK,
   EXIT_USAGE,
   intOption,
@@ -42,127 +42,65 @@ import {
   onErrorOption,
   parseCommand,
 } from "./cli.ts";
-import { describeZodError, JsonlError, parseLine, readLines } from "./jsonl.ts";
-import { formatBenchmarkError } from "./parse.ts";
-import { ExpressionRecord } from "./schema.ts";
+import { isFile, type Job, type Loaded, loadExpression, loadFile, loadRecords } from "./optimize_input.ts";
+import {
+  formatOutcome,
+  formatSummary,
+  type Outcome,
+  outcomeFPCore,
+  outcomeInfix,
+  outcomeRecord,
+  outcomesC,
+} from "./optimize_output.ts";
 
-export interface OptimizeSettings {
+/** How `optimize` searches; shared with `compare`. */
+export interface SearchSettings {
+  readonly search: SearchKind;
+  readonly rank: "judge" | "static";
   readonly rules: readonly Rule[];
-  readonly nodeLimit: number;
-  readonly iterLimit: number;
-  readonly timeLimitMs: number;
-  readonly allowApprox: boolean;
-  readonly k: number;
+  readonly budget: number;
+  readonly timeMs: number;
+  readonly maxUlp: number;
   readonly samples: number;
   readonly seed: number;
+  readonly k: number;
+  readonly nodeLimit: number;
+  readonly iterLimit: number;
 }
 
-/** One kernel to optimize. */
-export interface Job {
-  readonly id: string;
-  readonly expr: Expr;
-  readonly vars: readonly string[];
-  readonly ranges: Readonly<Record<string, Interval>>;
-  /** The record it came from (JSONL input), passed through. */
-  readonly record?: Record<string, unknown>;
+export const DEFAULT_SEARCH: Omit<SearchSettings, "rules"> = {
+  search: "guided",
+  rank: "judge",
+  budget: DEFAULT_OPTIMIZE.budget,
+  timeMs: 2000,
+  maxUlp: DEFAULT_OPTIMIZE.maxUlp,
+  samples: DEFAULT_OPTIMIZE.samples,
+  seed: DEFAULT_OPTIMIZE.seed,
+  k: DEFAULT_OPTIMIZE.k,
+  nodeLimit: DEFAULT_OPTIMIZE.nodeLimit,
+  iterLimit: DEFAULT_OPTIMIZE.iterLimit,
+};
+
+/** Every variable's range (DEFAULT_RANGE where none is given): searched, sampled and timed alike. */
+export function jobRanges(job: Pick<Job, "vars" | "ranges">): Record<string, Interval> {
+  return Object.fromEntries(job.vars.map((v) => [v, rangeOf(job.ranges, v) as Interval]));
 }
 
-export interface KernelResult {
-  readonly job: Job;
-  readonly sat: SaturateResult;
-  readonly inputError: ErrorStats;
-  readonly bestError: ErrorStats;
-}
-
-/** Max ulp error of the float32 kernel `e` against float64 `reference` values. */
-function kernelError(e: Expr, vars: readonly string[], cols: readonly Float32Array[], ref: Float64Array): ErrorStats {
-  let out = evaluateBatch(e, vars, cols, 32);
-  // Without variables the evaluator returns one value.
-  if (out.length !== ref.length) out = new Float64Array(ref.length).fill(out[0]);
-  return errorStats(out, ref);
-}
-
-/** Saturates one kernel and measures the accuracy of input and result. */
-export function optimizeKernel(job: Job, s: OptimizeSettings): KernelResult {
-  // The graph's ranges are the sampled ranges: preconditions hold where accuracy is checked.
-  const ranges = Object.fromEntries(job.vars.map((v) => [v, rangeOf(job.ranges, v) as Interval]));
-  const sat = saturateAndExtract(job.expr, {
+/** Optimizes one kernel with the given settings. */
+export function optimizeJob(job: Job, s: SearchSettings, nw: Network): OptimizeResult {
+  return optimize(job.expr, job.vars, jobRanges(job), nw, {
     rules: s.rules,
-    ranges,
+    search: s.search,
+    rank: s.rank,
+    budget: s.budget,
+    timeMs: s.timeMs,
+    maxUlp: s.maxUlp,
+    samples: s.samples,
+    seed: s.seed,
+    k: s.k,
     nodeLimit: s.nodeLimit,
     iterLimit: s.iterLimit,
-    timeLimitMs: s.timeLimitMs,
-    allowApprox: s.allowApprox,
-    k: s.k,
   });
-  const cols = sampleInputs(job.vars, ranges, s.samples, s.seed);
-  let ref = evaluateBatch(job.expr, job.vars, cols, 64);
-  if (ref.length !== s.samples) ref = new Float64Array(s.samples).fill(ref[0]);
-  return {
-    job,
-    sat,
-    inputError: kernelError(job.expr, job.vars, cols, ref),
-    bestError: kernelError(sat.best, job.vars, cols, ref),
-  };
-}
-
-const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(2).replace(/\.?0+$/, ""));
-const ulps = (e: ErrorStats) => (e.maxUlp >= 2 ** 32 ? "NaN/inf mismatch" : fmt(e.maxUlp));
-
-/** The text report of one kernel. */
-export function formatResult(r: KernelResult, samples: number): string {
-  const { sat, job } = r;
-  const rep = sat.report;
-  const lines = [
-    `== ${job.id}`,
-    `input    ${printFPCore(job.expr)}`,
-    `         ${printInfix(job.expr)}`,
-    `best     ${printFPCore(sat.best)}`,
-    `         ${printInfix(sat.best)}`,
-    `cost     ${fmt(sat.inputCost)} -> ${fmt(sat.bestCost)} (x${
-      (sat.bestCost / sat.inputCost).toFixed(3)
-    }, static cost: ` +
-    `cycles per 16-lane vector)`,
-    `max ulp  input ${ulps(r.inputError)}, best ${ulps(r.bestError)} (${samples} float32 samples vs the float64 ` +
-    `reference of the input)`,
-    `search   ${rep.iterations.length} iterations, stop: ${rep.stopReason}, ${rep.nodes} e-nodes, ${rep.classes} ` +
-    `classes, ${(rep.ms / 1000).toFixed(2)} s, ${rep.rules} rules`,
-  ];
-  if (!sat.improved) lines.push("note     nothing cheaper than the input was found: the input is the result");
-  if (sat.derivativesLeft) {
-    lines.push("warning  the result still contains (d x e): the derivative rules did not eliminate it");
-  }
-  if (r.bestError.maxUlp > Math.max(2 * r.inputError.maxUlp, r.inputError.maxUlp + 16)) {
-    lines.push("warning  the result is much less accurate than the input");
-  }
-  if (sat.conflicts > 0) lines.push(`warning  ${sat.conflicts} merge(s) of different constants: a rule is unsound`);
-  return lines.join("\n");
-}
-
-/** The JSONL record of one kernel. */
-export function resultRecord(r: KernelResult): Record<string, unknown> {
-  const { sat, job } = r;
-  const base = job.record ?? {
-    id: job.id,
-    expr: printFPCore(job.expr),
-    vars: [...job.vars],
-    ranges: Object.fromEntries(Object.entries(job.ranges).map(([k, v]) => [k, [v[0], v[1]]])),
-  };
-  return {
-    ...base,
-    optimized: printFPCore(sat.best),
-    static_cost: { input: sat.inputCost, optimized: sat.bestCost },
-    max_ulp: { input: r.inputError.maxUlp, optimized: r.bestError.maxUlp },
-    derivatives_left: sat.derivativesLeft,
-    saturation: {
-      stop: sat.stopReason,
-      iterations: sat.report.iterations.length,
-      nodes: sat.report.nodes,
-      classes: sat.report.classes,
-      ms: Math.round(sat.report.ms),
-      rules: sat.report.rules,
-    },
-  };
 }
 
 // ---- command line ------------------------------------------------------------
@@ -180,154 +118,145 @@ const RangeArg = z.string().regex(
   return [name, [lo, hi] as const] as const;
 });
 
+/** `--rules`: `all` or a comma-separated list of domains. */
+export const RulesOption = z.string().transform((s, ctx) => {
+  if (s === "all") return [...DOMAINS];
+  const ds = s.split(",").map((d) => d.trim()).filter((d) => d !== "");
+  const bad = ds.filter((d) => !(DOMAINS as readonly string[]).includes(d));
+  if (bad.length > 0 || ds.length === 0) {
+    ctx.addIssue({ code: "custom", message: `unknown domain(s) ${bad.join(", ")}; known: ${DOMAINS.join(", ")}` });
+    return z.NEVER;
+  }
+  return ds as Domain[];
+});
+
+const EMITS = ["text", "json", "fpcore", "infix", "c"] as const;
+
 const Opts = z.object({
-  rules: z.string().transform((s, ctx) => {
-    if (s === "all") return [...DOMAINS];
-    const ds = s.split(",").map((d) => d.trim()).filter((d) => d !== "");
-    const bad = ds.filter((d) => !(DOMAINS as readonly string[]).includes(d));
-    if (bad.length > 0 || ds.length === 0) {
-      ctx.addIssue({ code: "custom", message: `unknown domain(s) ${bad.join(", ")}; known: ${DOMAINS.join(", ")}` });
-      return z.NEVER;
-    }
-    return ds as Domain[];
-  }),
+  search: z.enum(["guided", "saturate"]),
+  rank: z.enum(["judge", "static"]).optional(),
+  rules: RulesOption,
+  budget: intOption(0),
+  time: numberOption(0.001, 86400),
+  "max-ulp": numberOption(0, 2 ** 32),
+  measure: z.boolean(),
+  emit: z.enum(EMITS),
+  out: z.string().optional(),
+  k: intOption(1, 1000),
   "node-limit": intOption(1),
   "iter-limit": intOption(1),
-  time: numberOption(0.001, 86400),
-  k: intOption(1, 1000),
-  approx: z.boolean(),
-  seed: intOption(0, 2 ** 32 - 1),
   samples: intOption(1, 10_000_000),
+  seed: intOption(0, 2 ** 32 - 1),
   range: z.array(RangeArg).default([]),
   name: z.string().optional(),
-  jsonl: z.boolean(),
+  weights: z.string().optional(),
+  n: intOption(16, 1 << 24),
+  rounds: intOption(1, 64),
   "on-error": onErrorOption,
 });
 type Opts = z.infer<typeof Opts>;
 
 export const OptimizeCmd: Command<Opts> = {
   name: "optimize",
-  usage: `usage: optimize [options] [INPUT]
+  usage: `usage: optimize [options] INPUT
 
-Rewrites kernels to cheaper equivalent forms by equality saturation over the
-rewrite rules, extracts the k cheapest trees by static cost and keeps the
-cheapest (never one costlier than the input), then reports the largest ulp
-error of input and result (float32 kernel vs float64 reference of the input).
+Rewrites float32 kernels to faster equivalent forms. By default a guided
+best-first search over every rewrite rule, scored by the learned network,
+proposes forms; the Judge (trained on timings of this machine) predicts
+their time; the fastest predicted form within the accuracy guard is kept.
+For each kernel it prints the input, the optimized form, the rules applied
+in order, the predicted time and speedup, and the ulp error against the
+float64 reference; --measure adds measured times and speedups against gcc
+and clang compiling the original.
 
 INPUT is one of
-  an infix expression      "x*y + sqrt(z)"
+  an infix expression      "x*y + sqrt(z)"        (ranges with --range)
   an FPCore body           "(+ (* x y) (sqrt z))"
-  an FPCore file           kernels.fpcore (every benchmark, or --name)
+  an FPCore file           kernels.fpcore          (every benchmark, or --name; ranges from :pre)
   -, or nothing            expression records (JSONL) on stdin
 
-options:
-  --rules D,D      rule domains (default all): ${DOMAINS.join(",")}
-  --node-limit N   stop saturating above N e-nodes (default 100000)
-  --iter-limit N   stop after N iterations (default 100)
-  --time S         stop after S seconds per kernel (default 10)
-  --k N            trees extracted per kernel (default 10)
-  --approx         also use approximate rules (default: exact rules only)
-  --samples N      sampled inputs for the ulp error (default 10000)
-  --seed S         sampling seed (default 1)
-  --range x=lo:hi  input range of x for an expression INPUT (repeatable);
-                   variables without one use [-100, 100]
-  --name NAME      only the FPCore benchmark named NAME
-  --jsonl          write one result record per kernel (JSONL) instead of text
-  --on-error M     stop (default): exit 1 if any input failed to parse;
-                   skip: report bad inputs and exit 0`,
+search:
+  --search S        guided (default) or saturate: equality saturation, cheapest by static cost
+  --rank R          judge (default for guided) or static (default for saturate)
+  --rules D,D       rule domains (default all): ${DOMAINS.join(",")}
+  --budget N        most rewrites the guided search applies (default ${DEFAULT_SEARCH.budget})
+  --time S          search time limit per kernel, seconds (default ${DEFAULT_SEARCH.timeMs / 1000})
+  --k N             forms extracted for the ranking (default ${DEFAULT_SEARCH.k})
+  --node-limit N    saturation: e-node limit (default ${DEFAULT_SEARCH.nodeLimit})
+  --iter-limit N    saturation: iteration limit (default ${DEFAULT_SEARCH.iterLimit})
+  --weights DIR     the network's weights files (default data/)
+accuracy guard:
+  --max-ulp U       a result's max error may exceed the input's float32 kernel's by at most U
+                    floored ulps (default ${DEFAULT_SEARCH.maxUlp}); faster forms that break it are dropped
+  --samples N       sampled inputs per kernel, ends of every range included (default ${DEFAULT_SEARCH.samples})
+  --seed S          search and sampling seed (default ${DEFAULT_SEARCH.seed})
+measuring:
+  --measure         compile and time the result, our code of the original and the original under
+                    gcc -O3, gcc -O3 -ffast-math and clang -O3 -ffast-math, all in one run; if the
+                    result is more than 2% slower than the best build of the original that passes
+                    the guard (or breaks the guard when measured), the original is returned
+  --n N             elements per timed call (default ${DEFAULT_N})
+  --rounds R        timing rounds (default 5)
+output:
+  --emit F          text (default: the report), json (one record per kernel), fpcore (one
+                    FPCore form per kernel, :name and :pre kept), infix (one line per kernel),
+                    c (a ready-to-use C file with a header saying what was done and how to build it)
+  --out FILE        write the --emit output to FILE (the text report still goes to stdout)
+  --range x=lo:hi   input range of x for an expression INPUT (repeatable); default [-100, 100]
+  --name NAME       only the FPCore benchmark named NAME
+  --on-error M      stop (default): stop at the first bad input, exit 1;
+                    skip: report bad inputs, go on, exit 0
+
+exit codes: 0 success, 1 bad input (file, kernel or line), 2 bad usage, 3 internal failure
+(a kernel that could not be compiled or timed).`,
   options: {
+    search: { type: "string", default: "guided" },
+    rank: { type: "string" },
     rules: { type: "string", default: "all" },
-    "node-limit": { type: "string", default: "100000" },
-    "iter-limit": { type: "string", default: "100" },
-    time: { type: "string", default: "10" },
-    k: { type: "string", default: "10" },
-    approx: { type: "boolean", default: false },
-    samples: { type: "string", default: "10000" },
-    seed: { type: "string", default: "1" },
+    budget: { type: "string", default: String(DEFAULT_SEARCH.budget) },
+    time: { type: "string", default: String(DEFAULT_SEARCH.timeMs / 1000) },
+    "max-ulp": { type: "string", default: String(DEFAULT_SEARCH.maxUlp) },
+    measure: { type: "boolean", default: false },
+    emit: { type: "string", default: "text" },
+    out: { type: "string", short: "o" },
+    k: { type: "string", default: String(DEFAULT_SEARCH.k) },
+    "node-limit": { type: "string", default: String(DEFAULT_SEARCH.nodeLimit) },
+    "iter-limit": { type: "string", default: String(DEFAULT_SEARCH.iterLimit) },
+    samples: { type: "string", default: String(DEFAULT_SEARCH.samples) },
+    seed: { type: "string", default: String(DEFAULT_SEARCH.seed) },
     range: { type: "string", multiple: true },
     name: { type: "string" },
-    jsonl: { type: "boolean", default: false },
+    weights: { type: "string" },
+    n: { type: "string", default: String(DEFAULT_N) },
+    rounds: { type: "string", default: "5" },
     "on-error": { type: "string", default: "stop" },
   },
   schema: Opts,
   positionals: true,
 };
 
-/** Parses an expression argument: FPCore body if it starts with "(", else infix. */
-export function parseExpressionArg(src: string): Expr {
-  const t = src.trim();
-  return t.startsWith("(") ? parseExpr(t) : parseInfix(t);
-}
-
-interface Loaded {
-  readonly jobs: Job[];
-  /** Inputs that failed, already reported. */
-  readonly failed: number;
-}
-
-async function loadFile(path: string, name: string | undefined): Promise<Loaded> {
-  let src: string;
-  try {
-    src = await Deno.readTextFile(path);
-  } catch (e) {
-    throw new CliError(`optimize: cannot read ${path}: ${(e as Error).message}`, EXIT_DATA);
-  }
-  const { benchmarks, errors } = parseFPCoreFile(src);
-  let failed = 0;
-  for (const e of errors) {
-    if (name !== undefined && e.name !== name) continue;
-    console.error(`optimize: ${formatBenchmarkError(path, e)}`);
-    failed++;
-  }
-  const jobs = benchmarks
-    .map((b, i): Job => ({ id: b.name ?? `${path}#${i + 1}`, expr: b.expr, vars: b.vars, ranges: b.ranges }))
-    .filter((j) => name === undefined || j.id === name);
-  if (name !== undefined && jobs.length === 0 && failed === 0) {
-    throw new CliError(`optimize: no benchmark named ${JSON.stringify(name)} in ${path}`, EXIT_DATA);
-  }
-  return { jobs, failed };
-}
-
-function loadExpression(src: string, ranges: Record<string, Interval>): Loaded {
-  let expr: Expr;
-  try {
-    expr = parseExpressionArg(src);
-  } catch (e) {
-    if (e instanceof ParseError) {
-      throw new CliError(`optimize: expression: ${e.message}\n  ${src}\n  ${" ".repeat(e.pos.col - 1)}^`, EXIT_DATA);
+async function loadInput(input: string | undefined, opts: Opts): Promise<Loaded> {
+  const ranges = Object.fromEntries(opts.range) as Record<string, Interval>;
+  if (input === undefined || input === "-") {
+    if (input === undefined && Deno.stdin.isTerminal()) {
+      throw new CliError(`optimize: no INPUT and stdin is a terminal\n\n${OptimizeCmd.usage}`, EXIT_USAGE);
     }
-    throw new CliError(`optimize: expression: ${(e as Error).message}`, EXIT_DATA);
+    return await loadRecords("optimize", Deno.stdin.readable, opts["on-error"]);
   }
-  const vars = freeVars(expr);
-  for (const v of Object.keys(ranges)) {
-    if (!vars.includes(v)) {
-      throw new CliError(`optimize: --range for ${v}, which the expression does not use`, EXIT_USAGE);
+  if (input.endsWith(".fpcore") || (/[/\\]/.test(input) && !input.trim().startsWith("(")) || (await isFile(input))) {
+    if (opts.range.length > 0) {
+      throw new CliError("optimize: --range is for expression inputs; FPCore files give ranges in :pre", EXIT_USAGE);
     }
+    return await loadFile("optimize", input, opts.name);
   }
-  return { jobs: [{ id: src.trim(), expr, vars, ranges }], failed: 0 };
+  if (opts.name !== undefined) throw new CliError("optimize: --name selects from an FPCore file", EXIT_USAGE);
+  return loadExpression("optimize", input, ranges);
 }
 
-async function loadStdin(onError: "stop" | "skip"): Promise<Loaded> {
-  const jobs: Job[] = [];
-  let failed = 0;
-  for await (const l of readLines(Deno.stdin.readable)) {
-    if (l.text.trim() === "") continue;
-    try {
-      const rec = parseLine(ExpressionRecord, l);
-      const ranges = Object.fromEntries(Object.entries(rec.ranges ?? {}).map(([k, r]) => [k, [r[0], r[1]] as const]));
-      jobs.push({ id: rec.id, expr: parseExpr(rec.expr, rec.vars), vars: rec.vars, ranges, record: rec });
-    } catch (e) {
-      const msg = e instanceof JsonlError
-        ? e.message
-        : e instanceof z.ZodError
-        ? `line ${l.line}: ${describeZodError(e)}`
-        : `line ${l.line}: ${(e as Error).message}`;
-      console.error(`optimize: stdin: ${msg}`);
-      failed++;
-      if (onError === "stop") break;
-    }
-  }
-  return { jobs, failed };
+/** The command line as typed, for the C file's header. */
+function commandLine(argv: readonly string[]): string {
+  const q = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`);
+  return ["deno run -A mod.ts optimize", ...argv.map(q)].join(" ");
 }
 
 export async function optimizeMain(argv: readonly string[]): Promise<number> {
@@ -340,68 +269,99 @@ export async function optimizeMain(argv: readonly string[]): Promise<number> {
       EXIT_USAGE,
     );
   }
-  const input = positionals[0];
-  const ranges = Object.fromEntries(opts.range) as Record<string, Interval>;
-  let loaded: Loaded;
-  if (input === undefined || input === "-") {
-    if (input === undefined && Deno.stdin.isTerminal()) {
-      throw new CliError(`optimize: no INPUT and stdin is a terminal\n\n${OptimizeCmd.usage}`, EXIT_USAGE);
-    }
-    loaded = await loadStdin(opts["on-error"]);
-  } else if (input.endsWith(".fpcore") || (input.includes("/") && (await isFile(input)))) {
-    if (opts.range.length > 0) {
-      throw new CliError("optimize: --range is for expression inputs; FPCore files give ranges in :pre", EXIT_USAGE);
-    }
-    loaded = await loadFile(input, opts.name);
-  } else {
-    if (opts.name !== undefined) throw new CliError("optimize: --name selects from an FPCore file", EXIT_USAGE);
-    loaded = loadExpression(input, ranges);
+  if (opts.out !== undefined && opts.emit === "text") {
+    throw new CliError("optimize: --out writes an --emit format (json, fpcore, infix or c)", EXIT_USAGE);
   }
-  const settings: OptimizeSettings = {
+  const loaded = await loadInput(positionals[0], opts);
+  if (loaded.jobs.length === 0) {
+    if (loaded.failed === 0) console.error("optimize: no input kernels");
+    return EXIT_DATA;
+  }
+  const settings: SearchSettings = {
+    search: opts.search,
+    rank: opts.rank ?? (opts.search === "guided" ? "judge" : "static"),
     rules: rulesOf(opts.rules),
-    nodeLimit: opts["node-limit"],
-    iterLimit: opts["iter-limit"],
-    timeLimitMs: opts.time * 1000,
-    allowApprox: opts.approx,
-    k: opts.k,
+    budget: opts.budget,
+    timeMs: opts.time * 1000,
+    maxUlp: opts["max-ulp"],
     samples: opts.samples,
     seed: opts.seed,
+    k: opts.k,
+    nodeLimit: opts["node-limit"],
+    iterLimit: opts["iter-limit"],
   };
-  const enc = new TextEncoder();
-  const w = Deno.stdout.writable.getWriter();
-  let inSum = 0, outSum = 0, improved = 0, dLeft = 0;
+  let nw: Network;
+  try {
+    nw = opts.weights === undefined ? loadNetwork() : loadNetwork(opts.weights);
+  } catch (e) {
+    throw new CliError(`optimize: cannot load the network: ${(e as Error).message}`, EXIT_DATA);
+  }
+  const results: OptimizeResult[] = [];
   try {
     for (const [i, job] of loaded.jobs.entries()) {
       if (loaded.jobs.length > 1) console.error(`optimize: [${i + 1}/${loaded.jobs.length}] ${job.id}`);
-      const r = optimizeKernel(job, settings);
-      inSum += r.sat.inputCost;
-      outSum += r.sat.bestCost;
-      if (r.sat.improved) improved++;
-      if (r.sat.derivativesLeft) dLeft++;
-      const text = opts.jsonl ? JSON.stringify(resultRecord(r)) : formatResult(r, settings.samples) + "\n";
-      await w.write(enc.encode(text + "\n"));
+      results.push(optimizeJob(job, settings, nw));
     }
-    if (!opts.jsonl && loaded.jobs.length > 1) {
-      await w.write(enc.encode(
-        `${loaded.jobs.length} kernels: static cost ${fmt(inSum)} -> ${fmt(outSum)} (x${
-          (outSum / inSum).toFixed(3)
-        }), ${improved} improved, ${dLeft} with derivatives left, ${loaded.failed} failed to parse\n`,
-      ));
+  } finally {
+    nw[Symbol.dispose]();
+  }
+  let outcomes: Outcome[] = loaded.jobs.map((job, i) => ({
+    job,
+    result: results[i],
+    rank: settings.rank,
+    rules: settings.rules.length,
+    samples: settings.samples,
+  }));
+  let measureFailed = 0;
+  if (opts.measure) {
+    const measured = await measureKernels(
+      outcomes.map((o) => ({
+        vars: o.job.vars,
+        ranges: jobRanges(o.job),
+        original: o.job.expr,
+        optimized: o.result.best.expr,
+        modelMaxUlp: o.result.baseline.error.maxUlp,
+      })),
+      { maxUlp: settings.maxUlp, n: opts.n, rounds: opts.rounds, progress: (m) => console.error(`optimize: ${m}`) },
+    );
+    outcomes = outcomes.map((o, i) => ({ ...o, measured: measured[i], n: opts.n }));
+    measureFailed = measured.filter((m) => !m.cells[m.returned.build]?.ok).length;
+  }
+
+  const text = outcomes.map(formatOutcome).join("\n\n") +
+    (outcomes.length > 1 ? "\n" + formatSummary(outcomes, loaded.failed) : "") + "\n";
+  const emitted = opts.emit === "text" ? null : emit(opts.emit, outcomes, argv);
+  if (opts.out !== undefined) {
+    try {
+      await Deno.writeTextFile(opts.out, emitted!);
+    } catch (e) {
+      throw new CliError(`optimize: cannot write ${opts.out}: ${(e as Error).message}`, EXIT_DATA);
     }
+    console.error(`optimize: wrote ${opts.out}`);
+  }
+  const stdout = emitted !== null && opts.out === undefined ? emitted : text;
+  const w = Deno.stdout.writable.getWriter();
+  try {
+    await w.write(new TextEncoder().encode(stdout));
   } finally {
     await w.close();
   }
-  if (loaded.jobs.length === 0 && loaded.failed === 0) {
-    console.error("optimize: no input kernels");
-    return EXIT_DATA;
+  if (measureFailed > 0) {
+    console.error(`optimize: ${measureFailed} kernel(s) could not be compiled or timed`);
+    return EXIT_INTERNAL;
   }
   return loaded.failed > 0 && opts["on-error"] === "stop" ? EXIT_DATA : EXIT_OK;
 }
 
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isFile;
-  } catch {
-    return false;
+function emit(format: Exclude<(typeof EMITS)[number], "text">, outcomes: readonly Outcome[], argv: readonly string[]) {
+  switch (format) {
+    case "json":
+      return outcomes.map((o) => JSON.stringify(outcomeRecord(o))).join("\n") + "\n";
+    case "fpcore":
+      return outcomes.map(outcomeFPCore).join("\n\n") + "\n";
+    case "infix":
+      return outcomes.map(outcomeInfix).join("\n") + "\n";
+    case "c":
+      return outcomesC(outcomes, commandLine(argv));
   }
 }

@@ -140,3 +140,75 @@ export type VariantRecord = z.infer<typeof VariantRecord>;
 /** A measured variant: what `train-judge` and `eval:judge` read. */
 export const MeasuredVariantRecord = z.intersection(VariantRecord, Measurement);
 export type MeasuredVariantRecord = z.infer<typeof MeasuredVariantRecord>;
+
+/** Max and mean error in floored ulps against the float64 reference (pipeline/expr/ulp.ts). */
+export const ErrorSummary = z.object({
+  max_ulp: z.number().nonnegative(),
+  mean_ulp: z.number().nonnegative(),
+});
+
+/** One build timed by `optimize --measure`: normalized ns per element and measured error. */
+export const MeasuredBuild = z.discriminatedUnion("ok", [
+  z.object({
+    ok: z.literal(true),
+    /** ratio x the run's median reference-kernel time. */
+    ns_per_elem: z.number().positive(),
+    /** Time over the harness's reference kernel, in the same process. */
+    ratio: z.number().positive(),
+    max_ulp: z.number().nonnegative(),
+    mean_ulp: z.number().nonnegative(),
+  }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);
+
+/**
+ * What `optimize --emit json` writes per kernel: the input record (fields
+ * passed through) plus the search's result, its accuracy against the
+ * accuracy guard, and with `--measure` every timed build and what the tool
+ * returns.
+ */
+export const OptimizeRecord = z.intersection(
+  ExpressionRecord,
+  z.looseObject({
+    /** FPCore body of the chosen form (derivatives written out). */
+    optimized: z.string().min(1),
+    /** Rules applied, in order; null when the search recorded no derivation. */
+    steps: z.array(z.string()).nullable(),
+    predicted_ns: z.object({ input: z.number().nonnegative(), optimized: z.number().nonnegative() }),
+    predicted_speedup: z.number().positive(),
+    static_cost: z.object({ input: z.number().nonnegative(), optimized: z.number().nonnegative() }),
+    accuracy: z.object({
+      input: ErrorSummary,
+      optimized: ErrorSummary,
+      samples: z.number().int().positive(),
+      /** The largest max error a candidate may have: the input's plus the allowance. */
+      guard_max_ulp: z.number().nonnegative(),
+      /** Faster-predicted candidates dropped because they broke the guard. */
+      dropped: z.number().int().nonnegative(),
+    }),
+    search: z.object({
+      kind: z.enum(["guided", "saturate"]),
+      rank: z.enum(["judge", "static"]),
+      rules: z.number().int().nonnegative(),
+      rewrites: z.number().int().nonnegative(),
+      ms: z.number().nonnegative(),
+      ms_to_best: z.number().nonnegative(),
+      stopped: z.string(),
+    }),
+    measured: z.object({
+      n: z.number().int().positive(),
+      builds: z.record(z.string(), MeasuredBuild),
+      guard_max_ulp: z.number().nonnegative(),
+      /** Speedup of the returned build over each timed build of the original (ratio of times). */
+      speedup: z.record(z.string(), z.number().positive()),
+    }).optional(),
+    /** What the tool returns: `optimized`, or a build of the original (`kopt`, `gcc -O3 -ffast-math`). */
+    returned: z.object({
+      build: z.string(),
+      /** FPCore body of the returned form. */
+      expr: z.string().min(1),
+      why: z.string(),
+    }),
+  }),
+);
+export type OptimizeRecord = z.infer<typeof OptimizeRecord>;

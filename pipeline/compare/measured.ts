@@ -1,0 +1,234 @@
+/**
+ * Measuring optimized kernels against their originals, and the rule that
+ * decides what the optimizer returns once it has measured.
+ *
+ * Every kernel of a request becomes one group of a timing plan: the
+ * optimized form under our SIMD code generator, the original under our
+ * code generator ("kopt"), the original as plain C under the requested
+ * compiler peers, and any extra builds (other searches, other candidates).
+ * All groups go into ONE harness run, so every figure compares like with
+ * like.
+ *
+ * Times: the harness times each kernel alternately with a fixed reference
+ * kernel in the same process; the ratio of the two is stable to about 1%
+ * while absolute times move about 10% between processes. Every ns figure
+ * here is therefore `ratio x the run's median reference time`, and every
+ * speedup is a ratio of ratios.
+ *
+ * Accuracy: each build's outputs are compared with the float64 value of the
+ * original on the plan's inputs (each variable's whole range, ends
+ * included), in floored ulps (pipeline/expr/ulp.ts). The measured guard
+ * extends the search's guard to the timing inputs: over all the inputs
+ * sampled (the search's, in the float32 model, and the timing run's,
+ * compiled), a returned kernel's max error may exceed the original's by at
+ * most the allowance. The search already checked its own samples, so a
+ * build passes if its measured max error is at most
+ * max(our build of the original's measured max, the original's max in the
+ * model on the search's samples) + allowance. Max errors of kernels with
+ * cancellation depend strongly on which inputs are drawn; comparing the
+ * maxima over the union keeps two sample sets from contradicting each
+ * other.
+ *
+ * What is returned (`decide`): the optimized form, if it passes the measured
+ * guard and is at most 2% slower than the fastest guard-passing build of the
+ * original (ours, or gcc -O3 -ffast-math's plain C). Otherwise the original,
+ * built the faster of those two ways. So "when the optimizer cannot win, it
+ * returns the original": as gcc -O3 -ffast-math plain C when that build is
+ * both faster and within the guard, else as our SIMD code of it.
+ */
+import { evaluateBatch } from "../expr/evaluate.ts";
+import { eliminateDerivatives } from "../expr/derivative.ts";
+import { type Expr } from "../expr/expr.ts";
+import { type Ranges, sampleInputs } from "../expr/sample.ts";
+import { type ErrorStats, flooredErrorStats, MAX_ULPS, outputFloor } from "../expr/ulp.ts";
+import { DEFAULT_N, INPUT_SEED } from "../kernel/measure.ts";
+import { type PlanEntry, type PlanOptions, timePlan } from "../kernel/timing_plan.ts";
+import { type CompilerConfig, KERNEL_CONFIGS, PEER_CONFIGS } from "../kernel/toolchain.ts";
+
+/** Labels of the builds every measurement has. */
+export const OPTIMIZED = "optimized";
+export const ORIGINAL = "kopt";
+/** The peer a returned kernel may not be slower than by more than `MARGIN`. */
+export const FAST_PEER = "gcc -O3 -ffast-math";
+export const MARGIN = 1.02;
+
+/** The peers `optimize --measure` compares with. */
+export const MEASURE_PEERS: readonly string[] = ["gcc -O3", FAST_PEER, "clang -O3 -ffast-math"];
+
+export function peerConfig(label: string): CompilerConfig {
+  const c = PEER_CONFIGS.find((p) => p.label === label);
+  if (c === undefined) throw new Error(`no compiler peer ${JSON.stringify(label)}`);
+  return c;
+}
+
+export type Cell =
+  | {
+    readonly ok: true;
+    /** Normalized ns per element: ratio x the run's median reference time. */
+    readonly ns: number;
+    /** Time over the reference kernel's, in the same process. */
+    readonly ratio: number;
+    /** Floored-ulp error against the float64 original on the plan's inputs. */
+    readonly maxUlp: number;
+    readonly meanUlp: number;
+  }
+  | { readonly ok: false; readonly error: string };
+
+export interface MeasureRequest {
+  readonly vars: readonly string[];
+  readonly ranges: Ranges;
+  /** The kernel as given (may contain `d`): the float64 reference. */
+  readonly original: Expr;
+  readonly optimized: Expr;
+  /** The original's max error in the float32 model on the search's samples (floored ulps), if known. */
+  readonly modelMaxUlp?: number;
+  /** Other builds to time in the same run, e.g. `saturate` (our code generator). */
+  readonly extra?: readonly { readonly label: string; readonly expr: Expr }[];
+}
+
+export interface Returned {
+  /** Which build is returned: OPTIMIZED, ORIGINAL or FAST_PEER. */
+  readonly build: string;
+  readonly why: string;
+}
+
+export interface KernelMeasurement {
+  readonly cells: Readonly<Record<string, Cell>>;
+  /** Max floored ulp a returned build may have (the original's max + allowance). */
+  readonly guardLimit: number;
+  readonly returned: Returned;
+}
+
+export interface MeasureOptions extends PlanOptions {
+  /** Peer labels (PEER_CONFIGS) to time the original under; FAST_PEER is always added. */
+  readonly peers?: readonly string[];
+  /** Allowance over the original's max error, floored ulps. */
+  readonly maxUlp: number;
+}
+
+/** Whether the optimized form is the original (with its derivatives written out, as every build has them). */
+function sameForm(r: MeasureRequest): boolean {
+  return r.optimized === eliminateDerivatives(r.original);
+}
+
+function errorOf(output: Float32Array, reference: Float64Array, floor: number): ErrorStats {
+  return flooredErrorStats(output, reference, floor);
+}
+
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Times every request's builds in one harness run and decides what each returns. */
+export async function measureKernels(
+  requests: readonly MeasureRequest[],
+  options: MeasureOptions,
+): Promise<KernelMeasurement[]> {
+  const peers = [...new Set([...(options.peers ?? MEASURE_PEERS), FAST_PEER])];
+  const n = options.n ?? DEFAULT_N;
+  const labelsOf: string[][] = [];
+  const aliasesOf: [string, string][][] = [];
+  const groups = requests.map((r) => {
+    // Builds of our code generator, one per distinct form: a label whose form is already built aliases it.
+    const entries: PlanEntry[] = [];
+    const aliases: [string, string][] = [];
+    const first = new Map<Expr, string>();
+    const ours = (label: string, expr: Expr) => {
+      const e = eliminateDerivatives(expr);
+      const had = first.get(e);
+      if (had !== undefined) aliases.push([label, had]);
+      else {
+        first.set(e, label);
+        entries.push({ label, expr: e, config: KERNEL_CONFIGS.avx512 });
+      }
+    };
+    ours(ORIGINAL, r.original);
+    ours(OPTIMIZED, r.optimized);
+    for (const x of r.extra ?? []) ours(x.label, x.expr);
+    entries.push(...peers.map((p) => ({ label: p, expr: r.original, config: peerConfig(p) })));
+    labelsOf.push(entries.map((e) => e.label));
+    aliasesOf.push(aliases);
+    return { vars: r.vars, ranges: r.ranges, reference: r.original, entries };
+  });
+  const timed = await timePlan(groups, { ...options, n });
+  const refNs = median(timed.flat().flatMap((c) => (c.ok ? [c.nsPerElem / c.ratio] : [])));
+  return requests.map((r, gi) => {
+    const inputs = sampleInputs(r.vars, r.ranges, n, INPUT_SEED);
+    let reference = evaluateBatch(r.original, r.vars, inputs, 64);
+    if (reference.length !== n) reference = new Float64Array(n).fill(reference[0]);
+    const floor = outputFloor(reference);
+    const cells: Record<string, Cell> = {};
+    timed[gi].forEach((c, ei) => {
+      const label = labelsOf[gi][ei];
+      if (!c.ok) {
+        cells[label] = { ok: false, error: c.error };
+        return;
+      }
+      const e = errorOf(c.output, reference, floor);
+      cells[label] = { ok: true, ns: c.ratio * refNs, ratio: c.ratio, maxUlp: e.maxUlp, meanUlp: e.meanUlp };
+    });
+    for (const [label, built] of aliasesOf[gi]) cells[label] = cells[built];
+    const ours = cells[ORIGINAL];
+    // Without a build of the original to compare with, nothing can break the guard.
+    const guardLimit = Math.max(ours.ok ? ours.maxUlp : MAX_ULPS, r.modelMaxUlp ?? 0) + options.maxUlp;
+    return { cells, guardLimit, returned: decide(cells, guardLimit, sameForm(r)) };
+  });
+}
+
+const pct = (a: number, b: number) => {
+  const p = (a / b - 1) * 100;
+  return `${p >= 0 ? "+" : ""}${p.toFixed(1)}%`;
+};
+
+type Timed = Extract<Cell, { ok: true }>;
+
+/**
+ * What the optimizer returns, given the measured cells (see the module
+ * comment). `same`: the optimized form is the original (nothing better was
+ * found), so only the two builds of the original compete.
+ */
+export function decide(cells: Readonly<Record<string, Cell>>, guardLimit: number, same: boolean): Returned {
+  const opt = cells[OPTIMIZED], ours = cells[ORIGINAL], fast = cells[FAST_PEER];
+  const passes = (c: Cell | undefined): c is Timed => c !== undefined && c.ok && c.maxUlp <= guardLimit;
+  const originals = ([[ORIGINAL, ours], [FAST_PEER, fast]] as [string, Cell | undefined][])
+    .filter((x): x is [string, Timed] => passes(x[1]))
+    .sort((a, b) => a[1].ratio - b[1].ratio);
+  const best = originals[0];
+  const vsFast = (c: Timed) => (fast?.ok ? `${pct(c.ratio, fast.ratio)} vs ${FAST_PEER}` : `${FAST_PEER} not timed`);
+  if (!same && passes(opt) && (best === undefined || opt.ratio <= MARGIN * best[1].ratio)) {
+    const vsOurs = ours?.ok ? `${pct(opt.ratio, ours.ratio)} vs our code of the original, ` : "";
+    return { build: OPTIMIZED, why: `it wins (${vsOurs}${vsFast(opt)})` };
+  }
+  if (passes(ours) && (!passes(fast) || ours.ratio <= MARGIN * fast.ratio) && (same || best?.[0] === ORIGINAL)) {
+    const why = same ? "no faster form was found" : `the optimized form ${lost(opt, ours, guardLimit)}`;
+    return { build: ORIGINAL, why: `returns the original (our SIMD code, ${vsFast(ours)}): ${why}` };
+  }
+  if (best === undefined) {
+    return opt?.ok && !same
+      ? { build: OPTIMIZED, why: "no build of the original passed the guard: the optimized form is all there is" }
+      : { build: ORIGINAL, why: "no build passed the accuracy guard or could be timed" };
+  }
+  const [label, cell] = best;
+  const how = label === FAST_PEER ? `plain C under ${FAST_PEER}` : "our SIMD code";
+  const why = same ? "no faster form was found" : `the optimized form ${lost(opt, cell, guardLimit)}`;
+  return { build: label, why: `returns the original (${how}): ${why}` };
+}
+
+/** Why the optimized form lost against `winner`. */
+function lost(opt: Cell | undefined, winner: Timed, guardLimit: number): string {
+  if (opt === undefined) return "was not built";
+  if (!opt.ok) return `could not be timed (${opt.error.split("\n")[0]})`;
+  if (opt.maxUlp > guardLimit) {
+    return `breaks the accuracy guard when measured (max ${fmtUlp(opt.maxUlp)} ulp > ${fmtUlp(guardLimit)})`;
+  }
+  return `is slower (${pct(opt.ratio, winner.ratio)})`;
+}
+
+/** Ulps for text: integers as is, NaN/inf mismatches named. */
+export function fmtUlp(u: number): string {
+  if (!Number.isFinite(u)) return String(u);
+  if (u >= 2 ** 32) return "NaN/inf";
+  if (u >= 1e6) return u.toExponential(1);
+  return u >= 100 || Number.isInteger(u) ? u.toFixed(0) : u.toFixed(1);
+}

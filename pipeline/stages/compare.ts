@@ -1,0 +1,196 @@
+/**
+ * `compare` (`deno task compare`): the comparison table behind the report,
+ * as text (pipeline/compare/compare.ts, table.ts), and with `--json FILE`
+ * the raw results that `report --from FILE` reads.
+ */
+import { join } from "node:path";
+import { z } from "zod";
+import { ROOT } from "../../ffi/build.ts";
+import { parseExpr } from "../expr/fpcore.ts";
+import { DEFAULT_N } from "../kernel/measure.ts";
+import { loadNetwork } from "../nnue/weights_file.ts";
+import { ALL_RULES, rulesOf } from "../rules/all.ts";
+import { runCompare } from "../compare/compare.ts";
+import { DEFAULT_SWEEP_RULES, runSweep, spread } from "../compare/sweep.ts";
+import { formatCompare } from "../compare/table.ts";
+import type { CompareResult } from "../compare/results.ts";
+import { CliError, type Command, EXIT_DATA, EXIT_OK, intOption, numberOption, parseCommand } from "./cli.ts";
+import { DEFAULT_SEARCH, RulesOption } from "./optimize.ts";
+import { corpusFiles } from "./peers.ts";
+import type { ExpressionRecord } from "./schema.ts";
+import { formatBenchmarkError, fpcoreRecords } from "./parse.ts";
+
+export const DEFAULT_CORPUS = join(ROOT, "data", "kernels");
+
+/** Options shared by compare and report (report runs compare when not given --from). */
+export const COMPARE_OPTIONS = {
+  corpus: { type: "string", multiple: true },
+  time: { type: "string", default: "2" },
+  "max-ulp": { type: "string", default: String(DEFAULT_SEARCH.maxUlp) },
+  rules: { type: "string", default: "all" },
+  kernels: { type: "string", default: "0" },
+  front: { type: "string", default: "3" },
+  samples: { type: "string", default: String(DEFAULT_SEARCH.samples) },
+  seed: { type: "string", default: String(DEFAULT_SEARCH.seed) },
+  n: { type: "string", default: String(DEFAULT_N) },
+  rounds: { type: "string", default: "5" },
+  "sweep-kernels": { type: "string" },
+  "sweep-rules": { type: "string", default: DEFAULT_SWEEP_RULES.map((c) => (c === 0 ? "all" : c)).join(",") },
+  "sweep-time": { type: "string", default: "1" },
+  weights: { type: "string" },
+} as const;
+
+export const CompareOpts = z.object({
+  corpus: z.array(z.string()).default([DEFAULT_CORPUS]),
+  time: numberOption(0.001, 3600),
+  "max-ulp": numberOption(0, 2 ** 32),
+  rules: RulesOption,
+  kernels: intOption(0),
+  front: intOption(0, 20),
+  samples: intOption(1, 10_000_000),
+  seed: intOption(0, 2 ** 32 - 1),
+  n: intOption(16, 1 << 24),
+  rounds: intOption(1, 64),
+  "sweep-kernels": intOption(0, 10_000).optional(),
+  "sweep-rules": z.string().regex(/^((\d+|all),)*(\d+|all)$/, "must be a list like 10,50,all"),
+  "sweep-time": numberOption(0.001, 3600),
+  weights: z.string().optional(),
+});
+export type CompareOpts = z.infer<typeof CompareOpts>;
+
+export const COMPARE_HELP = `corpus and search:
+  --corpus PATH     FPCore file or folder (repeatable; default data/kernels/); benchmarks
+                    that are not straight-line (loops, conditionals) are skipped and counted
+  --kernels N       only N kernels spread over the corpus (default 0: all)
+  --time S          search time per kernel and method, seconds (default 2)
+  --rules D,D       rule domains (default all)
+  --max-ulp U       accuracy guard allowance, floored ulps (default ${DEFAULT_SEARCH.maxUlp})
+  --samples N       sampled inputs for the search's accuracy guard (default ${DEFAULT_SEARCH.samples})
+  --seed S          search seed (default ${DEFAULT_SEARCH.seed})
+  --front N         extra guided candidates timed per kernel, for the report's Pareto plot (default 3)
+  --weights DIR     network weights (default data/)
+timing:
+  --n N             elements per timed call (default ${DEFAULT_N})
+  --rounds R        timing rounds (default 5)
+rule-count sweep (search quality vs rules, for the report):
+  --sweep-kernels M kernels in the sweep (compare: default 0, no sweep; report: default 8)
+  --sweep-rules L   rule counts, round-robin over domains (default ${
+  DEFAULT_SWEEP_RULES.map((c) => (c === 0 ? "all" : c)).join(",")
+})
+  --sweep-time S    search time per kernel in the sweep, seconds (default 1)`;
+
+const CompareCmd: Command<CompareOpts & { json?: string }> = {
+  name: "compare",
+  usage: `usage: deno task compare [options]
+
+For every kernel of a corpus: ns per element of the original under gcc and
+clang at -O2, -O3 and -O3 -ffast-math, our SIMD code of the original,
+saturation + static cost, and guided search + Judge (what optimize returns,
+the original included when the optimized form loses), all timed in one
+harness run; geomean speedups by domain (graphics, physics, autodiff, ml
+from data/kernels' file names, everything else FPBench), accuracy per
+column, and the issue's three targets with pass/fail.
+
+${COMPARE_HELP}
+output:
+  --json FILE       also save the raw results (what report --from reads)`,
+  options: { ...COMPARE_OPTIONS, json: { type: "string" } },
+  schema: CompareOpts.extend({ json: z.string().optional() }),
+};
+
+/** Expression records of the corpus, and the benchmarks skipped. */
+export function loadCorpus(paths: readonly string[]): { records: ExpressionRecord[]; skipped: string[] } {
+  const skipped: string[] = [];
+  let files: string[];
+  try {
+    files = corpusFiles(paths);
+  } catch (e) {
+    throw new CliError(`compare: --corpus: ${(e as Error).message}`, EXIT_DATA);
+  }
+  const records: ExpressionRecord[] = [];
+  for (const f of files) {
+    let text: string;
+    try {
+      text = Deno.readTextFileSync(f);
+    } catch (e) {
+      throw new CliError(`compare: cannot read ${f}: ${(e as Error).message}`, EXIT_DATA);
+    }
+    const r = fpcoreRecords(text, f);
+    records.push(...r.records);
+    skipped.push(...r.errors.map((e) => formatBenchmarkError(f, e)));
+  }
+  return { records, skipped };
+}
+
+/** Runs compare (and the sweep when asked) with parsed options. */
+export async function compareWith(o: CompareOpts, defaultSweepKernels: number): Promise<CompareResult> {
+  const { records: all, skipped } = loadCorpus(o.corpus);
+  const records = spread(all, o.kernels);
+  if (records.length === 0) throw new CliError("compare: no kernels in the corpus", EXIT_DATA);
+  let nw;
+  try {
+    nw = o.weights === undefined ? loadNetwork() : loadNetwork(o.weights);
+  } catch (e) {
+    throw new CliError(`compare: cannot load the network: ${(e as Error).message}`, EXIT_DATA);
+  }
+  const progress = (m: string) => console.error(`compare: ${m}`);
+  try {
+    const settings = {
+      rules: o.rules.length === 0 ? ALL_RULES : rulesOf(o.rules),
+      budget: DEFAULT_SEARCH.budget,
+      timeMs: o.time * 1000,
+      maxUlp: o["max-ulp"],
+      samples: o.samples,
+      seed: o.seed,
+      k: DEFAULT_SEARCH.k,
+      nodeLimit: DEFAULT_SEARCH.nodeLimit,
+      iterLimit: DEFAULT_SEARCH.iterLimit,
+    };
+    const result = await runCompare(records, skipped, nw, {
+      settings,
+      front: o.front,
+      n: o.n,
+      rounds: o.rounds,
+      corpus: o.corpus,
+      progress,
+    });
+    const sweepKernels = o["sweep-kernels"] ?? defaultSweepKernels;
+    if (sweepKernels === 0) return result;
+    const jobs = spread(records, sweepKernels).map((rec) => {
+      const k = result.kernels.find((x) => x.id === rec.id)!;
+      return {
+        id: rec.id,
+        expr: parseExpr(k.expr, rec.vars),
+        vars: rec.vars,
+        ranges: Object.fromEntries(Object.entries(rec.ranges ?? {}).map(([v, r]) => [v, [r[0], r[1]] as const])),
+      };
+    });
+    const counts = o["sweep-rules"].split(",").map((s) => (s === "all" ? 0 : Number(s)));
+    const points = await runSweep(jobs, nw, {
+      settings: { ...settings, timeMs: o["sweep-time"] * 1000 },
+      counts,
+      plan: { n: o.n, rounds: o.rounds },
+      progress,
+    });
+    return { ...result, sweep: { timeMs: o["sweep-time"] * 1000, points } };
+  } finally {
+    nw[Symbol.dispose]();
+  }
+}
+
+export async function compareMain(argv: readonly string[]): Promise<number> {
+  const parsed = parseCommand(CompareCmd, argv);
+  if (parsed === null) return EXIT_OK;
+  const o = parsed.opts;
+  const result = await compareWith(o, 0);
+  if (o.json !== undefined) {
+    try {
+      Deno.writeTextFileSync(o.json, JSON.stringify(result));
+    } catch (e) {
+      throw new CliError(`compare: cannot write ${o.json}: ${(e as Error).message}`, EXIT_DATA);
+    }
+    console.error(`compare: wrote ${o.json}`);
+  }
+  console.log(formatCompare(result));
+  return EXIT_OK;
+}

@@ -1,0 +1,357 @@
+/**
+ * What `optimize` writes for each kernel: the text report (default), and
+ * the `--emit` formats: `json` (one OptimizeRecord per line, validated by
+ * its zod schema), `fpcore` (one FPCore form per kernel with its `:name`
+ * and `:pre`), `infix` (one line per kernel) and `c` (a ready-to-use C file,
+ * pipeline/kernel/c_file.ts).
+ *
+ * Every format shows what the tool *returns*: the optimized form, or with
+ * `--measure` the original when the optimized form lost (measured.ts).
+ */
+import { printFPCoreForm, printInfix } from "../expr/print.ts";
+import { fpcoreShared as printFPCore, infixShared } from "./shared_print.ts";
+import { simdKernel } from "../kernel/codegen.ts";
+import { cFile, type EmittedKernel, sourceFlags } from "../kernel/c_file.ts";
+import { plainKernel } from "../kernel/plain_c.ts";
+import { KERNEL_CONFIGS } from "../kernel/toolchain.ts";
+import {
+  FAST_PEER,
+  fmtUlp,
+  type KernelMeasurement,
+  MEASURE_PEERS,
+  OPTIMIZED,
+  ORIGINAL,
+  peerConfig,
+} from "../compare/measured.ts";
+import type { OptimizeResult } from "../search/optimizer.ts";
+import type { Expr } from "../expr/expr.ts";
+import { geomean } from "../kernel/peers.ts";
+import type { Job } from "./optimize_input.ts";
+import { OptimizeRecord } from "./schema.ts";
+
+/** One kernel's result, measured or not. */
+export interface Outcome {
+  readonly job: Job;
+  readonly result: OptimizeResult;
+  readonly rank: "judge" | "static";
+  /** Rules the search had. */
+  readonly rules: number;
+  readonly samples: number;
+  readonly measured?: KernelMeasurement;
+  /** Elements per timed call (with `measured`). */
+  readonly n?: number;
+}
+
+/** The form the tool returns. */
+export function returnedExpr(o: Outcome): Expr {
+  const b = o.measured?.returned.build;
+  return b === undefined || b === OPTIMIZED ? o.result.best.expr : o.result.baseline.expr;
+}
+
+/** Why that form: a sentence. */
+export function returnedWhy(o: Outcome): string {
+  if (o.measured !== undefined) return o.measured.returned.why;
+  return o.result.best.expr === o.result.baseline.expr
+    ? "no faster form was predicted: the input is the result"
+    : "the Judge's fastest prediction within the accuracy guard (not measured: --measure times it)";
+}
+
+const f3 = (x: number) => x.toFixed(3);
+const f2 = (x: number) => x.toFixed(2);
+
+/** Labels shown for builds. */
+export function buildName(label: string): string {
+  return label === OPTIMIZED ? "optimized" : label === ORIGINAL ? "ours on the original" : label;
+}
+
+/** Comma-separated words wrapped to `width`, continuation lines indented. */
+function wrap(words: readonly string[], indent: string, width = 118): string {
+  const lines: string[] = [];
+  let cur = "";
+  for (const [i, w] of words.entries()) {
+    const piece = w + (i < words.length - 1 ? "," : "");
+    if (cur !== "" && indent.length + cur.length + 1 + piece.length > width) {
+      lines.push(cur);
+      cur = piece;
+    } else cur = cur === "" ? piece : `${cur} ${piece}`;
+  }
+  lines.push(cur);
+  return lines.join(`\n${indent}`);
+}
+
+export function stepsText(r: { steps: readonly string[] | null; stepsComplete: boolean }, searchKind: string): string {
+  const steps = r.steps;
+  if (steps === null) {
+    return searchKind === "saturate"
+      ? "not recorded: saturation extracts from the e-graph without a derivation"
+      : "not recorded";
+  }
+  const tail = r.stepsComplete ? "" : ", then the e-graph's extraction (equalities it found itself: congruence, " +
+    "constant and interval folding) gives the final form";
+  if (steps.length === 0) return r.stepsComplete ? "none" : `none recorded${tail}`;
+  return `${steps.length} rewrite${steps.length === 1 ? "" : "s"}: ${wrap([...steps], " ".repeat(11))}${tail}`;
+}
+
+/** Speedups of the returned build over each timed build of the original. */
+export function speedups(m: KernelMeasurement): Record<string, number> {
+  const ret = m.cells[m.returned.build];
+  if (ret === undefined || !ret.ok) return {};
+  const out: Record<string, number> = {};
+  for (const [label, c] of Object.entries(m.cells)) {
+    if (label === OPTIMIZED || !c.ok) continue;
+    out[label] = c.ratio / ret.ratio;
+  }
+  return out;
+}
+
+/** The text report of one kernel. */
+export function formatOutcome(o: Outcome): string {
+  const r = o.result, best = r.best, base = r.baseline;
+  const pad = (s: string) => s.padEnd(11);
+  const lines = [
+    `== ${o.job.name ?? o.job.id}`,
+    `${pad("input")}${printFPCore(o.job.expr)}`,
+    `${pad("")}${infixShared(o.job.expr)}`,
+  ];
+  if (base.expr !== o.job.expr) lines.push(`${pad("")}derivatives written out: ${infixShared(base.expr)}`);
+  lines.push(
+    `${pad("optimized")}${printFPCore(best.expr)}`,
+    `${pad("")}${infixShared(best.expr)}`,
+    `${pad("steps")}${stepsText(best, r.search.kind)}`,
+    `${pad("predicted")}${f3(base.predictedNs)} -> ${f3(best.predictedNs)} ns/element, x${
+      f2(base.predictedNs / best.predictedNs)
+    } (the Judge); static cost ${f2(base.staticCost)} -> ${f2(best.staticCost)}`,
+    `${pad("accuracy")}max ${fmtUlp(base.error.maxUlp)} -> ${fmtUlp(best.error.maxUlp)} ulp, mean ${
+      f2(base.error.meanUlp)
+    } -> ${f2(best.error.meanUlp)} ulp (float32 vs float64, floored ulps, ${o.samples} samples over the ranges, ` +
+      `ends included); guard: max <= ${fmtUlp(base.error.maxUlp + r.allowance)}`,
+  );
+  if (r.dropped > 0) {
+    lines.push(
+      `${pad("guard")}${r.dropped} faster-predicted candidate${r.dropped === 1 ? " was" : "s were"} dropped: ` +
+        `max error above the input's + ${r.allowance} ulp`,
+    );
+  }
+  const m = o.measured;
+  if (m !== undefined) {
+    const cells = Object.entries(m.cells).map(([label, c]) =>
+      `${buildName(label)} ${c.ok ? f3(c.ns) : `failed (${c.error.split("\n")[0]})`}`
+    );
+    lines.push(`${pad("measured")}ns/element (one timing run, n = ${o.n}): ${wrap(cells, " ".repeat(11))}`);
+    const ret = m.cells[m.returned.build];
+    lines.push(
+      `${pad("returned")}${m.returned.build === OPTIMIZED ? "the optimized form" : ""}${
+        m.returned.build === OPTIMIZED ? `: ${m.returned.why}` : m.returned.why
+      }`,
+    );
+    const sp = speedups(m);
+    const order = [...MEASURE_PEERS, ORIGINAL].filter((l) => l in sp);
+    if (ret?.ok) {
+      lines.push(
+        `${pad("speedup")}${order.map((l) => `x${f2(sp[l])} vs ${buildName(l)}`).join(", ")}`,
+        `${pad("")}measured error: max ${fmtUlp(ret.maxUlp)} ulp, mean ${f2(ret.meanUlp)} ulp (guard: max <= ${
+          fmtUlp(m.guardLimit)
+        })`,
+      );
+    }
+  }
+  const s = r.search;
+  lines.push(
+    `${pad("search")}${s.kind}, ranked by ${
+      o.rank === "judge" ? "the Judge" : "static cost"
+    }, ${o.rules} rules, ${s.rewrites} rewrites in ${(s.timeMs / 1000).toFixed(2)} s (stopped: ${s.stopped}${
+      s.kind === "guided" ? `; best after ${(s.timeToBestMs / 1000).toFixed(2)} s` : ""
+    })`,
+  );
+  return lines.join("\n");
+}
+
+/** The closing table for several kernels (text report). */
+export function formatSummary(outcomes: readonly Outcome[], failed: number): string {
+  const measured = outcomes.every((o) => o.measured !== undefined);
+  const nameW = Math.min(36, Math.max(8, ...outcomes.map((o) => (o.job.name ?? o.job.id).length)));
+  const pad = (s: string, w = 12) => s.padStart(w);
+  const cols = measured
+    ? ["predicted", "returned", "ns", ...MEASURE_PEERS.map((p) => `vs ${p}`), "max ulp", "guard"]
+    : ["predicted", "max ulp", "guard"];
+  const widths = cols.map((c) => Math.max(10, c.length + 1));
+  const lines = ["", "kernel".padEnd(nameW) + cols.map((c, i) => pad(c, widths[i])).join("")];
+  const pred: number[] = [];
+  const sp: Record<string, number[]> = Object.fromEntries(MEASURE_PEERS.map((p) => [p, []]));
+  let fellBack = 0, dropped = 0;
+  for (const o of outcomes) {
+    const p = o.result.baseline.predictedNs / o.result.best.predictedNs;
+    pred.push(p);
+    if (o.result.dropped > 0) dropped++;
+    const row = [`x${f2(p)}`];
+    if (o.measured !== undefined) {
+      const m = o.measured, ret = m.cells[m.returned.build];
+      if (m.returned.build !== OPTIMIZED) fellBack++;
+      const s = speedups(m);
+      row.push(m.returned.build === OPTIMIZED ? "optimized" : m.returned.build === ORIGINAL ? "original" : "orig/peer");
+      row.push(ret?.ok ? f3(ret.ns) : "fail");
+      for (const peer of MEASURE_PEERS) {
+        row.push(s[peer] === undefined ? "-" : `x${f2(s[peer])}`);
+        if (s[peer] !== undefined) sp[peer].push(s[peer]);
+      }
+      row.push(ret?.ok ? fmtUlp(ret.maxUlp) : "-", fmtUlp(m.guardLimit));
+    } else {
+      row.push(fmtUlp(o.result.best.error.maxUlp), fmtUlp(o.result.baseline.error.maxUlp + o.result.allowance));
+    }
+    lines.push((o.job.name ?? o.job.id).slice(0, nameW).padEnd(nameW) + row.map((c, i) => pad(c, widths[i])).join(""));
+  }
+  const gm = [`x${f2(geomean(pred))}`];
+  if (measured) gm.push("", "", ...MEASURE_PEERS.map((p) => (sp[p].length ? `x${f2(geomean(sp[p]))}` : "-")));
+  lines.push(`geomean (${outcomes.length})`.padEnd(nameW) + gm.map((c, i) => pad(c, widths[i])).join(""));
+  const notes = [
+    `${outcomes.length} kernel(s)`,
+    `${dropped} with candidates dropped by the accuracy guard`,
+    ...(measured ? [`${fellBack} returned as the original (the optimized form did not win when measured)`] : []),
+    ...(failed > 0 ? [`${failed} input(s) failed to parse`] : []),
+  ];
+  lines.push(notes.join("; "));
+  if (measured) {
+    lines.push(
+      "speedups: the returned kernel against the original compiled by each peer, times measured in one run " +
+        "(ratios to a reference kernel timed in the same processes)",
+    );
+  }
+  return lines.join("\n");
+}
+
+/** The `--emit json` record, validated by its schema. */
+export function outcomeRecord(o: Outcome): OptimizeRecord {
+  const r = o.result, j = o.job;
+  const base = j.record ?? {
+    id: j.id,
+    expr: printFPCore(j.expr),
+    vars: [...j.vars],
+    ranges: Object.fromEntries(Object.entries(j.ranges).map(([k, v]) => [k, [v[0], v[1]]])),
+    ...(j.name !== undefined ? { name: j.name } : {}),
+    ...(j.pre !== undefined ? { pre: j.pre } : {}),
+  };
+  const err = (e: { maxUlp: number; meanUlp: number }) => ({ max_ulp: e.maxUlp, mean_ulp: e.meanUlp });
+  const m = o.measured;
+  const rec = {
+    ...base,
+    optimized: printFPCore(r.best.expr),
+    steps: r.best.steps === null ? null : [...r.best.steps],
+    predicted_ns: { input: r.baseline.predictedNs, optimized: r.best.predictedNs },
+    predicted_speedup: r.baseline.predictedNs / r.best.predictedNs,
+    static_cost: { input: r.baseline.staticCost, optimized: r.best.staticCost },
+    accuracy: {
+      input: err(r.baseline.error),
+      optimized: err(r.best.error),
+      samples: o.samples,
+      guard_max_ulp: r.baseline.error.maxUlp + r.allowance,
+      dropped: r.dropped,
+    },
+    search: {
+      kind: r.search.kind,
+      rank: o.rank,
+      rules: o.rules,
+      rewrites: r.search.rewrites,
+      ms: r.search.timeMs,
+      ms_to_best: r.search.timeToBestMs,
+      stopped: r.search.stopped,
+    },
+    ...(m === undefined ? {} : {
+      measured: {
+        n: o.n ?? 0,
+        builds: Object.fromEntries(
+          Object.entries(m.cells).map(([k, c]) => [
+            k,
+            c.ok
+              ? { ok: true as const, ns_per_elem: c.ns, ratio: c.ratio, max_ulp: c.maxUlp, mean_ulp: c.meanUlp }
+              : { ok: false as const, error: c.error },
+          ]),
+        ),
+        guard_max_ulp: m.guardLimit,
+        speedup: speedups(m),
+      },
+    }),
+    returned: {
+      build: m?.returned.build ?? OPTIMIZED,
+      expr: printFPCore(returnedExpr(o)),
+      why: returnedWhy(o),
+    },
+  };
+  return OptimizeRecord.parse(rec);
+}
+
+/** `--emit fpcore`: the returned form as a whole FPCore form, with the input's :name and :pre. */
+export function outcomeFPCore(o: Outcome): string {
+  return printFPCoreForm(returnedExpr(o), {
+    ...(o.job.name !== undefined ? { name: o.job.name } : {}),
+    vars: o.job.vars,
+    ranges: o.job.ranges,
+    ...(o.job.pre !== undefined ? { pre: o.job.pre } : {}),
+  });
+}
+
+/** `--emit infix`: one line, in the syntax the infix parser reads back (shared parts spelled out). */
+export function outcomeInfix(o: Outcome): string {
+  return printInfix(returnedExpr(o));
+}
+
+/** What the C file's comment says about one kernel. */
+function notes(o: Outcome): string[] {
+  const r = o.result;
+  const out = [
+    `${o.job.name ?? o.job.id}`,
+    `  input:     ${printFPCore(o.job.expr)}`,
+    `  returned:  ${printFPCore(returnedExpr(o))}`,
+    `  why:       ${returnedWhy(o)}`,
+    `  rules:     ${stepsText(r.best, r.search.kind).replaceAll("\n" + " ".repeat(11), " ")}`,
+    `  predicted: ${f3(r.baseline.predictedNs)} -> ${f3(r.best.predictedNs)} ns/element (x${
+      f2(r.baseline.predictedNs / r.best.predictedNs)
+    }, the Judge)`,
+    `  accuracy:  max ${fmtUlp(r.best.error.maxUlp)} ulp, mean ${f2(r.best.error.meanUlp)} ulp vs float64 ` +
+    `(input: max ${fmtUlp(r.baseline.error.maxUlp)}; ${o.samples} samples, floored ulps; guard <= ${
+      fmtUlp(r.baseline.error.maxUlp + r.allowance)
+    })`,
+  ];
+  if (r.dropped > 0) out.push(`  guard:     ${r.dropped} faster-predicted candidate(s) dropped for accuracy`);
+  const m = o.measured;
+  if (m === undefined) out.push("  measured:  no (optimize --measure times it against gcc and clang)");
+  else {
+    const ret = m.cells[m.returned.build];
+    const sp = speedups(m);
+    if (ret?.ok) {
+      out.push(
+        `  measured:  ${f3(ret.ns)} ns/element; ${
+          Object.entries(sp).map(([l, x]) => `x${f2(x)} vs ${buildName(l)}`).join(", ")
+        }`,
+        `             max ${fmtUlp(ret.maxUlp)} ulp, mean ${f2(ret.meanUlp)} ulp measured (guard <= ${
+          fmtUlp(m.guardLimit)
+        })`,
+      );
+    }
+  }
+  return out;
+}
+
+/** `--emit c`: the returned kernels as one C file. */
+export function outcomesC(outcomes: readonly Outcome[], command: string): string {
+  const kernels: EmittedKernel[] = outcomes.map((o) => {
+    const e = returnedExpr(o);
+    const peer = o.measured?.returned.build === FAST_PEER;
+    return {
+      name: o.job.name ?? (outcomes.length === 1 ? "kernel" : o.job.id),
+      vars: o.job.vars,
+      source: peer ? plainKernel(e, o.job.vars) : simdKernel(e, o.job.vars, "avx512"),
+      ...(peer ? { peer: peerConfig(FAST_PEER) } : {}),
+      notes: notes(o),
+    };
+  });
+  const header = [
+    "Generated by the kernel optimizer:",
+    `  ${command}`,
+    `on ${new Date().toISOString()}. Our kernels use AVX-512 intrinsics and vector math`,
+    "(glibc libmvec, SLEEF for pow); they are built with",
+    `  ${KERNEL_CONFIGS.avx512.cc} ${sourceFlags(KERNEL_CONFIGS.avx512).join(" ")}`,
+    "-fno-math-errno lets sqrt be one instruction; -ffp-contract=off keeps every multiply and add",
+    "apart unless the kernel says fma, so results equal the optimizer's float32 model.",
+  ];
+  return cFile(kernels, header);
+}

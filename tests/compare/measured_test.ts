@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { type Cell, decide, FAST_PEER, OPTIMIZED, ORIGINAL } from "../../pipeline/compare/measured.ts";
+
+const t = (ratio: number, maxUlp = 1): Cell => ({ ok: true, ns: ratio, ratio, maxUlp, meanUlp: 0.5 });
+const cells = (opt: Cell | null, ours: Cell, fast: Cell): Record<string, Cell> => ({
+  ...(opt === null ? {} : { [OPTIMIZED]: opt }),
+  [ORIGINAL]: ours,
+  [FAST_PEER]: fast,
+});
+
+Deno.test("decide: the optimized form when it wins or ties within 2%", () => {
+  assert.equal(decide(cells(t(1), t(3), t(1.5)), 10, false).build, OPTIMIZED);
+  assert.equal(decide(cells(t(1.015), t(3), t(1)), 10, false).build, OPTIMIZED, "1.5% slower is a tie");
+});
+
+Deno.test("decide: the original when the optimized form loses, built the faster guard-passing way", () => {
+  const peer = decide(cells(t(1.05), t(3), t(1)), 10, false);
+  assert.equal(peer.build, FAST_PEER);
+  assert.match(peer.why, /plain C under gcc -O3 -ffast-math.*slower \(\+5\.0%\)/);
+  // gcc -ffast-math breaks the guard: our build of the original, if faster than the optimized form.
+  assert.equal(decide(cells(t(2), t(1.5), t(1, 50)), 10, false).build, ORIGINAL);
+  // ...and the optimized form when it beats that build, even if gcc -ffast-math is faster still.
+  assert.equal(decide(cells(t(1.2), t(1.5), t(1, 50)), 10, false).build, OPTIMIZED);
+  // Breaking the guard when measured loses whatever the speed.
+  const acc = decide(cells(t(0.5, 20), t(3), t(1)), 10, false);
+  assert.equal(acc.build, FAST_PEER);
+  assert.match(acc.why, /breaks the accuracy guard when measured \(max 20 ulp > 10\)/);
+  // Not timed: the original.
+  const failed = decide(cells({ ok: false, error: "compile: boom" }, t(3), t(1)), 10, false);
+  assert.equal(failed.build, FAST_PEER);
+  assert.match(failed.why, /could not be timed \(compile: boom\)/);
+});
+
+Deno.test("decide: nothing better found, ours or gcc -O3 -ffast-math's build of the original", () => {
+  assert.equal(decide(cells(null, t(1.01), t(1)), 10, true).build, ORIGINAL);
+  const r = decide(cells(null, t(1.1), t(1)), 10, true);
+  assert.equal(r.build, FAST_PEER);
+  assert.match(r.why, /no faster form was found/);
+  assert.equal(decide(cells(null, t(1.1), t(1, 11)), 10, true).build, ORIGINAL, "unless it breaks the guard");
+});

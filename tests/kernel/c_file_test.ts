@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { parseExpr } from "../../pipeline/expr/fpcore.ts";
+import { cFile, commentSafe, PEER_PART_MACRO } from "../../pipeline/kernel/c_file.ts";
+import { simdKernel } from "../../pipeline/kernel/codegen.ts";
+import { plainKernel } from "../../pipeline/kernel/plain_c.ts";
+import { PEER_CONFIGS } from "../../pipeline/kernel/toolchain.ts";
+
+const fm = PEER_CONFIGS.find((c) => c.label === "gcc -O3 -ffast-math")!;
+
+async function compiles(src: string, flags: string[]): Promise<string> {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/k.c`, src);
+  const r = await new Deno.Command("gcc", {
+    args: [...flags, "-Wall", "-Wextra", "-Werror", "-c", `${dir}/k.c`, "-o", `${dir}/k.o`],
+    stderr: "piped",
+  }).output();
+  await Deno.remove(dir, { recursive: true });
+  return r.success ? "" : new TextDecoder().decode(r.stderr);
+}
+
+Deno.test("C file: comments cannot be closed from input text; names are C identifiers, unique", async () => {
+  assert.equal(commentSafe("a */ b /* c"), "a * / b / * c");
+  const e = parseExpr("(+ (* x y) 1)");
+  const k = { vars: ["x", "y"], source: simdKernel(e, ["x", "y"]), notes: ["evil */ name"] };
+  const src = cFile([{ ...k, name: "my kernel */" }, { ...k, name: "my-kernel" }, { ...k, name: "9" }], ["hdr */"]);
+  assert.match(src, /void kopt_my_kernel\(const float \*x_x, const float \*x_y, float \*out, size_t n\)/);
+  assert.match(src, /void kopt_my_kernel_2\(/);
+  assert.match(src, /void kopt_9\(/);
+  assert.equal(src.split(k.source.symbol + "(const float").length - 1, 1, "one definition of a shared form");
+  assert.equal(await compiles(src, ["-O3", "-march=native", "-fno-math-errno", "-ffp-contract=off"]), "");
+});
+
+Deno.test("C file: originals for a compiler peer are a second part, compiled with its flags", async () => {
+  const e = parseExpr("(exp (* x y))");
+  const src = cFile([
+    { name: "ours", vars: ["x", "y"], source: simdKernel(e, ["x", "y"]), notes: [] },
+    { name: "peer", vars: ["x", "y"], source: plainKernel(e, ["x", "y"]), peer: fm, notes: [] },
+  ], []);
+  assert.match(src, new RegExp(`gcc -O3 -ffast-math -march=native -D${PEER_PART_MACRO} -c`));
+  assert.equal(await compiles(src, ["-O3", "-march=native", "-fno-math-errno", "-ffp-contract=off"]), "");
+  assert.equal(await compiles(src, ["-O3", "-march=native", "-ffast-math", `-D${PEER_PART_MACRO}`]), "");
+});
