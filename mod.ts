@@ -16,6 +16,7 @@ import { peersMain } from "./pipeline/stages/peers.ts";
 import { variantsMain } from "./pipeline/stages/variants.ts";
 import { trainJudgeMain } from "./pipeline/stages/train_judge.ts";
 import { optimizeMain } from "./pipeline/stages/optimize.ts";
+import { compareMain } from "./pipeline/stages/compare.ts";
 
 const COMMANDS: Readonly<Record<string, { run: (argv: readonly string[]) => Promise<number>; help: string }>> = {
   demo: { run: demoMain, help: "parse a bundled kernel and show what the optimizer sees" },
@@ -27,7 +28,11 @@ const COMMANDS: Readonly<Record<string, { run: (argv: readonly string[]) => Prom
   unfuse: { run: unfuseMain, help: "backward generation: random unfusing rewrites of optimized expressions" },
   variants: { run: variantsMain, help: "equivalent forms of each kernel (rule walks, e-graph extraction)" },
   "train-judge": { run: trainJudgeMain, help: "train the Judge on measured variants; writes weights" },
-  optimize: { run: optimizeMain, help: "rewrite kernels to cheaper forms (saturation + extraction), with ulp errors" },
+  optimize: {
+    run: optimizeMain,
+    help: "rewrite kernels to faster forms (guided search + Judge); --measure times them against gcc/clang",
+  },
+  compare: { run: compareMain, help: "a corpus under gcc/clang and both searches, one timing run; the targets" },
 };
 
 const USAGE = `usage: deno run -A mod.ts <command> [options]   (--help on any command)
