@@ -12,7 +12,7 @@
  */
 import { eliminateDerivatives } from "./derivative.ts";
 import { type Expr, postorder } from "./expr.ts";
-import { f32, OPS } from "./ops.ts";
+import { type OpName, OPS } from "./ops.ts";
 
 export type Precision = 32 | 64;
 
@@ -28,9 +28,16 @@ export function evaluate(e: Expr, env: Env, precision: Precision): number {
 export const evaluate64 = (e: Expr, env: Env): number => evaluate(e, env, 64);
 export const evaluate32 = (e: Expr, env: Env): number => evaluate(e, env, 32);
 
+type Column = Float64Array | Float32Array;
+
 /**
  * Values of `e` at `n` points: `columns[i][k]` is variable `vars[i]` at
  * point k. Throws if `e` uses a variable not in `vars`.
+ *
+ * In float32, intermediate columns are Float32Arrays: a value computed in
+ * float64 and stored there is rounded once, which is exactly the float32
+ * semantics of every op but the fused ones (they round once from the exact
+ * a*b+c, so they use their own float32 functions).
  */
 export function evaluateBatch(
   e: Expr,
@@ -39,34 +46,73 @@ export function evaluateBatch(
   precision: Precision,
 ): Float64Array {
   const n = columns.length > 0 ? columns[0].length : 1;
-  const round = precision === 32 ? f32 : (x: number) => x;
+  const alloc = (): Column => (precision === 32 ? new Float32Array(n) : new Float64Array(n));
   const index = new Map(vars.map((name, i) => [name, i]));
-  const values = new Map<number, Float64Array>();
-  for (const node of postorder(eliminateDerivatives(e))) {
-    const out = new Float64Array(n);
+  const values = new Map<number, Column>();
+  const root = eliminateDerivatives(e);
+  for (const node of postorder(root)) {
+    const out = alloc();
     if (node.tag === "const") {
-      out.fill(round(node.value));
+      out.fill(node.value);
     } else if (node.tag === "var") {
       const i = index.get(node.name);
       if (i === undefined) throw new Error(`unbound variable ${node.name}`);
       const col = columns[i];
-      for (let k = 0; k < n; k++) out[k] = round(col[k]);
+      for (let k = 0; k < n; k++) out[k] = col[k];
     } else {
-      const info = OPS[node.op];
-      const fn = precision === 32 ? info.f32 : info.f64;
       const a = node.args.map((c) => values.get(c.id)!);
-      if (a.length === 1) {
-        const a0 = a[0];
-        for (let k = 0; k < n; k++) out[k] = fn(a0[k]);
-      } else if (a.length === 2) {
-        const [a0, a1] = a;
-        for (let k = 0; k < n; k++) out[k] = fn(a0[k], a1[k]);
-      } else {
-        const [a0, a1, a2] = a;
-        for (let k = 0; k < n; k++) out[k] = fn(a0[k], a1[k], a2[k]);
+      if (!inlineOp(node.op, a, out)) {
+        const info = OPS[node.op];
+        const fn = precision === 32 && info.class === "fused" ? info.f32 : info.f64;
+        if (a.length === 1) {
+          const a0 = a[0];
+          for (let k = 0; k < n; k++) out[k] = fn(a0[k]);
+        } else if (a.length === 2) {
+          const [a0, a1] = a;
+          for (let k = 0; k < n; k++) out[k] = fn(a0[k], a1[k]);
+        } else {
+          const [a0, a1, a2] = a;
+          for (let k = 0; k < n; k++) out[k] = fn(a0[k], a1[k], a2[k]);
+        }
       }
     }
     values.set(node.id, out);
   }
-  return values.get(eliminateDerivatives(e).id)!;
+  const result = values.get(root.id)!;
+  return result instanceof Float64Array ? result : Float64Array.from(result);
+}
+
+/**
+ * The arithmetic ops as plain loops (no call per element): most of a
+ * kernel's nodes, and the hot path of every accuracy check. The column type
+ * does the float32 rounding. Returns false for ops it leaves to the table.
+ */
+function inlineOp(op: OpName, a: readonly Column[], out: Column): boolean {
+  const n = out.length;
+  const x = a[0], y = a[1];
+  switch (op) {
+    case "+":
+      for (let k = 0; k < n; k++) out[k] = x[k] + y[k];
+      return true;
+    case "-":
+      for (let k = 0; k < n; k++) out[k] = x[k] - y[k];
+      return true;
+    case "*":
+      for (let k = 0; k < n; k++) out[k] = x[k] * y[k];
+      return true;
+    case "/":
+      for (let k = 0; k < n; k++) out[k] = x[k] / y[k];
+      return true;
+    case "neg":
+      for (let k = 0; k < n; k++) out[k] = -x[k];
+      return true;
+    case "fabs":
+      for (let k = 0; k < n; k++) out[k] = Math.abs(x[k]);
+      return true;
+    case "sqrt":
+      for (let k = 0; k < n; k++) out[k] = Math.sqrt(x[k]);
+      return true;
+    default:
+      return false;
+  }
 }

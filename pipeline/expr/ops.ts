@@ -302,9 +302,14 @@ const SPECS: Record<OpName, Spec> = {
   },
 };
 
-/** Default float32 semantics: compute in float64, round once. */
-function roundedOnce(fn: (...a: number[]) => number) {
-  return (...a: number[]) => f32(fn(...a));
+/**
+ * Default float32 semantics: compute in float64, round once. One closure per
+ * arity, without rest parameters: evaluation calls these per element.
+ */
+function roundedOnce(fn: (...a: number[]) => number, arity: 1 | 2 | 3): (...a: number[]) => number {
+  if (arity === 1) return (a: number) => f32(fn(a));
+  if (arity === 2) return (a: number, b: number) => f32(fn(a, b));
+  return (a: number, b: number, c: number) => f32(fn(a, b, c));
 }
 
 export const OPS: Readonly<Record<OpName, OpInfo>> = Object.freeze(
@@ -314,7 +319,7 @@ export const OPS: Readonly<Record<OpName, OpInfo>> = Object.freeze(
       const info: OpInfo = Object.freeze({
         ...s,
         name,
-        f32: s.f32 ?? roundedOnce(s.f64),
+        f32: s.f32 ?? roundedOnce(s.f64, s.arity),
       });
       return [name, info];
     }),

@@ -64,6 +64,10 @@ export const RULES = defineRules("explog", [
   { name: "explog-exp-to-pow", lhs: "(exp (* ?b (log ?a)))", rhs: "(pow ?a ?b)", pre: "(> ?a 0)" },
   { name: "explog-pow2-exp2", lhs: "(pow 2 ?x)", rhs: "(exp2 ?x)" },
   { name: "explog-exp2-to-exp", lhs: "(exp2 ?x)", rhs: `(exp (* ${LN2} ?x))`, pre: "(<= -120 ?x 120)" },
+  // libmvec's exp2f is much cheaper than its expf (12 vs 21 cycles a vector
+  // here), so exp and the pow through exp go base 2.
+  { name: "explog-exp-to-exp2", lhs: "(exp ?x)", rhs: `(exp2 (* ${LOG2E} ?x))`, pre: "(<= -80 ?x 80)" },
+  { name: "explog-pow-to-exp2", lhs: "(pow ?a ?b)", rhs: "(exp2 (* ?b (log2 ?a)))", pre: "(> ?a 0)" },
   { name: "explog-log2-to-log", lhs: "(log2 ?x)", rhs: `(* ${LOG2E} (log ?x))`, pre: "(> ?x 0)" },
   { name: "explog-log-to-log2", lhs: "(log ?x)", rhs: `(* ${LN2} (log2 ?x))`, pre: "(> ?x 0)" },
 
