@@ -14,6 +14,11 @@
  * whole run: collecting stops at `collectShare` of it, training stops at
  * the budget.
  *
+ * The weights are a fresh network trained from the latency table: the
+ * Judge head and the shared embedding are the new ones and the Guide head
+ * goes back to its initialization (a Guide trained on the old embedding
+ * would read rows that moved under it): run `train-guide` afterwards.
+ *
  * The stages are the same as the shell pipeline's:
  *   deno task generate | deno task variants | deno task compile | deno task bench | deno task train-judge
  */

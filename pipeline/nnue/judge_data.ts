@@ -10,11 +10,13 @@
  *
  * Measured time: `ns` is the harness's ns per element (median of the
  * fastest of its rounds); `ratio` is the ratio to the reference kernel
- * (median over rounds) times a fixed reference time, so that it reads in
- * nanoseconds. Which one is less noisy depends on the machine: on these
- * VMs the reference kernel itself is sometimes slowed 1.3-3x for a while,
- * and repeated runs agree better on `ns` (median 0.3%, 90th percentile 2%)
- * than on `ratio` (1.8%, 14%); see the issue note.
+ * (fastest round over the reference's fastest round) times a fixed
+ * reference time (the median over the training records), so that it reads
+ * in nanoseconds. On these VMs the two are about equally repeatable: two
+ * separate runs over 704 variants (5 rounds of 8 ms) differ by a median of
+ * 0.12% and a 90th percentile of 1.6% in `ns`, 0.18% and 1.6% in `ratio`
+ * (the reference kernel has slow spells of its own, 1.3-3x, which the
+ * ratio inherits). `ns` is the default; `ratio` is one option away.
  */
 import { parseExpr } from "../expr/fpcore.ts";
 import type { Expr } from "../expr/expr.ts";
