@@ -89,7 +89,7 @@ export interface Ranked {
   readonly staticCost: number;
   readonly error: ErrorStats;
   readonly accepted: boolean;
-  /** Rules applied to reach it, in order (null: not recorded, as in saturation). */
+  /** Rules applied to reach it, in order: derived for the chosen form and the baseline only (null otherwise, and in saturation). */
   readonly steps: readonly string[] | null;
   /**
    * Whether the steps reach this form exactly; false when they reach the
@@ -121,8 +121,10 @@ export interface OptimizeResult {
 
 interface Found {
   readonly expr: Expr;
-  readonly steps: readonly string[] | null;
-  readonly complete: boolean;
+  /** Whether it is a state the search stood on (its path is exact), rather than an extraction. */
+  readonly visited: boolean;
+  /** Its rewrite steps, computed on demand (only the chosen form's are needed). */
+  readonly steps: () => { readonly steps: readonly string[] | null; readonly complete: boolean };
 }
 
 function runSearch(input: Expr, ranges: Ranges, nw: Network, o: OptimizeOptions): {
@@ -141,13 +143,17 @@ function runSearch(input: Expr, ranges: Ranges, nw: Network, o: OptimizeOptions)
     });
     return {
       // States: their path without detours; extracted forms: a derivation rebuilt from the recorded rewrites.
-      found: r.choices.map((c): Found => {
-        const path = c.path === undefined ? null : shortenPath(input, r.trajectory, c.path, c.expr);
-        const d = path === null ? derive(input, r.trajectory, c.expr) : { steps: path, complete: true };
-        // A state whose path does not replay (it should) keeps the path the search reported.
-        if (!d.complete && c.steps !== undefined) return { expr: c.expr, steps: c.steps, complete: true };
-        return { expr: c.expr, steps: d.steps.map((j) => r.trajectory[j].rule), complete: d.complete };
-      }),
+      found: r.choices.map((c): Found => ({
+        expr: c.expr,
+        visited: c.path !== undefined,
+        steps: () => {
+          const path = c.path === undefined ? null : shortenPath(input, r.trajectory, c.path, c.expr);
+          const d = path === null ? derive(input, r.trajectory, c.expr) : { steps: path, complete: true };
+          // A state whose path does not replay (it should) keeps the path the search reported.
+          if (!d.complete && c.steps !== undefined) return { steps: c.steps, complete: true };
+          return { steps: d.steps.map((k) => r.trajectory[k].rule), complete: d.complete };
+        },
+      })),
       stats: {
         kind: "guided",
         timeMs: performance.now() - t0,
@@ -166,7 +172,11 @@ function runSearch(input: Expr, ranges: Ranges, nw: Network, o: OptimizeOptions)
     k: o.k,
   });
   return {
-    found: r.extracted.map((e) => ({ expr: e, steps: null, complete: false })),
+    found: r.extracted.map((e): Found => ({
+      expr: e,
+      visited: false,
+      steps: () => ({ steps: null, complete: false }),
+    })),
     stats: {
       kind: "saturate",
       timeMs: performance.now() - t0,
@@ -193,18 +203,21 @@ export function optimize(
   const { found, stats } = runSearch(input, ranges, nw, o);
 
   // Candidates without derivatives, deduplicated, the baseline among them.
-  const baseSteps = baselineExpr === input ? [] : [ELIMINATE_D];
-  const pool = new Map<Expr, Found>([[baselineExpr, { expr: baselineExpr, steps: baseSteps, complete: true }]]);
+  const baseSteps = { steps: baselineExpr === input ? [] : [ELIMINATE_D], complete: true };
+  const pool = new Map<Expr, Found>([[baselineExpr, { expr: baselineExpr, visited: true, steps: () => baseSteps }]]);
   for (const f of found) {
     const e = hasDerivative(f.expr) ? eliminateDerivatives(f.expr) : f.expr;
-    const steps = e === f.expr || f.steps === null ? f.steps : [...f.steps, ELIMINATE_D];
     const had = pool.get(e);
-    // The same form reached twice: keep the better derivation (complete, then shorter).
-    const rank = (f: { steps: readonly string[] | null; complete: boolean }) =>
-      f.steps === null ? Infinity : (f.complete ? 0 : 1e6) + f.steps.length;
-    if (had === undefined || rank({ steps, complete: f.complete }) < rank(had)) {
-      pool.set(e, { expr: e, steps, complete: f.complete });
-    }
+    // The same form reached twice: a visited state's exact path beats an extraction's derivation.
+    if (had !== undefined && (had.visited || !f.visited)) continue;
+    pool.set(e, {
+      expr: e,
+      visited: f.visited,
+      steps: e === f.expr ? f.steps : () => {
+        const d = f.steps();
+        return { steps: d.steps === null ? null : [...d.steps, ELIMINATE_D], complete: d.complete };
+      },
+    });
   }
   const exprs = [...pool.keys()];
   const ns = nw.predictNs(exprs);
@@ -236,8 +249,9 @@ export function optimize(
       staticCost: c.cost,
       error,
       accepted,
-      steps: pool.get(c.e)!.steps,
-      stepsComplete: pool.get(c.e)!.complete,
+      // Steps are derived for the chosen form only, below.
+      steps: c.e === baselineExpr ? baseSteps.steps : null,
+      stepsComplete: c.e === baselineExpr,
     };
     candidates.push(r);
     if (best === null) {
@@ -246,6 +260,12 @@ export function optimize(
     } else afterBest++;
   }
   const baseline = candidates.find((c) => c.expr === baselineExpr)!;
+  if (best !== null && best !== baseline) {
+    const d = pool.get(best.expr)!.steps();
+    const withSteps: Ranked = { ...best, steps: d.steps, stepsComplete: d.complete };
+    candidates[candidates.indexOf(best)] = withSteps;
+    best = withSteps;
+  }
   return {
     input,
     baseline,

@@ -150,17 +150,23 @@ Deno.test("optimize: bad input is one clear error and a non-zero exit", async ()
 
 Deno.test("optimize: JSONL in, --emit json out, every record valid under its schema", async () => {
   const recs = [
-    { id: "a", expr: "(+ (* x 1) 0)", vars: ["x"], tags: ["keep"] },
-    { id: "b", expr: "(/ (* y y) y)", vars: ["y"], ranges: { y: [1, 2] } },
+    { id: "a", expr: "(+ (* x 1) z)", vars: ["x", "z"], tags: ["keep"] },
+    { id: "b", expr: "(* (/ (* y y) y) z)", vars: ["y", "z"], ranges: { y: [1, 2] as const } },
   ];
   const input = recs.map((r) => JSON.stringify(r)).join("\n") + "\n";
   const r = await optimizeCli([...FAST, "--emit", "json", "--rules", "algebra"], input);
   assert.equal(r.code, 0, r.err);
   const out = r.out.trim().split("\n").map((l) => OptimizeRecord.parse(JSON.parse(l)));
   assert.deepEqual(out.map((o) => o.id), ["a", "b"]);
-  assert.equal(out[0].optimized, "x");
+  // What the Judge prefers is its business; the form must be equal in value and predicted no slower.
+  for (const [i, o] of out.entries()) {
+    assert.ok(o.predicted_ns.optimized <= o.predicted_ns.input, o.id);
+    const cols = sampleInputs(recs[i].vars, recs[i].ranges, 100, 2);
+    const want = evaluateBatch(parseExpr(recs[i].expr), recs[i].vars, cols, 64);
+    const got = evaluateBatch(parseExpr(o.optimized), recs[i].vars, cols, 64);
+    want.forEach((w, k) => assert.ok(Math.abs(w - got[k]) <= 1e-9 * Math.max(1, Math.abs(w)), `${o.id} at ${k}`));
+  }
   assert.deepEqual(out[0].tags, ["keep"], "unknown fields pass through");
-  assert.equal(out[1].optimized, "y");
   assert.ok(out.every((o) => o.search.kind === "guided" && o.search.rules > 0 && o.returned.build === "optimized"));
   assert.ok(out.every((o) => o.accuracy.optimized.max_ulp <= o.accuracy.guard_max_ulp));
   const bad = await optimizeCli([...FAST, "--emit", "json"], input + '{"id": "c", "expr": "(+ x", "vars": ["x"]}\n');
