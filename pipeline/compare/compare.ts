@@ -144,6 +144,7 @@ export async function runCompare(
       ...(job.name !== undefined ? { name: job.name } : {}),
       domain: domainOf(records[i]),
       vars: [...job.vars],
+      ranges: Object.fromEntries(Object.entries(jobRanges(job)).map(([v, r]) => [v, [r[0], r[1]]])),
       expr: printFPCore(job.expr),
       baseline: form(g.baseline),
       guided: run(g),

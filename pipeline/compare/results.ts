@@ -52,6 +52,8 @@ export const KernelRowSchema = z.object({
   /** graphics, physics, autodiff, ml (data/kernels file stems) or fpbench. */
   domain: z.string(),
   vars: z.array(z.string()),
+  /** Every variable's range, as searched, sampled and timed. */
+  ranges: z.record(z.string(), z.tuple([z.number(), z.number()])),
   expr: z.string(),
   baseline: FormSchema,
   guided: SearchRunSchema,

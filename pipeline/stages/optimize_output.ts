@@ -65,11 +65,11 @@ export function buildName(label: string): string {
 }
 
 /** Comma-separated words wrapped to `width`, continuation lines indented. */
-function wrap(words: readonly string[], indent: string, width = 118): string {
+function wrap(words: readonly string[], indent: string, width = 118, joiner = ","): string {
   const lines: string[] = [];
   let cur = "";
   for (const [i, w] of words.entries()) {
-    const piece = w + (i < words.length - 1 ? "," : "");
+    const piece = w + (i < words.length - 1 ? joiner : "");
     if (cur !== "" && indent.length + cur.length + 1 + piece.length > width) {
       lines.push(cur);
       cur = piece;
@@ -89,8 +89,21 @@ export function stepsText(r: { steps: readonly string[] | null; stepsComplete: b
   const tail = r.stepsComplete ? "" : ", then the e-graph's extraction (equalities it found itself: congruence, " +
     "constant and interval folding) gives the final form";
   if (steps.length === 0) return r.stepsComplete ? "none" : `none recorded${tail}`;
-  return `${steps.length} rewrite${steps.length === 1 ? "" : "s"}: ${wrap([...steps], " ".repeat(11))}${tail}`;
+  const head = steps.length <= MAX_SHOWN_STEPS ? [...steps] : steps.slice(0, MAX_SHOWN_STEPS);
+  let more = "";
+  if (steps.length > MAX_SHOWN_STEPS) {
+    // The rest summarized by rule, most used first (--emit json lists every step).
+    const counts = new Map<string, number>();
+    for (const s of steps.slice(MAX_SHOWN_STEPS)) counts.set(s, (counts.get(s) ?? 0) + 1);
+    const byUse = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([s, n]) => `${s}×${n}`);
+    more = `, ... then ${steps.length - MAX_SHOWN_STEPS} more: ${byUse.join(", ")}`;
+  }
+  const text = `${head.join(", ")}${more}${tail}`;
+  return `${steps.length} rewrite${steps.length === 1 ? "" : "s"}: ${wrap(text.split(" "), " ".repeat(11), 118, "")}`;
 }
+
+/** Steps printed one by one before the rest is summarized. */
+const MAX_SHOWN_STEPS = 30;
 
 /** Speedups of the returned build over each timed build of the original. */
 export function speedups(m: KernelMeasurement): Record<string, number> {

@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { ROOT } from "../../ffi/build.ts";
+import { readCompareResult } from "../../pipeline/compare/results.ts";
+import { targets } from "../../pipeline/compare/table.ts";
+
+const decoder = new TextDecoder();
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", join(ROOT, "mod.ts"), ...args],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: r.code, out: decoder.decode(r.stdout), err: decoder.decode(r.stderr) };
+}
+
+Deno.test("compare: two kernels through every column in one run; JSON valid; the targets printed", async () => {
+  const dir = await Deno.makeTempDir();
+  const json = join(dir, "c.json");
+  const r = await cli([
+    "compare",
+    "--kernels",
+    "2",
+    "--time",
+    "0.2",
+    "--rounds",
+    "1",
+    "--n",
+    "256",
+    "--front",
+    "1",
+    "--json",
+    json,
+  ]);
+  assert.equal(r.code, 0, r.err);
+  const res = readCompareResult(json);
+  assert.equal(res.kernels.length, 2);
+  for (const k of res.kernels) {
+    for (const c of res.columns) assert.ok(k.cells[c]?.ok, `${k.id} / ${c}`);
+    // The guided column is exactly the returned build's measurement.
+    assert.deepEqual(k.cells["guided"], k.cells[k.returned.build]);
+  }
+  assert.match(r.out, /^ns per element/m);
+  assert.match(r.out, /^geomean speedup of guided/m);
+  assert.match(r.out, /^kernels over the guard/m);
+  const lines = r.out.split("\n").filter((l) => /^ {2}\d\. \[(PASS|FAIL)\]/.test(l));
+  assert.equal(lines.length, 3, "three targets");
+  assert.equal(targets(res).length, 3);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("compare and report: bad usage and unreadable inputs are one error and a non-zero exit", async () => {
+  const bad = await cli(["compare", "--corpus", "no/such/dir"]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.err.split("\n")[0], /compare: --corpus: .*no\/such\/dir/);
+  const opt = await cli(["compare", "--time", "soon"]);
+  assert.equal(opt.code, 2);
+  assert.match(opt.err.split("\n")[0], /time: must be a number/);
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(join(dir, "x.json"), '{"kind": "kopt-compare", "version": 1}');
+  const rep = await cli(["report", "--from", join(dir, "x.json"), "--out", join(dir, "r.html")]);
+  assert.equal(rep.code, 1);
+  assert.match(rep.err.split("\n")[0], /x\.json: created: /);
+  const help = await cli(["report", "--help"]);
+  assert.equal(help.code, 0);
+  assert.match(help.out, /^usage: deno task report/);
+  await Deno.remove(dir, { recursive: true });
+});
