@@ -17,7 +17,6 @@ import { variantsMain } from "./pipeline/stages/variants.ts";
 import { trainJudgeMain } from "./pipeline/stages/train_judge.ts";
 import { optimizeMain } from "./pipeline/stages/optimize.ts";
 import { compareMain } from "./pipeline/stages/compare.ts";
-import { reportMain } from "./pipeline/stages/report.ts";
 
 const COMMANDS: Readonly<Record<string, { run: (argv: readonly string[]) => Promise<number>; help: string }>> = {
   demo: { run: demoMain, help: "parse a bundled kernel and show what the optimizer sees" },
@@ -34,7 +33,11 @@ const COMMANDS: Readonly<Record<string, { run: (argv: readonly string[]) => Prom
     help: "rewrite kernels to faster forms (guided search + Judge); --measure times them against gcc/clang",
   },
   compare: { run: compareMain, help: "a corpus under gcc/clang and both searches, one timing run; the targets" },
-  report: { run: reportMain, help: "the comparison as one self-contained HTML file with SVG plots" },
+  report: {
+    // Loaded on demand: vega takes most of a second to load, which no other command should pay.
+    run: async (argv) => (await import("./pipeline/stages/report.ts")).reportMain(argv),
+    help: "the comparison as one self-contained HTML file with SVG plots",
+  },
 };
 
 const USAGE = `usage: deno run -A mod.ts <command> [options]   (--help on any command)
