@@ -63,7 +63,8 @@ export const KernelRowSchema = z.object({
   cells: z.record(z.string(), CellSchema),
   /** Max floored ulp a returned build may have when measured. */
   guardLimit: z.number().nonnegative(),
-  returned: z.object({ build: z.string(), why: z.string() }),
+  /** What optimize --measure returns: the build's label, why, and the form (FPCore). */
+  returned: z.object({ build: z.string(), why: z.string(), expr: z.string().optional() }),
 });
 export type KernelRow = z.infer<typeof KernelRowSchema>;
 

@@ -131,7 +131,13 @@ export function formatCompare(r: CompareResult): string {
       const x = k.cells[c];
       return pad(x === undefined ? "-" : x.ok ? x.ns.toFixed(3) : "fail");
     });
-    const ret = k.returned.build === "optimized" ? "optimized" : k.returned.build === "kopt" ? "original" : "orig/peer";
+    const ret = k.returned.build === "optimized"
+      ? "optimized"
+      : k.returned.build.startsWith("alternative")
+      ? "alternative"
+      : k.returned.build === "kopt"
+      ? "original"
+      : "orig/peer";
     lines.push(label + pad(k.domain, 9) + row.join("") + `  ${ret}`);
   }
   lines.push(
@@ -153,10 +159,12 @@ export function formatCompare(r: CompareResult): string {
     const o = cell(k, "optimized"), f = cell(k, "gcc -O3 -ffast-math");
     return o === null || f === null ? [] : [f.ratio / o.ratio];
   });
-  const fell = r.kernels.filter((k) => k.returned.build !== "optimized").length;
+  const fell = r.kernels.filter((k) => k.returned.build !== "optimized" && !k.returned.build.startsWith("alt")).length;
+  const alt = r.kernels.filter((k) => k.returned.build.startsWith("alternative")).length;
   lines.push(
-    `guided search's chosen form without the fallback: ${fx(geomean(raw))} geomean over gcc -O3 -ffast-math; ` +
-      `the original was returned for ${fell} of ${r.kernels.length} kernels`,
+    `the Judge's pick alone (no measured choice, no fallback): ${fx(geomean(raw))} geomean over gcc -O3 ` +
+      `-ffast-math; returned: an alternative that measured faster for ${alt}, the original for ${fell} of ` +
+      `${r.kernels.length} kernels`,
   );
 
   // Accuracy.

@@ -21,6 +21,7 @@
  * kernel that could not be compiled or timed with --measure).
  */
 import { z } from "zod";
+import type { Expr } from "../expr/expr.ts";
 import type { Interval } from "../expr/interval.ts";
 import { rangeOf } from "../expr/sample.ts";
 import { DEFAULT_N } from "../kernel/measure.ts";
@@ -101,6 +102,23 @@ export function optimizeJob(job: Job, s: SearchSettings, nw: Network): OptimizeR
     nodeLimit: s.nodeLimit,
     iterLimit: s.iterLimit,
   });
+}
+
+/** Alternatives timed next to the Judge's pick with --measure. */
+export const ALTERNATIVES = 3;
+
+/**
+ * Forms timed next to the Judge's pick (measured.ts `decide` may return one
+ * that measures clearly faster): the next accepted candidates in the
+ * Judge's order, and the accepted one cheapest by the static cost table (a
+ * second opinion where the Judge is wrong), never the input itself.
+ */
+export function measuredAlternatives(r: OptimizeResult, n = ALTERNATIVES): Expr[] {
+  const ok = r.candidates.filter((c) => c.accepted && c.expr !== r.best.expr && c.expr !== r.baseline.expr);
+  if (ok.length === 0 || n === 0) return [];
+  const cheapest = ok.reduce((a, b) => (b.staticCost < a.staticCost ? b : a));
+  const byJudge = ok.filter((c) => c !== cheapest).slice(0, n - 1);
+  return [...byJudge, cheapest].map((c) => c.expr);
 }
 
 // ---- command line ------------------------------------------------------------
@@ -308,6 +326,7 @@ export async function optimizeMain(argv: readonly string[]): Promise<number> {
   let outcomes: Outcome[] = loaded.jobs.map((job, i) => ({
     job,
     result: results[i],
+    alternatives: opts.measure ? measuredAlternatives(results[i]) : [],
     rank: settings.rank,
     rules: settings.rules.length,
     samples: settings.samples,
@@ -320,6 +339,7 @@ export async function optimizeMain(argv: readonly string[]): Promise<number> {
         ranges: jobRanges(o.job),
         original: o.job.expr,
         optimized: o.result.best.expr,
+        alternatives: o.alternatives,
         modelMaxUlp: o.result.baseline.error.maxUlp,
       })),
       { maxUlp: settings.maxUlp, n: opts.n, rounds: opts.rounds, progress: (m) => console.error(`optimize: ${m}`) },

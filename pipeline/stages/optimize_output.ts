@@ -15,6 +15,7 @@ import { cFile, type EmittedKernel, sourceFlags } from "../kernel/c_file.ts";
 import { plainKernel } from "../kernel/plain_c.ts";
 import { KERNEL_CONFIGS } from "../kernel/toolchain.ts";
 import {
+  alternativeLabel,
   FAST_PEER,
   fmtUlp,
   type KernelMeasurement,
@@ -33,6 +34,8 @@ import { OptimizeRecord } from "./schema.ts";
 export interface Outcome {
   readonly job: Job;
   readonly result: OptimizeResult;
+  /** Forms timed next to the Judge's pick (`alternative 1`, ...), with --measure. */
+  readonly alternatives: readonly Expr[];
   readonly rank: "judge" | "static";
   /** Rules the search had. */
   readonly rules: number;
@@ -45,7 +48,14 @@ export interface Outcome {
 /** The form the tool returns. */
 export function returnedExpr(o: Outcome): Expr {
   const b = o.measured?.returned.build;
-  return b === undefined || b === OPTIMIZED ? o.result.best.expr : o.result.baseline.expr;
+  if (b === undefined || b === OPTIMIZED) return o.result.best.expr;
+  const alt = o.alternatives.findIndex((_, i) => alternativeLabel(i) === b);
+  return alt >= 0 ? o.alternatives[alt] : o.result.baseline.expr;
+}
+
+/** Whether what is returned is a form the search proposed (the Judge's pick or an alternative). */
+export function returnedIsOptimized(m: KernelMeasurement): boolean {
+  return m.returned.build === OPTIMIZED || m.returned.build.startsWith("alternative");
 }
 
 /** Why that form: a sentence. */
@@ -111,7 +121,7 @@ export function speedups(m: KernelMeasurement): Record<string, number> {
   if (ret === undefined || !ret.ok) return {};
   const out: Record<string, number> = {};
   for (const [label, c] of Object.entries(m.cells)) {
-    if (label === OPTIMIZED || !c.ok) continue;
+    if (label === OPTIMIZED || label.startsWith("alternative") || !c.ok) continue;
     out[label] = c.ratio / ret.ratio;
   }
   return out;
@@ -153,10 +163,17 @@ export function formatOutcome(o: Outcome): string {
     lines.push(`${pad("measured")}ns/element (one timing run, n = ${o.n}): ${wrap(cells, " ".repeat(11))}`);
     const ret = m.cells[m.returned.build];
     lines.push(
-      `${pad("returned")}${m.returned.build === OPTIMIZED ? "the optimized form" : ""}${
-        m.returned.build === OPTIMIZED ? `: ${m.returned.why}` : m.returned.why
-      }`,
+      `${pad("returned")}${returnedIsOptimized(m) ? `the optimized form: ${m.returned.why}` : m.returned.why}`,
     );
+    const re = returnedExpr(o);
+    if (re !== best.expr && re !== base.expr) {
+      const d = r.stepsOf(re);
+      lines.push(
+        `${pad("")}${printFPCore(re)}`,
+        `${pad("")}${infixShared(re)}`,
+        `${pad("")}steps: ${stepsText({ steps: d.steps, stepsComplete: d.complete }, r.search.kind)}`,
+      );
+    }
     const sp = speedups(m);
     const order = [...MEASURE_PEERS, ORIGINAL].filter((l) => l in sp);
     if (ret?.ok) {
@@ -199,9 +216,14 @@ export function formatSummary(outcomes: readonly Outcome[], failed: number): str
     const row = [`x${f2(p)}`];
     if (o.measured !== undefined) {
       const m = o.measured, ret = m.cells[m.returned.build];
-      if (m.returned.build !== OPTIMIZED) fellBack++;
+      if (!returnedIsOptimized(m)) fellBack++;
       const s = speedups(m);
-      row.push(m.returned.build === OPTIMIZED ? "optimized" : m.returned.build === ORIGINAL ? "original" : "orig/peer");
+      row.push(
+        returnedIsOptimized(m) ? (m.returned.build === OPTIMIZED ? "optimized" : "alternative") : m.returned.build ===
+            ORIGINAL
+          ? "original"
+          : "orig/peer",
+      );
       row.push(ret?.ok ? f3(ret.ns) : "fail");
       for (const peer of MEASURE_PEERS) {
         row.push(s[peer] === undefined ? "-" : `x${f2(s[peer])}`);

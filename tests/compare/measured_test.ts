@@ -38,3 +38,15 @@ Deno.test("decide: nothing better found, ours or gcc -O3 -ffast-math's build of 
   assert.match(r.why, /no faster form was found/);
   assert.equal(decide(cells(null, t(1.1), t(1, 11)), 10, true).build, ORIGINAL, "unless it breaks the guard");
 });
+
+Deno.test("decide: an alternative replaces the Judge's pick only when it measures more than 2% faster", () => {
+  const base = cells(t(1), t(3), t(2));
+  assert.equal(decide({ ...base, "alternative 1": t(0.9) }, 10, false).build, "alternative 1");
+  assert.equal(decide({ ...base, "alternative 1": t(0.99) }, 10, false).build, OPTIMIZED, "within the margin");
+  assert.equal(decide({ ...base, "alternative 1": t(0.5, 20) }, 10, false).build, OPTIMIZED, "over the guard");
+  const judgeWrong = decide({ ...cells(t(1, 20), t(3), t(2)), "alternative 2": t(1.5) }, 10, false);
+  assert.equal(judgeWrong.build, "alternative 2");
+  assert.match(judgeWrong.why, /faster than the Judge's pick when measured/);
+  // Nothing better than the input by the Judge, but an alternative beats every build of the original.
+  assert.equal(decide({ ...cells(null, t(1), t(1)), "alternative 1": t(0.5) }, 10, true).build, "alternative 1");
+});
