@@ -6,10 +6,11 @@
  * and its network accumulator. A heap holds rewrite candidates (site,
  * rule). A candidate is scored from the accumulator *after* the rewrite,
  * computed as a feature delta from the current one, so every candidate gets
- * its own score: the Judge's cost of that state plus the Guide's predicted
- * lookahead gain (<= 0: how much cheaper a state a few rewrites further can
- * be; see nnue/guide_init.ts), and the priority is minus that sum. An
- * untrained Guide (output 0) makes the search best-first on the Judge. The loop
+ * its own score: the objective of that state (the static cost table by
+ * default, or the Judge) plus the Guide's predicted lookahead gain (<= 0:
+ * how much cheaper a state a few rewrites further can be; see
+ * nnue/guide_init.ts); the priority is minus that sum. An untrained Guide
+ * (output 0) makes the search best-first on the objective. The loop
  * pops the best candidate, or with probability epsilon a random one, applies
  * it with an incremental accumulator update, and scans the neighbourhood of
  * the change for newly enabled rewrites.
@@ -21,8 +22,9 @@
  *
  * Every applied rewrite is also recorded as a union in an e-graph that
  * holds only what the search chose, so the final extraction can combine
- * the best parts of different states; the Judge picks among the k best
- * trees it extracts and the best states visited.
+ * the best parts of different states. The result lists the k trees it
+ * extracts and the best states visited, best by the objective first; the
+ * optimizer lets the Judge pick among the best of them.
  */
 import { type Expr } from "../expr/expr.ts";
 import { Rng } from "../expr/random.ts";
@@ -33,6 +35,8 @@ import { kBest } from "../egraph/kbest.ts";
 import { runRules } from "../egraph/runner.ts";
 import { FeatureDag, type RewriteDelta } from "../nnue/feature_dag.ts";
 import type { Network } from "../nnue/network.ts";
+import { selfFeature } from "../nnue/features.ts";
+import { kindCosts } from "../nnue/latency_init.ts";
 import type { Rule } from "../rules/rule.ts";
 import { type Candidate, candidatesAt, NodeFacts, RuleIndex } from "./candidates.ts";
 import { MaxHeap } from "./heap.ts";
@@ -61,6 +65,14 @@ export interface GuidedOptions {
   /** Visited states returned as choices (besides the k extracted trees). */
   readonly maxStates: number;
   /**
+   * What the search descends: the static cost table or the Judge, plus the
+   * Guide's lookahead gain either way. The table by default: the trained
+   * Judge's corrections are not monotone (adding a `+ 0` can lower its
+   * prediction), and a search driven by it is rewarded for junk; the Judge
+   * re-ranks the statically competitive forms at the end instead.
+   */
+  readonly objective: "static" | "judge";
+  /**
    * Share of the time kept for the polish: a short saturation of the e-graph
    * of chosen rewrites (which holds every visited form) before extraction.
    * It finds the neutral reassociations and cancellations a tree search
@@ -87,6 +99,7 @@ export const DEFAULT_GUIDED: Omit<GuidedOptions, "rules" | "ranges"> = {
   record: false,
   rescoreBatch: 16,
   maxStates: 400,
+  objective: "static",
   polishShare: 0.25,
   patience: 40,
 };
@@ -127,12 +140,12 @@ export interface Choice {
 }
 
 export interface GuidedResult {
-  /** The Judge's pick (never worse by Judge cost than the input). */
+  /** The best choice by the objective (never worse than the input). */
   readonly best: Choice;
   /**
    * The k extracted trees and the best distinct states visited (up to
-   * `maxStates`), best Judge cost first: a caller that must reject some (the
-   * accuracy guard) walks down this list.
+   * `maxStates`), best by the objective first: a caller that must reject
+   * some (the accuracy guard) walks down this list.
    */
   readonly choices: readonly Choice[];
   readonly input: Choice;
@@ -179,12 +192,18 @@ export function guidedSearch(
   const key = (c: Candidate) => c.site.id * 4096 + c.ruleIndex;
   let scored = 0, rescored = 0, heapPeak = 0;
 
-  /** Judge cost plus Guide gain of the state after each delta. */
+  const selfCost = selfFeatureCosts(nw);
+  let costNow = staticCost(input);
+  /** Objective (table or Judge) plus Guide gain of the state after each delta. */
   const scoreOf = (deltas: readonly RewriteDelta[]): Float32Array => {
-    const judge = nw.scoreDeltas("judge", acc, deltas);
     const gain = nw.scoreDeltas("guide", acc, deltas);
-    for (let i = 0; i < judge.length; i++) judge[i] += gain[i];
-    return judge;
+    if (o.objective === "judge") {
+      const judge = nw.scoreDeltas("judge", acc, deltas);
+      for (let i = 0; i < gain.length; i++) gain[i] += judge[i];
+    } else {
+      for (let i = 0; i < gain.length; i++) gain[i] += costNow + staticDelta(deltas[i], selfCost);
+    }
+    return gain;
   };
 
   /** Scores candidates against the current state and queues them. */
@@ -267,7 +286,7 @@ export function guidedSearch(
   let best = inputChoice;
   let timeToBest = 0;
   let stopped: GuidedResult["stats"]["stopped"] = "exhausted";
-  let sinceBest = 0, restarts = 0;
+  let sinceBest = 0, restarts = 0, bestAt = 0;
   // Restarts in a row that led to no new state: the reachable space is spent.
   let idleRestarts = 0, appliedAtJump = 0;
   const stepsOf = new Map<Expr, readonly string[]>([[input, []]]);
@@ -278,6 +297,7 @@ export function guidedSearch(
   const jumpTo = (from: Choice) => {
     dag = new FeatureDag(nw.fs, from.expr);
     acc = nw.accumulator(from.expr);
+    costNow = from.cost;
     heap = new MaxHeap<Waiting>();
     queued = new Set<number>();
     stepNames.length = 0;
@@ -297,12 +317,16 @@ export function guidedSearch(
       stopped = "time";
       break;
     }
+    if (trajectory.length - bestAt > STALL_STEPS) {
+      stopped = "exhausted";
+      break;
+    }
     if (o.patience > 0 && sinceBest >= o.patience) {
       idleRestarts = trajectory.length === appliedAtJump ? idleRestarts + 1 : 0;
       if (idleRestarts >= MAX_IDLE_RESTARTS) break;
       // Back to the best state, or now and then to another good one, or
       // (when the neighbourhood of the best ones is spent) anywhere visited.
-      const ranked = [...states].sort((a, b) => a.judge - b.judge || a.cost - b.cost);
+      const ranked = [...states].sort(byObjective(o.objective));
       const r = rng.next();
       const pool = idleRestarts > 0 ? ranked.length : r < 0.5 ? 1 : r < 0.8 ? 20 : ranked.length;
       jumpTo(ranked[rng.int(Math.min(pool, ranked.length))]);
@@ -332,6 +356,7 @@ export function guidedSearch(
 
     const judge = judgeNow();
     const cost = staticCost(after);
+    costNow = cost;
     stepNames.push(w.c.rule.name);
     pathIdx.push(trajectory.length);
     trajectory.push({
@@ -351,10 +376,11 @@ export function guidedSearch(
     stepsOf.set(after, state.steps!);
     pathOf.set(after, state.path!);
     sinceBest++;
-    if (better(state, best)) {
+    if (better(state, best, o.objective)) {
       best = state;
       timeToBest = elapsed();
       sinceBest = 0;
+      bestAt = trajectory.length;
     }
     // Newly enabled rewrites: around the change, and everywhere inside the new part.
     scan(neighbourhood(w.c.result, o.radius, (e) => dag.parentsOf(e), fresh));
@@ -375,7 +401,7 @@ export function guidedSearch(
   const extracted = kBest(egraph, egraph.find(rootClass), o.k).map((r) => r.expr);
   const pool = new Map<number, Expr>();
   for (const e of extracted) pool.set(e.id, e);
-  const topStates = [...states].sort((a, b) => a.judge - b.judge || a.cost - b.cost).slice(0, o.maxStates);
+  const topStates = [...states].sort(byObjective(o.objective)).slice(0, o.maxStates);
   const judged = nw.judgeCosts([...pool.values()]);
   const choices: Choice[] = [...topStates];
   [...pool.values()].forEach((e, i) => {
@@ -384,7 +410,7 @@ export function guidedSearch(
     }
   });
   // The input is among the states, so the first choice is never worse than it.
-  choices.sort((a, b) => a.judge - b.judge || a.cost - b.cost);
+  choices.sort(byObjective(o.objective));
   return {
     best: choices[0],
     choices,
@@ -407,6 +433,13 @@ export function guidedSearch(
 const POLISH_MIN_NODES = 20_000;
 const POLISH_ITERATIONS = 8;
 
+/**
+ * Rewrites without a new best before the search stops: by then restarts
+ * have revisited the good states many times (patience 40), and what is left
+ * is exploration of forms worse than the best.
+ */
+const STALL_STEPS = 1500;
+
 /** Restarts in a row without a new state before the search calls the space spent. */
 const MAX_IDLE_RESTARTS = 20;
 
@@ -425,9 +458,29 @@ function priority(c: Candidate, score: number): number {
   return -score + (r.tag === "app" && r.op === "d" ? DERIVATIVE_FIRST : 0);
 }
 
-/** Lower Judge cost wins; static cost breaks ties. */
-function better(a: Choice, b: Choice): boolean {
-  return a.judge < b.judge || (a.judge === b.judge && a.cost < b.cost);
+/** Order of choices under an objective, the other measure breaking ties. */
+function byObjective(objective: GuidedOptions["objective"]): (a: Choice, b: Choice) => number {
+  return objective === "judge"
+    ? (a, b) => a.judge - b.judge || a.cost - b.cost
+    : (a, b) => a.cost - b.cost || a.judge - b.judge;
+}
+
+function better(a: Choice, b: Choice, objective: GuidedOptions["objective"]): boolean {
+  return byObjective(objective)(a, b) < 0;
+}
+
+/** Static cost of each kind's self feature (one per unique node): a delta's cost change. */
+function selfFeatureCosts(nw: Network): Map<number, number> {
+  const costs = kindCosts();
+  return new Map([...costs.keys()].map((k) => [selfFeature(nw.fs, k), costs[k]]));
+}
+
+/** Change of static cost made by a feature delta: its added and removed self features. */
+function staticDelta(d: RewriteDelta, selfCost: ReadonlyMap<number, number>): number {
+  let s = 0;
+  for (const f of d.added) s += selfCost.get(f) ?? 0;
+  for (const f of d.removed) s -= selfCost.get(f) ?? 0;
+  return s;
 }
 
 /** Ids of the nodes of `e` not yet in the DAG: the part a rewrite creates. */

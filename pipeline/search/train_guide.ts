@@ -5,18 +5,23 @@
  * current Guide (with extra exploration, so the data shows more than the
  * Guide already prefers). Every applied rewrite leads to a state s_t; its
  * training target is the gain still reachable from that state: the best
- * Judge cost within a horizon of H further rewrites of the same continuous
- * path, minus the Judge cost of the state itself:
+ * cost within a horizon of H further rewrites of the same continuous path,
+ * minus the cost of the state itself:
  *
- *   G_t = min_{0 <= k <= H} J(s_{t+k}) - J(s_t)      (<= 0)
+ *   G_t = min_{0 <= k <= H} C(s_{t+k}) - C(s_t)      (<= 0)
+ *
+ * C is the search's objective: the static table by default, the Judge with
+ * `objective: "judge"` (see guided.ts for why the table drives the search
+ * while the trained Judge's corrections are not monotone; the Judge then
+ * scores the states and picks the final form among the best of them).
  *
  * This is an undiscounted max-return over a short horizon rather than the
  * immediate improvement J(s_t) - J(s_{t+1}), because the rewrites that matter
  * most are the ones that make things worse first (unfusing, distributing)
  * and enable a bigger gain later; a discount inside a horizon of a few steps
  * would only shrink that credit. The search ranks a candidate by
- * J(after) + Guide(after), so an untrained Guide (output 0) is best-first
- * on the Judge, and training teaches it lookahead.
+ * C(after) + Guide(after), so an untrained Guide (output 0) is best-first
+ * on C, and training teaches it lookahead.
  *
  * The embedding is shared with the Judge and frozen by default (Loop A owns
  * it); `tuneEmbeddings` trains it too.
@@ -59,19 +64,28 @@ export const DEFAULT_TRAIN_GUIDE: Omit<TrainGuideOptions, "rules"> = {
   seed: 1,
 };
 
-/** Guide samples of one trajectory: features of each state, target G_t. */
-export function guideSamples(trajectory: readonly Step[], horizon: number, group: number): Sample[] {
+/**
+ * Guide samples of one trajectory: features of each state, target G_t in
+ * the units of the search objective (the static table, or the Judge).
+ */
+export function guideSamples(
+  trajectory: readonly Step[],
+  horizon: number,
+  group: number,
+  objective: "static" | "judge" = "static",
+): Sample[] {
+  const value = (s: Step) => (objective === "judge" ? s.judge : s.cost);
   const out: Sample[] = [];
   for (let t = 0; t < trajectory.length; t++) {
     const s = trajectory[t];
     if (s.features === undefined) throw new Error("guideSamples needs a trajectory recorded with features");
-    let g = s.judge;
+    let g = value(s);
     for (let k = 1; k <= horizon && t + k < trajectory.length; k++) {
       const next = trajectory[t + k];
       if (next.segment !== s.segment) break;
-      g = Math.min(g, next.judge);
+      g = Math.min(g, value(next));
     }
-    out.push({ features: s.features, target: g - s.judge, group });
+    out.push({ features: s.features, target: g - value(s), group });
   }
   return out;
 }

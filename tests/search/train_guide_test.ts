@@ -21,8 +21,9 @@ Deno.test("Guide targets are the gain reachable within the horizon, inside one p
     features: f,
   });
   const t = [step(10, 0), step(12, 0), step(7, 0), step(9, 0), step(3, 1)];
-  assert.deepEqual(guideSamples(t, 8, 5).map((s) => s.target), [-3, -5, 0, 0, 0]);
-  assert.deepEqual(guideSamples(t, 1, 5).map((s) => s.target), [0, -5, 0, 0, 0]);
+  assert.deepEqual(guideSamples(t, 8, 5, "judge").map((s) => s.target), [-3, -5, 0, 0, 0]);
+  assert.deepEqual(guideSamples(t, 8, 5, "static").map((s) => s.target), [-3, -5, 0, 0, 0]);
+  assert.deepEqual(guideSamples(t, 1, 5, "judge").map((s) => s.target), [0, -5, 0, 0, 0]);
 });
 
 Deno.test("a round of Loop B lowers the Guide's validation loss (fixed seed)", () => {
