@@ -136,7 +136,9 @@ export function judgePoints(r: CompareResult): { kernel: string; role: string; p
     add("original", ORIGINAL, k.baseline.predictedNs);
     if (k.guided.form.expr !== k.baseline.expr) add("guided's choice", OPTIMIZED, k.guided.form.predictedNs);
     for (const c of k.candidates) {
-      if (c.label?.startsWith("candidate")) add("other candidate", c.label, c.predictedNs);
+      if (c.label?.startsWith("candidate") || c.label?.startsWith("alternative")) {
+        add("other candidate", c.label, c.predictedNs);
+      }
     }
     if (k.saturate.form.expr !== k.guided.form.expr && k.saturate.form.expr !== k.baseline.expr) {
       add("saturation's choice", SATURATE, k.saturate.form.predictedNs);

@@ -204,7 +204,7 @@ export function formatSummary(outcomes: readonly Outcome[], failed: number): str
   const cols = measured
     ? ["predicted", "returned", "ns", ...MEASURE_PEERS.map((p) => `vs ${p}`), "max ulp", "guard"]
     : ["predicted", "max ulp", "guard"];
-  const widths = cols.map((c) => Math.max(10, c.length + 1));
+  const widths = cols.map((c) => Math.max(12, c.length + 2));
   const lines = ["", "kernel".padEnd(nameW) + cols.map((c, i) => pad(c, widths[i])).join("")];
   const pred: number[] = [];
   const sp: Record<string, number[]> = Object.fromEntries(MEASURE_PEERS.map((p) => [p, []]));
