@@ -35,10 +35,13 @@
  * and measures more than 2% faster (the margin keeps the choice from
  * chasing noise). That form is returned if it passes the measured guard and
  * is at most 2% slower than the fastest guard-passing build of the
- * original (ours, or gcc -O3 -ffast-math's plain C). Otherwise the
- * original, built the faster of those two ways. So "when the optimizer
- * cannot win, it returns the original": as gcc -O3 -ffast-math plain C when
- * that build is both faster and within the guard, else as our SIMD code.
+ * original (ours, or the plain C under one of the measured peers: gcc -O3,
+ * gcc -O3 -ffast-math, clang -O3 -ffast-math). Otherwise the original, built
+ * the fastest of those ways (ours when it is within 2% of it). So "when the
+ * optimizer cannot win, it returns the original": as a peer's plain C when
+ * that build is faster and within the guard, else as our SIMD code. A peer
+ * whose speed comes from breaking the guard (-ffast-math rewrites that lose
+ * accuracy) is never returned.
  */
 import { evaluateBatch } from "../expr/evaluate.ts";
 import { eliminateDerivatives } from "../expr/derivative.ts";
@@ -212,7 +215,8 @@ export function decide(cells: Readonly<Record<string, Cell>>, guardLimit: number
   }
   const opt = pick === undefined ? undefined : cells[pick];
   const label = pick === OPTIMIZED ? "it" : `${pick} (faster than the Judge's pick when measured)`;
-  const originals = ([[ORIGINAL, ours], [FAST_PEER, fast]] as [string, Cell | undefined][])
+  // Builds of the original that may be returned: ours, and the measured peers (ours first on ties).
+  const originals = ([ORIGINAL, ...MEASURE_PEERS].map((l) => [l, cells[l]]) as [string, Cell | undefined][])
     .filter((x): x is [string, Timed] => passes(x[1]))
     .sort((a, b) => a[1].ratio - b[1].ratio);
   const best = originals[0];
@@ -222,7 +226,8 @@ export function decide(cells: Readonly<Record<string, Cell>>, guardLimit: number
     const vsOurs = ours?.ok ? `${pct(opt.ratio, ours.ratio)} vs our code of the original, ` : "";
     return { build: pick!, why: `${label} wins (${vsOurs}${vsFast(opt)})` };
   }
-  if (passes(ours) && (!passes(fast) || ours.ratio <= MARGIN * fast.ratio) && (!proposed || best?.[0] === ORIGINAL)) {
+  // Our own build of the original when it is within the margin of the fastest passing one.
+  if (passes(ours) && (best === undefined || ours.ratio <= MARGIN * best[1].ratio)) {
     const why = !proposed ? "no faster form was found" : `the optimized form ${lost(opt, ours, guardLimit)}`;
     return { build: ORIGINAL, why: `returns the original (our SIMD code, ${vsFast(ours)}): ${why}` };
   }
@@ -232,7 +237,7 @@ export function decide(cells: Readonly<Record<string, Cell>>, guardLimit: number
       : { build: ORIGINAL, why: "no build passed the accuracy guard or could be timed" };
   }
   const [winner, cell] = best;
-  const how = winner === FAST_PEER ? `plain C under ${FAST_PEER}` : "our SIMD code";
+  const how = winner === ORIGINAL ? "our SIMD code" : `plain C under ${winner}`;
   const why = !proposed ? "no faster form was found" : `the optimized form ${lost(opt, cell, guardLimit)}`;
   return { build: winner, why: `returns the original (${how}): ${why}` };
 }

@@ -8,9 +8,10 @@
  *     // out[i] = kernel(x_nx[i], ...) for i < n
  *
  * Kernels returned as the original plain C under a compiler peer's flags
- * (the optimizer could not beat it) are a second part of the same file,
- * compiled separately with those flags (the header gives both commands):
- * flags cannot change within one translation unit.
+ * (the optimizer could not beat it) are further parts of the same file, one
+ * per peer, each selected by a macro and compiled separately with that
+ * peer's flags (the header gives every command): flags cannot change within
+ * one translation unit.
  *
  * Names and comment text come from the input, so they are sanitized: names
  * become C identifiers (letters, digits, `_`), and comment text cannot
@@ -32,8 +33,10 @@ export interface EmittedKernel {
   readonly notes: readonly string[];
 }
 
-/** The macro that selects the plain-C part of a file with both parts. */
-export const PEER_PART_MACRO = "KOPT_PEER_PART";
+/** The macro that selects a peer's plain-C part: KOPT_PEER_GCC_O3_FFAST_MATH. */
+export function peerMacro(peer: CompilerConfig): string {
+  return "KOPT_PEER_" + peer.label.toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/^_|_$/g, "");
+}
 
 /** Text safe inside a C block comment. */
 export function commentSafe(s: string): string {
@@ -83,34 +86,32 @@ function block(lines: readonly string[], indent = ""): string {
  */
 export function cFile(kernels: readonly EmittedKernel[], header: readonly string[]): string {
   const names = uniqueNames(kernels.map((k) => k.name), "kopt_");
-  const simd = kernels.map((k, i) => [k, names[i]] as const).filter(([k]) => k.source.flavor !== "plain");
-  const plain = kernels.map((k, i) => [k, names[i]] as const).filter(([k]) => k.source.flavor === "plain");
-  const peers = [...new Set(plain.map(([k]) => k.peer ?? KERNEL_CONFIGS.avx512))];
-  if (peers.length > 1) throw new Error("cFile: plain kernels for more than one peer");
+  const named = kernels.map((k, i) => [k, names[i]] as const);
+  const simd = named.filter(([k]) => k.source.flavor !== "plain");
+  const peers = [...new Set(named.filter(([k]) => k.source.flavor === "plain").map(([k]) => k.peer))]
+    .map((p) => p ?? KERNEL_CONFIGS.avx512);
+  const parts = simd.length > 0 ? peers.length + 1 : peers.length;
   const ours = KERNEL_CONFIGS.avx512;
-  const oursCc = `${ours.cc} ${sourceFlags(ours).join(" ")}`;
-  const peerCc = peers.length === 0 ? "" : `${peers[0].cc} ${sourceFlags(peers[0]).join(" ")}`;
-  const both = simd.length > 0 && plain.length > 0;
   const build: string[] = [];
   if (simd.length > 0) {
     build.push(
-      `  ${oursCc} -c FILE.c -o FILE.o`,
+      `  ${ours.cc} ${sourceFlags(ours).join(" ")} -c FILE.c -o FILE.o`,
       `  link with ${ours.libs.join(" ")} (libsleef-dev; glibc's libmvec); needs AVX-512F (x86-64-v4)`,
     );
   }
-  if (plain.length > 0) {
+  for (const p of peers) {
+    const def = parts > 1 ? ` -D${peerMacro(p)}` : "";
+    const obj = parts > 1 ? `FILE_${peerMacro(p).toLowerCase()}.o` : "FILE.o";
     build.push(
-      both
-        ? `  ${peerCc} -D${PEER_PART_MACRO} -c FILE.c -o FILE_peer.o   (the second part, same file)`
-        : `  ${peerCc} -c FILE.c -o FILE.o`,
-      `  link with ${peers[0].libs.join(" ")}`,
+      `  ${p.cc} ${sourceFlags(p).join(" ")}${def} -c FILE.c -o ${obj}   (the originals left to ${p.label})`,
+      `  link with ${p.libs.join(" ")}`,
     );
   }
   const out: string[] = [
     "/*",
     block(header),
     " *",
-    " * Build:",
+    ` * Build${parts > 1 ? " (each part of this file with its own flags)" : ""}:`,
     block(build),
     " *",
     " * Kernels (out[i] = kernel(x[i], ...) for i < n; inputs and output are float32 arrays):",
@@ -126,20 +127,21 @@ export function cFile(kernels: readonly EmittedKernel[], header: readonly string
     defined.add(k.source.symbol);
     return [k.source.text];
   };
+  const emit = (list: readonly (readonly [EmittedKernel, string])[]) => {
+    for (const [k, name] of list) out.push("/*", block(k.notes), " */", ...define(k), wrapper(k, name), "");
+  };
+  const anyPeer = peers.map((p) => `defined(${peerMacro(p)})`).join(" || ");
   if (simd.length > 0) {
-    if (both) out.push(`#ifndef ${PEER_PART_MACRO}`);
+    if (parts > 1) out.push(`#if !(${anyPeer})`);
     out.push(simdPreamble("avx512"));
-    for (const [k, name] of simd) {
-      out.push("/*", block(k.notes), " */", ...define(k), wrapper(k, name), "");
-    }
-    if (both) out.push(`#else /* ${PEER_PART_MACRO}: the originals, as plain C for ${peers[0].label} */`);
+    emit(simd);
+    if (parts > 1) out.push("#endif");
   }
-  if (plain.length > 0) {
+  for (const p of peers) {
+    if (parts > 1) out.push(`#if defined(${peerMacro(p)}) /* the originals, as plain C for ${p.label} */`);
     out.push(PLAIN_PREAMBLE);
-    for (const [k, name] of plain) {
-      out.push("/*", block(k.notes), " */", ...define(k), wrapper(k, name), "");
-    }
-    if (both) out.push(`#endif /* ${PEER_PART_MACRO} */`);
+    emit(named.filter(([k]) => k.source.flavor === "plain" && (k.peer ?? KERNEL_CONFIGS.avx512) === p));
+    if (parts > 1) out.push("#endif");
   }
   return out.join("\n") + "\n";
 }

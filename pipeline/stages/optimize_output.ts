@@ -13,10 +13,9 @@ import { fpcoreShared as printFPCore, infixShared } from "./shared_print.ts";
 import { simdKernel } from "../kernel/codegen.ts";
 import { cFile, type EmittedKernel, sourceFlags } from "../kernel/c_file.ts";
 import { plainKernel } from "../kernel/plain_c.ts";
-import { KERNEL_CONFIGS } from "../kernel/toolchain.ts";
+import { KERNEL_CONFIGS, PEER_CONFIGS } from "../kernel/toolchain.ts";
 import {
   alternativeLabel,
-  FAST_PEER,
   fmtUlp,
   type KernelMeasurement,
   MEASURE_PEERS,
@@ -370,12 +369,13 @@ function notes(o: Outcome): string[] {
 export function outcomesC(outcomes: readonly Outcome[], command: string): string {
   const kernels: EmittedKernel[] = outcomes.map((o) => {
     const e = returnedExpr(o);
-    const peer = o.measured?.returned.build === FAST_PEER;
+    const build = o.measured?.returned.build ?? OPTIMIZED;
+    const peer = PEER_CONFIGS.some((c) => c.label === build);
     return {
       name: o.job.name ?? (outcomes.length === 1 ? "kernel" : o.job.id),
       vars: o.job.vars,
       source: peer ? plainKernel(e, o.job.vars) : simdKernel(e, o.job.vars, "avx512"),
-      ...(peer ? { peer: peerConfig(FAST_PEER) } : {}),
+      ...(peer ? { peer: peerConfig(build) } : {}),
       notes: notes(o),
     };
   });

@@ -50,3 +50,16 @@ Deno.test("decide: an alternative replaces the Judge's pick only when it measure
   // Nothing better than the input by the Judge, but an alternative beats every build of the original.
   assert.equal(decide({ ...cells(null, t(1), t(1)), "alternative 1": t(0.5) }, 10, true).build, "alternative 1");
 });
+
+Deno.test("decide: the fallback is the fastest guard-passing build among ours and the measured peers", () => {
+  const c = {
+    ...cells(t(1.5), t(1.4), t(1, 50)),
+    "clang -O3 -ffast-math": t(1.1),
+    "gcc -O3": t(3),
+  };
+  const r = decide(c, 10, false);
+  assert.equal(r.build, "clang -O3 -ffast-math", "gcc -O3 -ffast-math breaks the guard; clang's build does not");
+  assert.match(r.why, /plain C under clang -O3 -ffast-math/);
+  // A peer not among the measured ones (clang -O2) is never returned.
+  assert.equal(decide({ ...cells(t(1.5), t(1.4), t(1, 50)), "clang -O2": t(0.5) }, 10, false).build, ORIGINAL);
+});

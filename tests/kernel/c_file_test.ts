@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseExpr } from "../../pipeline/expr/fpcore.ts";
-import { cFile, commentSafe, PEER_PART_MACRO } from "../../pipeline/kernel/c_file.ts";
+import { cFile, commentSafe, peerMacro } from "../../pipeline/kernel/c_file.ts";
 import { simdKernel } from "../../pipeline/kernel/codegen.ts";
 import { plainKernel } from "../../pipeline/kernel/plain_c.ts";
 import { PEER_CONFIGS } from "../../pipeline/kernel/toolchain.ts";
@@ -30,13 +30,25 @@ Deno.test("C file: comments cannot be closed from input text; names are C identi
   assert.equal(await compiles(src, ["-O3", "-march=native", "-fno-math-errno", "-ffp-contract=off"]), "");
 });
 
-Deno.test("C file: originals for a compiler peer are a second part, compiled with its flags", async () => {
+Deno.test("C file: originals for compiler peers are further parts, each compiled with its peer's flags", async () => {
   const e = parseExpr("(exp (* x y))");
+  const cfm = PEER_CONFIGS.find((c) => c.label === "clang -O3 -ffast-math")!;
   const src = cFile([
     { name: "ours", vars: ["x", "y"], source: simdKernel(e, ["x", "y"]), notes: [] },
     { name: "peer", vars: ["x", "y"], source: plainKernel(e, ["x", "y"]), peer: fm, notes: [] },
+    { name: "other", vars: ["x"], source: plainKernel(parseExpr("(sqrt x)"), ["x"]), peer: cfm, notes: [] },
   ], []);
-  assert.match(src, new RegExp(`gcc -O3 -ffast-math -march=native -D${PEER_PART_MACRO} -c`));
+  assert.equal(peerMacro(fm), "KOPT_PEER_GCC_O3_FFAST_MATH");
+  assert.match(src, new RegExp(`gcc -O3 -ffast-math -march=native -D${peerMacro(fm)} -c`));
+  assert.match(src, new RegExp(`clang -O3 -ffast-math -march=native -D${peerMacro(cfm)} -c`));
   assert.equal(await compiles(src, ["-O3", "-march=native", "-fno-math-errno", "-ffp-contract=off"]), "");
-  assert.equal(await compiles(src, ["-O3", "-march=native", "-ffast-math", `-D${PEER_PART_MACRO}`]), "");
+  assert.equal(await compiles(src, ["-O3", "-march=native", "-ffast-math", `-D${peerMacro(fm)}`]), "");
+  assert.equal(await compiles(src, ["-O3", "-march=native", "-ffast-math", `-D${peerMacro(cfm)}`]), "");
+  // Only a peer's part: no macro needed.
+  const alone = cFile(
+    [{ name: "peer", vars: ["x", "y"], source: plainKernel(e, ["x", "y"]), peer: fm, notes: [] }],
+    [],
+  );
+  assert.doesNotMatch(alone, /#if/);
+  assert.equal(await compiles(alone, ["-O3", "-march=native", "-ffast-math"]), "");
 });
