@@ -24,6 +24,10 @@
  * trajectory, the path the search took. Forms its final extraction combined
  * from several states have only the rebuilt derivation. A `d` written out
  * at the end is the step `ELIMINATE_D`.
+ *
+ * Tidying: each candidate examined is first cleared of dead weight the
+ * search may carry (`x * 1`, `x - 0`, `0 - x`... tidy.ts) and predicted
+ * afresh; the tidy rules' names end its steps.
  * Saturation records no derivation, so its candidates have null steps.
  */
 import { eliminateDerivatives } from "../expr/derivative.ts";
@@ -36,6 +40,7 @@ import type { Network } from "../nnue/network.ts";
 import type { Rule } from "../rules/rule.ts";
 import { saturateAndExtract } from "../egraph/saturate.ts";
 import { derive, shortenPath } from "./derivation.ts";
+import { tidy } from "./tidy.ts";
 import { DEFAULT_GUIDED, guidedSearch } from "./guided.ts";
 
 export type SearchKind = "guided" | "saturate";
@@ -230,7 +235,24 @@ export function optimize(
       },
     });
   }
-  const exprs = [...pool.keys()];
+  // Every found form competes tidied of dead weight (tidy.ts); the baseline
+  // competes as given, so a Judge that prefers the untidied input keeps it.
+  const tidiedPool = new Map<Expr, Found>([[baselineExpr, pool.get(baselineExpr)!]]);
+  for (const [e, f] of pool) {
+    if (e === baselineExpr) continue;
+    const t = tidy(e, o.rules, ranges);
+    const had = tidiedPool.get(t.expr);
+    if (had !== undefined && (had.visited || !f.visited || t.expr !== e)) continue;
+    tidiedPool.set(t.expr, {
+      expr: t.expr,
+      visited: f.visited && t.expr === e,
+      steps: t.steps.length === 0 ? f.steps : () => {
+        const d = f.steps();
+        return { steps: d.steps === null ? null : [...d.steps, ...t.steps], complete: d.complete };
+      },
+    });
+  }
+  const exprs = [...tidiedPool.keys()];
   const ns = nw.predictNs(exprs);
 
   const cols = sampleInputs(vars, ranges, o.samples, o.seed);
@@ -302,7 +324,7 @@ export function optimize(
   }
   const baseline = candidates.find((c) => c.expr === baselineExpr)!;
   if (best !== null && best !== baseline) {
-    const d = pool.get(best.expr)!.steps();
+    const d = tidiedPool.get(best.expr)!.steps();
     const withSteps: Ranked = { ...best, steps: d.steps, stepsComplete: d.complete };
     candidates[candidates.indexOf(best)] = withSteps;
     best = withSteps;
@@ -314,7 +336,7 @@ export function optimize(
     dropped,
     allowance: o.maxUlp,
     candidates,
-    stepsOf: (e) => pool.get(e)?.steps() ?? { steps: null, complete: false },
+    stepsOf: (e) => tidiedPool.get(e)?.steps() ?? { steps: null, complete: false },
     search: stats,
   };
 }

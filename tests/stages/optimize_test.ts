@@ -225,7 +225,7 @@ Deno.test("optimize --measure: every build timed in one run, what is returned, J
     assert.ok(builds.includes(b), `${b} in ${builds}`);
     assert.ok(rec.measured!.builds[b].ok, b);
   }
-  assert.match(rec.returned.build, /^(optimized|alternative \d+|kopt|gcc -O3 -ffast-math)$/);
+  assert.match(rec.returned.build, /^(optimized|alternative \d+|kopt|gcc -O3 -ffast-math|clang -O3 -ffast-math)$/);
   assert.ok(rec.measured!.speedup["gcc -O3"] > 0);
   const ret = rec.measured!.builds[rec.returned.build];
   assert.ok(ret.ok && ret.max_ulp <= rec.measured!.guard_max_ulp, "what is returned passes the guard");

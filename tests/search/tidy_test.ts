@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { staticCost } from "../../pipeline/expr/cost.ts";
+import { evaluate64 } from "../../pipeline/expr/evaluate.ts";
+import { app, type Expr, num } from "../../pipeline/expr/expr.ts";
+import { parseExpr } from "../../pipeline/expr/fpcore.ts";
+import { randomExpr, Rng } from "../../pipeline/expr/random.ts";
+import { ALL_RULES } from "../../pipeline/rules/all.ts";
+import { tidy, tidyRules } from "../../pipeline/search/tidy.ts";
+
+const p = (s: string) => parseExpr(s);
+
+Deno.test("tidy removes dead weight and names each step", () => {
+  const t = tidy(p("(+ (* x 1) 0)"), ALL_RULES, {});
+  assert.equal(t.expr, p("x"));
+  assert.deepEqual([...t.steps].sort(), ["add-zero", "mul-one"]);
+  assert.equal(tidy(p("(fma a b 0)"), ALL_RULES, {}).expr, p("(* a b)"));
+  const clean = p("(+ (* x y) z)");
+  const same = tidy(clean, ALL_RULES, {});
+  assert.equal(same.expr, clean, "a form without dead weight is left alone");
+  assert.deepEqual(same.steps, []);
+});
+
+Deno.test("tidy rules are exact and only shrink", () => {
+  const rules = tidyRules(ALL_RULES);
+  assert.ok(rules.length >= 10, `${rules.length} tidy rules`);
+  for (const r of rules) assert.equal(r.approx, null, r.name);
+  assert.ok(!rules.some((r) => r.name === "mul-comm"), "reordering is not tidying");
+});
+
+/** Random forms with dead weight spliced in at random places. */
+function padded(rng: Rng, e: Expr): Expr {
+  if (e.tag !== "app") return e;
+  const args = e.args.map((a) => padded(rng, a));
+  const n = app(e.op, args);
+  const r = rng.next();
+  if (r < 0.15) return app("*", [n, num(1)]);
+  if (r < 0.3) return app("+", [n, num(0)]);
+  if (r < 0.4) return app("neg", [app("neg", [n])]);
+  return n;
+}
+
+Deno.test("property: tidy keeps the value and never raises the static cost", () => {
+  const rng = new Rng(11);
+  for (let i = 0; i < 150; i++) {
+    const e = padded(rng, randomExpr(rng, { size: 10 }));
+    const t = tidy(e, ALL_RULES, {});
+    assert.ok(staticCost(t.expr) <= staticCost(e) + 1e-9);
+    for (let k = 0; k < 20; k++) {
+      const env = { x: rng.range(0.5, 4), y: rng.range(0.5, 4), z: rng.range(0.5, 4) };
+      const a = evaluate64(e, env), b = evaluate64(t.expr, env);
+      assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a)), `${a} vs ${b}`);
+    }
+  }
+});
