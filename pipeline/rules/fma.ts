@@ -80,6 +80,9 @@ export const RULES = defineRules("fma", [
   { name: "fma-minus-one", lhs: "(fma ?a -1 ?b)", rhs: "(- ?b ?a)" },
   { name: "fma-zero-factor", lhs: "(fma ?a 0 ?b)", rhs: "?b" },
   { name: "fma-zero-addend", lhs: "(fma ?a ?b 0)", rhs: "(* ?a ?b)" },
+  // Constant folding leaves -0 behind (0 * -c); adding it is the identity.
+  { name: "fma-neg-zero-addend", lhs: "(fma ?a ?b -0)", rhs: "(* ?a ?b)" },
+  { name: "fms-neg-zero-addend", lhs: "(fms ?a ?b -0)", rhs: "(* ?a ?b)" },
   { name: "fms-zero-addend", lhs: "(fms ?a ?b 0)", rhs: "(* ?a ?b)" },
   { name: "fnma-zero-addend", lhs: "(fnma ?a ?b 0)", rhs: "(neg (* ?a ?b))" },
 ]);
