@@ -123,7 +123,8 @@ export async function runCompare(
     saturated.push(optimizeJob(job, { ...o.settings, search: "saturate", rank: "static" }, nw));
   });
   const fronts = guided.map((g) => frontCandidates(g, o.front));
-  const alternatives = guided.map((g) => measuredAlternatives(g));
+  // What optimize --measure times, saturation's choice among it.
+  const alternatives = guided.map((g, i) => measuredAlternatives(g, saturated[i]));
   const measured = await measureKernels(
     jobs.map((job, i) => ({
       vars: job.vars,

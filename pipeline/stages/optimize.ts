@@ -110,15 +110,21 @@ export const ALTERNATIVES = 3;
 /**
  * Forms timed next to the Judge's pick (measured.ts `decide` may return one
  * that measures clearly faster): the next accepted candidates in the
- * Judge's order, and the accepted one cheapest by the static cost table (a
- * second opinion where the Judge is wrong), never the input itself.
+ * Judge's order, the accepted one cheapest by the static cost table (a
+ * second opinion where the Judge is wrong), and, when given, the form
+ * saturation chose (a third opinion from another search: on kernels where
+ * both models mislead the guided search, saturation's form can measure
+ * faster); never the input itself.
  */
-export function measuredAlternatives(r: OptimizeResult, n = ALTERNATIVES): Expr[] {
+export function measuredAlternatives(r: OptimizeResult, saturated?: OptimizeResult, n = ALTERNATIVES): Expr[] {
   const ok = r.candidates.filter((c) => c.accepted && c.expr !== r.best.expr && c.expr !== r.baseline.expr);
-  if (ok.length === 0 || n === 0) return [];
-  const cheapest = ok.reduce((a, b) => (b.staticCost < a.staticCost ? b : a));
-  const byJudge = ok.filter((c) => c !== cheapest).slice(0, n - 1);
-  return [...byJudge, cheapest].map((c) => c.expr);
+  const cheapest = ok.length === 0 ? [] : [ok.reduce((a, b) => (b.staticCost < a.staticCost ? b : a))];
+  const byJudge = n === 0 ? [] : ok.filter((c) => c !== cheapest[0]).slice(0, n - 1);
+  const picked = n === 0 ? [] : [...byJudge, ...cheapest].map((c) => c.expr);
+  const other = saturated?.best.expr;
+  return other !== undefined && other !== r.best.expr && other !== r.baseline.expr && !picked.includes(other)
+    ? [...picked, other]
+    : picked;
 }
 
 // ---- command line ------------------------------------------------------------
@@ -314,11 +320,14 @@ export async function optimizeMain(argv: readonly string[]): Promise<number> {
   } catch (e) {
     throw new CliError(`optimize: cannot load the network: ${(e as Error).message}`, EXIT_DATA);
   }
-  const results: OptimizeResult[] = [];
+  const results: OptimizeResult[] = [], saturated: (OptimizeResult | undefined)[] = [];
   try {
     for (const [i, job] of loaded.jobs.entries()) {
       if (loaded.jobs.length > 1) console.error(`optimize: [${i + 1}/${loaded.jobs.length}] ${job.id}`);
       results.push(optimizeJob(job, settings, nw));
+      // Measured runs also time saturation's choice (measuredAlternatives).
+      const second = opts.measure && settings.search === "guided";
+      saturated.push(second ? optimizeJob(job, { ...settings, search: "saturate", rank: "static" }, nw) : undefined);
     }
   } finally {
     nw[Symbol.dispose]();
@@ -326,7 +335,7 @@ export async function optimizeMain(argv: readonly string[]): Promise<number> {
   let outcomes: Outcome[] = loaded.jobs.map((job, i) => ({
     job,
     result: results[i],
-    alternatives: opts.measure ? measuredAlternatives(results[i]) : [],
+    alternatives: opts.measure ? measuredAlternatives(results[i], saturated[i]) : [],
     rank: settings.rank,
     rules: settings.rules.length,
     samples: settings.samples,

@@ -9,7 +9,7 @@ import { sampleInputs } from "../../pipeline/expr/sample.ts";
 import { flooredErrorStats } from "../../pipeline/expr/ulp.ts";
 import { loadNetwork } from "../../pipeline/nnue/weights_file.ts";
 import { ALL_RULES } from "../../pipeline/rules/all.ts";
-import { DEFAULT_SEARCH, jobRanges, optimizeJob } from "../../pipeline/stages/optimize.ts";
+import { DEFAULT_SEARCH, jobRanges, measuredAlternatives, optimizeJob } from "../../pipeline/stages/optimize.ts";
 import { OptimizeRecord } from "../../pipeline/stages/schema.ts";
 
 const FPBENCH = join(ROOT, "..", "shared", "fpbench");
@@ -323,4 +323,21 @@ Deno.test("optimize --help", async () => {
   assert.match(r.out, /^usage: optimize/);
   assert.match(r.out, /--emit F/);
   assert.match(r.out, /exit codes/);
+});
+
+Deno.test("measured alternatives: accepted candidates, the table's cheapest, saturation's choice; never the input", () => {
+  using nw = loadNetwork();
+  const job = { id: "k", expr: parseExpr("(+ (* x y) (* x z))"), vars: ["x", "y", "z"], ranges: {} };
+  const quick = { ...DEFAULT_SEARCH, rules: ALL_RULES, timeMs: 200, samples: 300 };
+  const guided = optimizeJob(job, { ...quick, search: "guided", rank: "judge" }, nw);
+  const sat = optimizeJob(job, { ...quick, search: "saturate", rank: "static" }, nw);
+  const alts = measuredAlternatives(guided, sat);
+  assert.ok(!alts.includes(guided.baseline.expr) && !alts.includes(guided.best.expr));
+  assert.equal(new Set(alts).size, alts.length, "no form twice");
+  const accepted = new Set(guided.candidates.filter((c) => c.accepted).map((c) => c.expr));
+  for (const a of alts) assert.ok(accepted.has(a) || a === sat.best.expr, "each is accepted or saturation's");
+  if (sat.best.expr !== guided.best.expr && sat.best.expr !== guided.baseline.expr) {
+    assert.ok(alts.includes(sat.best.expr), "saturation's choice is timed");
+  }
+  assert.deepEqual(measuredAlternatives(guided, undefined, 0), [], "none asked, none given");
 });
