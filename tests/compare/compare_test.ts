@@ -1,25 +1,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ROOT } from "../../ffi/build.ts";
 import { readCompareResult } from "../../pipeline/compare/results.ts";
 import { targets } from "../../pipeline/compare/table.ts";
-
-const decoder = new TextDecoder();
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(ROOT, "mod.ts"), ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: r.code, out: decoder.decode(r.stdout), err: decoder.decode(r.stderr) };
-}
+import { runCli } from "../stages/run_cli.ts";
 
 Deno.test("compare: two kernels through every column in one run; JSON valid; the targets printed", async () => {
   const dir = await Deno.makeTempDir();
   const json = join(dir, "c.json");
-  const r = await cli([
+  const r = await runCli([
     "compare",
     "--kernels",
     "2",
@@ -52,18 +40,18 @@ Deno.test("compare: two kernels through every column in one run; JSON valid; the
 });
 
 Deno.test("compare and report: bad usage and unreadable inputs are one error and a non-zero exit", async () => {
-  const bad = await cli(["compare", "--corpus", "no/such/dir"]);
+  const bad = await runCli(["compare", "--corpus", "no/such/dir"]);
   assert.equal(bad.code, 1);
   assert.match(bad.err.split("\n")[0], /compare: --corpus: .*no\/such\/dir/);
-  const opt = await cli(["compare", "--time", "soon"]);
+  const opt = await runCli(["compare", "--time", "soon"]);
   assert.equal(opt.code, 2);
   assert.match(opt.err.split("\n")[0], /time: must be a number/);
   const dir = await Deno.makeTempDir();
   await Deno.writeTextFile(join(dir, "x.json"), '{"kind": "kopt-compare", "version": 1}');
-  const rep = await cli(["report", "--from", join(dir, "x.json"), "--out", join(dir, "r.html")]);
+  const rep = await runCli(["report", "--from", join(dir, "x.json"), "--out", join(dir, "r.html")]);
   assert.equal(rep.code, 1);
   assert.match(rep.err.split("\n")[0], /x\.json: created: /);
-  const help = await cli(["report", "--help"]);
+  const help = await runCli(["report", "--help"]);
   assert.equal(help.code, 0);
   assert.match(help.out, /^usage: deno task report/);
   await Deno.remove(dir, { recursive: true });

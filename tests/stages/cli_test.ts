@@ -1,26 +1,11 @@
 /** The command line as a user runs it: outputs, errors and exit codes. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ROOT } from "../../ffi/build.ts";
-
-async function run(args: string[], stdin = ""): Promise<{ code: number; out: string; err: string }> {
-  const p = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(ROOT, "mod.ts"), ...args],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    cwd: ROOT,
-  }).spawn();
-  const w = p.stdin.getWriter();
-  await w.write(new TextEncoder().encode(stdin));
-  await w.close();
-  const r = await p.output();
-  return { code: r.code, out: new TextDecoder().decode(r.stdout), err: new TextDecoder().decode(r.stderr) };
-}
+import { runCli } from "./run_cli.ts";
 
 Deno.test("generate is reproducible from its seed and writes valid records", async () => {
-  const a = await run(["generate", "--count", "5", "--seed", "42", "--fused"]);
-  const b = await run(["generate", "--count", "5", "--seed", "42", "--fused"]);
+  const a = await runCli(["generate", "--count", "5", "--seed", "42", "--fused"]);
+  const b = await runCli(["generate", "--count", "5", "--seed", "42", "--fused"]);
   assert.equal(a.code, 0);
   assert.equal(a.out, b.out);
   const recs = a.out.trim().split("\n").map((l) => JSON.parse(l));
@@ -36,35 +21,35 @@ Deno.test("parse turns FPCore into records and names failures with file:line:col
     f,
     `(FPCore (x) :name "ok" :pre (<= 0 x 1) (sqrt x))\n(FPCore (x) :name "loop" (while (< x 1) ([x x x]) x))\n`,
   );
-  const r = await run(["parse", f]);
+  const r = await runCli(["parse", f]);
   assert.equal(r.code, 1);
   const recs = r.out.trim().split("\n").map((l) => JSON.parse(l));
   assert.deepEqual(recs.map((x) => x.id), ["k:ok"]);
   assert.deepEqual(recs[0].ranges, { x: [0, 1] });
   assert.match(r.err, /k\.fpcore:2:27: unsupported construct: while in benchmark "loop"/);
-  const skip = await run(["parse", "--on-error=skip", f]);
+  const skip = await runCli(["parse", "--on-error=skip", f]);
   assert.equal(skip.code, 0);
-  const missing = await run(["parse", join(dir, "nope.fpcore")]);
+  const missing = await runCli(["parse", join(dir, "nope.fpcore")]);
   assert.equal(missing.code, 1);
   assert.match(missing.err, /cannot read/);
 });
 
 Deno.test("usage errors exit 2 with a message; --help exits 0", async () => {
-  const bad = await run(["generate", "--count", "x"]);
+  const bad = await runCli(["generate", "--count", "x"]);
   assert.equal(bad.code, 2);
   assert.match(bad.err, /count: must be an integer/);
-  const unknown = await run(["generate", "--frobnicate"]);
+  const unknown = await runCli(["generate", "--frobnicate"]);
   assert.equal(unknown.code, 2);
   assert.match(unknown.err, /Unknown option '--frobnicate'/);
-  const cmd = await run(["nosuch"]);
+  const cmd = await runCli(["nosuch"]);
   assert.equal(cmd.code, 2);
-  const help = await run(["generate", "--help"]);
+  const help = await runCli(["generate", "--help"]);
   assert.equal(help.code, 0);
   assert.match(help.out, /usage: generate/);
 });
 
 Deno.test("demo prints the bundled kernel in both syntaxes with cost and accuracy", async () => {
-  const r = await run(["demo"]);
+  const r = await runCli(["demo"]);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /fpcore\s+\(/);
   assert.match(r.out, /infix\s+/);

@@ -6,26 +6,10 @@
  * skipped with --on-error=skip; unknown fields pass through.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { ROOT } from "../../ffi/build.ts";
 import { collect, fromIterable } from "../../pipeline/stages/jsonl.ts";
 import { compileStage } from "../../pipeline/stages/compile.ts";
 import { CompiledRecord } from "../../pipeline/stages/schema.ts";
-
-async function run(args: string[], stdin: string): Promise<{ code: number; out: string; err: string }> {
-  const p = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(ROOT, "mod.ts"), ...args],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    cwd: ROOT,
-  }).spawn();
-  const w = p.stdin.getWriter();
-  await w.write(new TextEncoder().encode(stdin));
-  await w.close();
-  const r = await p.output();
-  return { code: r.code, out: new TextDecoder().decode(r.stdout), err: new TextDecoder().decode(r.stderr) };
-}
+import { runCli } from "./run_cli.ts";
 
 const GOOD = [
   { id: "a", expr: "(+ (* x y) 1)", vars: ["x", "y"], ranges: { x: [0, 1], y: [-1, 1] }, extra: { keep: [1, 2] } },
@@ -40,7 +24,7 @@ const BAD = [
 const lines = (recs: unknown[]) => recs.map((r) => JSON.stringify(r)).join("\n") + "\n";
 
 Deno.test("compile: good records get a kernel, bad ones a clear error, nothing is lost", async () => {
-  const r = await run(["compile"], lines([GOOD[0], ...BAD.slice(0, 2), GOOD[1], ...BAD.slice(2)]));
+  const r = await runCli(["compile"], lines([GOOD[0], ...BAD.slice(0, 2), GOOD[1], ...BAD.slice(2)]));
   assert.equal(r.code, 0, r.err);
   const out = r.out.trim().split("\n").map((l) => JSON.parse(l));
   assert.deepEqual(out.map((o) => o.id), ["a", "op", "var", "b", "inverted", "deriv"]);
@@ -61,11 +45,11 @@ Deno.test("compile: good records get a kernel, bad ones a clear error, nothing i
 
 Deno.test("compile: a malformed line stops with its line number after earlier records; skip goes on", async () => {
   const input = lines([GOOD[0]]) + "{not json\n" + "[1, 2]\n" + lines([GOOD[1]]);
-  const stop = await run(["compile"], input);
+  const stop = await runCli(["compile"], input);
   assert.equal(stop.code, 1);
   assert.match(stop.err, /line 2: malformed JSON/);
   assert.deepEqual(stop.out.trim().split("\n").map((l) => JSON.parse(l).id), ["a"]);
-  const skip = await run(["compile", "--on-error=skip"], input);
+  const skip = await runCli(["compile", "--on-error=skip"], input);
   assert.equal(skip.code, 0);
   assert.match(skip.err, /line 3: /);
   assert.deepEqual(skip.out.trim().split("\n").map((l) => JSON.parse(l).id), ["a", "b"]);
@@ -80,11 +64,11 @@ Deno.test("compile: error records from an earlier stage pass unchanged; the stag
 });
 
 Deno.test("compile: --isa avx2 builds 8-lane kernels; bad options are usage errors", async () => {
-  const r = await run(["compile", "--isa", "avx2"], lines([GOOD[1]]));
+  const r = await runCli(["compile", "--isa", "avx2"], lines([GOOD[1]]));
   assert.equal(r.code, 0, r.err);
   const o = JSON.parse(r.out);
   assert.equal(o.kernel.isa, "avx2");
   assert.ok(o.kernel.flags.includes("-mno-avx512f"));
-  const bad = await run(["compile", "--isa", "sse9"], "");
+  const bad = await runCli(["compile", "--isa", "sse9"], "");
   assert.equal(bad.code, 2);
 });

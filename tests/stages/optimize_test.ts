@@ -11,6 +11,7 @@ import { loadNetwork } from "../../pipeline/nnue/weights_file.ts";
 import { ALL_RULES } from "../../pipeline/rules/all.ts";
 import { DEFAULT_SEARCH, jobRanges, measuredAlternatives, optimizeJob } from "../../pipeline/stages/optimize.ts";
 import { OptimizeRecord } from "../../pipeline/stages/schema.ts";
+import { runCli } from "./run_cli.ts";
 
 const FPBENCH = join(ROOT, "..", "shared", "fpbench");
 
@@ -69,22 +70,7 @@ Deno.test({
 
 const decoder = new TextDecoder();
 
-async function optimizeCli(args: string[], stdin?: string): Promise<{ code: number; out: string; err: string }> {
-  const p = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(ROOT, "mod.ts"), "optimize", ...args],
-    cwd: ROOT,
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (stdin !== undefined) {
-    const w = p.stdin.getWriter();
-    await w.write(new TextEncoder().encode(stdin));
-    await w.close();
-  }
-  const r = await p.output();
-  return { code: r.code, out: decoder.decode(r.stdout), err: decoder.decode(r.stderr) };
-}
+const optimizeCli = (args: string[], stdin?: string) => runCli(["optimize", ...args], stdin);
 
 const FAST = ["--time", "0.3", "--samples", "500"];
 /** Measuring as briefly as the harness allows: outputs and a rough time. */

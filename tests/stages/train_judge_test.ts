@@ -4,13 +4,12 @@
  * records become weights that load back.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { ROOT } from "../../ffi/build.ts";
 import { readMeasured } from "../../pipeline/stages/train_judge.ts";
 import { JsonlError } from "../../pipeline/stages/jsonl.ts";
 import { loadNetwork } from "../../pipeline/nnue/weights_file.ts";
 import { readSummary } from "../../pipeline/nnue/train_judge.ts";
 import { Rng } from "../../pipeline/expr/random.ts";
+import { runCli } from "./run_cli.ts";
 
 const MACHINE = {
   hash: "m",
@@ -47,21 +46,6 @@ function stream(text: string): ReadableStream<Uint8Array> {
   return ReadableStream.from([new TextEncoder().encode(text)]);
 }
 
-async function run(args: string[], stdin: string): Promise<{ code: number; out: string; err: string }> {
-  const p = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(ROOT, "mod.ts"), "train-judge", ...args],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    cwd: ROOT,
-  }).spawn();
-  const w = p.stdin.getWriter();
-  await w.write(new TextEncoder().encode(stdin));
-  await w.close();
-  const r = await p.output();
-  return { code: r.code, out: new TextDecoder().decode(r.stdout), err: new TextDecoder().decode(r.stderr) };
-}
-
 Deno.test("readMeasured names the line and field of a bad record; error records are counted", async () => {
   const good = JSON.stringify(measured("k", 0, "(+ x y)", 0.1));
   const failed = JSON.stringify({
@@ -91,8 +75,8 @@ Deno.test("readMeasured names the line and field of a bad record; error records 
 });
 
 Deno.test("train-judge: line-numbered error and exit code 1 for a bad line; weights that load back", async () => {
-  const bad = await run(
-    ["--out", Deno.makeTempDirSync()],
+  const bad = await runCli(
+    ["train-judge", "--out", Deno.makeTempDirSync()],
     `${JSON.stringify(measured("k", 0, "(+ x y)", 0.1))}\n{"id":3}\n`,
   );
   assert.equal(bad.code, 1);
@@ -108,7 +92,10 @@ Deno.test("train-judge: line-numbered error and exit code 1 for a bad line; weig
     );
   }
   const dir = Deno.makeTempDirSync();
-  const ok = await run(["--out", dir, "--epochs", "3", "--validation", "0.3"], lines.join("\n") + "\n");
+  const ok = await runCli(
+    ["train-judge", "--out", dir, "--epochs", "3", "--validation", "0.3"],
+    lines.join("\n") + "\n",
+  );
   assert.equal(ok.code, 0, ok.err);
   const summary = JSON.parse(ok.out.trim());
   assert.equal(summary.records, lines.length);
