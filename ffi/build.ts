@@ -14,28 +14,39 @@ export const CSRC = join(ROOT, "csrc");
 export const BUILD = join(ROOT, "build");
 export const LIB_PATH = join(BUILD, "libkopt.so");
 
-/** The fixed flag set of the library. */
-export const LIB_FLAGS = [
-  "-O3",
+/** Flags of every C build here (library, harness, C tests): target, dialect, warnings as errors. */
+export const C_FLAGS: readonly string[] = [
   "-march=native",
   "-std=c11",
   "-D_GNU_SOURCE",
   "-Wall",
   "-Wextra",
   "-Werror",
-  // Each op of the interpreter rounds on its own; contraction would fuse
-  // a multiply and an add that the float32 model keeps apart.
+  // Each op rounds on its own, as in the float32 model; contraction would
+  // fuse a multiply and an add that the model keeps apart.
   "-ffp-contract=off",
-  "-fPIC",
-  "-shared",
 ];
+
+/** AddressSanitizer and UBSan, any finding fatal: the test builds. */
+export const SANITIZE_FLAGS: readonly string[] = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all"];
+
+/** The fixed flag set of the library. */
+export const LIB_FLAGS: readonly string[] = ["-O3", ...C_FLAGS, "-fPIC", "-shared"];
+
+/** This script: the library and the harness depend on its flags. */
+export const BUILD_SCRIPT = fromFileUrl(import.meta.url);
+
+/** Files directly in `dir` whose names end with one of `suffixes`, sorted. */
+export function filesIn(dir: string, ...suffixes: string[]): string[] {
+  return [...Deno.readDirSync(dir)]
+    .filter((e) => e.isFile && suffixes.some((s) => e.name.endsWith(s)))
+    .map((e) => join(dir, e.name))
+    .sort();
+}
 
 /** Source files of the library: every `.c` directly in `csrc/`. */
 export function librarySources(): string[] {
-  return [...Deno.readDirSync(CSRC)]
-    .filter((e) => e.isFile && e.name.endsWith(".c"))
-    .map((e) => join(CSRC, e.name))
-    .sort();
+  return filesIn(CSRC, ".c");
 }
 
 function mtime(path: string): number {
@@ -46,32 +57,46 @@ function mtime(path: string): number {
   }
 }
 
-/** True when the library is missing or older than any source or header. */
-export function isStale(): boolean {
-  const built = mtime(LIB_PATH);
-  if (built < 0) return true;
-  const deps = [...Deno.readDirSync(CSRC)]
-    .filter((e) => e.isFile && (e.name.endsWith(".c") || e.name.endsWith(".h")))
-    .map((e) => join(CSRC, e.name));
-  deps.push(fromFileUrl(import.meta.url));
-  return deps.some((d) => mtime(d) > built);
+/** True when `target` is missing or older than any of `deps` (a missing dep is ignored). */
+export function isOutdated(target: string, deps: readonly string[]): boolean {
+  const built = mtime(target);
+  return built < 0 || deps.some((d) => mtime(d) > built);
 }
 
-/** Compiles the library (always); throws with the compiler's output on error. */
-export function buildLibrary(extraFlags: readonly string[] = []): string {
-  Deno.mkdirSync(BUILD, { recursive: true });
-  const tmp = `${LIB_PATH}.${Deno.pid}.tmp`;
-  const args = [...LIB_FLAGS, ...extraFlags, "-o", tmp, ...librarySources(), "-lm"];
+/** True when the library is missing or older than any source or header. */
+export function isStale(): boolean {
+  return isOutdated(LIB_PATH, [...filesIn(CSRC, ".c", ".h"), BUILD_SCRIPT]);
+}
+
+/**
+ * Runs gcc with `flags`, writing `out` under a temporary name renamed into
+ * place, then the `inputs` (sources and libraries); throws with the
+ * compiler's output on error, naming `what` was built.
+ */
+export function compileAtomically(
+  out: string,
+  flags: readonly string[],
+  inputs: readonly string[],
+  what: string,
+): string {
+  Deno.mkdirSync(dirname(out), { recursive: true });
+  const tmp = `${out}.${Deno.pid}.tmp`;
+  const args = [...flags, "-o", tmp, ...inputs];
   const r = new Deno.Command("gcc", { args, stdout: "piped", stderr: "piped" }).outputSync();
   if (!r.success) {
     try {
       Deno.removeSync(tmp);
     } catch { /* nothing was written */ }
     const msg = new TextDecoder().decode(r.stderr);
-    throw new Error(`building csrc/ failed:\ngcc ${args.join(" ")}\n${msg}`);
+    throw new Error(`building ${what} failed:\ngcc ${args.join(" ")}\n${msg}`);
   }
-  Deno.renameSync(tmp, LIB_PATH);
-  return LIB_PATH;
+  Deno.renameSync(tmp, out);
+  return out;
+}
+
+/** Compiles the library (always); throws with the compiler's output on error. */
+export function buildLibrary(extraFlags: readonly string[] = []): string {
+  return compileAtomically(LIB_PATH, [...LIB_FLAGS, ...extraFlags], [...librarySources(), "-lm"], "csrc/");
 }
 
 /** Path of an up-to-date library, building it first if needed. */

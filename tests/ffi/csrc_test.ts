@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { BUILD, buildLibrary, librarySources, ROOT } from "../../ffi/build.ts";
+import { BUILD, buildLibrary, C_FLAGS, librarySources, ROOT, SANITIZE_FLAGS } from "../../ffi/build.ts";
 
 const TESTS = join(ROOT, "tests/csrc");
 const drivers = [...Deno.readDirSync(TESTS)].filter((e) => e.isFile && e.name.endsWith("_test.c")).map((e) => e.name)
@@ -22,15 +22,8 @@ for (const driver of drivers) {
     const args = [
       "-O1",
       "-g",
-      "-march=native",
-      "-std=c11",
-      "-D_GNU_SOURCE",
-      "-Wall",
-      "-Wextra",
-      "-Werror",
-      "-ffp-contract=off",
-      "-fsanitize=address,undefined",
-      "-fno-sanitize-recover=all",
+      ...C_FLAGS,
+      ...SANITIZE_FLAGS,
       "-o",
       exe,
       join(TESTS, driver),
