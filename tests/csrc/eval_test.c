@@ -4,9 +4,7 @@
 #include <stdlib.h>
 
 #include "../../csrc/kopt.h"
-
-static int failures = 0;
-#define CHECK(cond) do { if (!(cond)) { fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #cond); failures++; } } while (0)
+#include "check.h"
 
 int main(void) {
   /* (x * y) + 1.5 over 1000 points (crosses the chunk boundary). */

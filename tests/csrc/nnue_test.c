@@ -5,15 +5,7 @@
 #include <string.h>
 
 #include "../../csrc/nnue.h"
-
-static int failures = 0;
-#define CHECK(cond)                                                  \
-  do {                                                               \
-    if (!(cond)) {                                                   \
-      fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #cond);     \
-      failures++;                                                    \
-    }                                                                \
-  } while (0)
+#include "check.h"
 
 enum { ROWS = 5000 };
 

@@ -5,15 +5,7 @@
 #include <stdlib.h>
 
 #include "../../../csrc/harness/harness.h"
-
-static int failures = 0;
-#define CHECK(cond)                                                 \
-  do {                                                              \
-    if (!(cond)) {                                                  \
-      fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #cond);    \
-      failures++;                                                   \
-    }                                                               \
-  } while (0)
+#include "../check.h"
 
 static int cmp(const void *a, const void *b) {
   const double x = *(const double *)a, y = *(const double *)b;
