@@ -9,6 +9,7 @@ import { ROOT } from "../../ffi/build.ts";
 import { parseExpr } from "../expr/fpcore.ts";
 import { DEFAULT_N } from "../kernel/measure.ts";
 import { loadNetwork } from "../nnue/weights_file.ts";
+import type { Network } from "../nnue/network.ts";
 import { ALL_RULES, rulesOf } from "../rules/all.ts";
 import { runCompare } from "../compare/compare.ts";
 import { DEFAULT_SWEEP_RULES, runSweep, spread } from "../compare/sweep.ts";
@@ -122,60 +123,71 @@ export function loadCorpus(paths: readonly string[]): { records: ExpressionRecor
   return { records, skipped };
 }
 
+/** The network of `--weights` (default data/); a load failure is `command`'s data error. */
+export function openNetwork(command: string, weights: string | undefined): Network {
+  try {
+    return weights === undefined ? loadNetwork() : loadNetwork(weights);
+  } catch (e) {
+    throw new CliError(`${command}: cannot load the network: ${(e as Error).message}`, EXIT_DATA);
+  }
+}
+
+/** The search settings of the options, but the rules (each caller picks its own). */
+function searchSettings(o: CompareOpts, timeS: number) {
+  return {
+    budget: DEFAULT_SEARCH.budget,
+    timeMs: timeS * 1000,
+    maxUlp: o["max-ulp"],
+    samples: o.samples,
+    seed: o.seed,
+    k: DEFAULT_SEARCH.k,
+    nodeLimit: DEFAULT_SEARCH.nodeLimit,
+    iterLimit: DEFAULT_SEARCH.iterLimit,
+  };
+}
+
+/** The result with the rule-count sweep (`--sweep-*` options) run on `kernels` of its kernels, spread. */
+export async function addSweep(
+  result: CompareResult,
+  kernels: number,
+  nw: Network,
+  o: CompareOpts,
+  progress: (message: string) => void,
+): Promise<CompareResult> {
+  const jobs = spread(result.kernels, kernels).map((k) => ({
+    id: k.id,
+    expr: parseExpr(k.expr, k.vars),
+    vars: k.vars,
+    ranges: Object.fromEntries(Object.entries(k.ranges).map(([v, x]) => [v, [x[0], x[1]] as const])),
+  }));
+  const settings = searchSettings(o, o["sweep-time"]);
+  const points = await runSweep(jobs, nw, {
+    settings,
+    counts: o["sweep-rules"].split(",").map((c) => (c === "all" ? 0 : Number(c))),
+    plan: { n: o.n, rounds: o.rounds },
+    progress,
+  });
+  return { ...result, sweep: { timeMs: settings.timeMs, points } };
+}
+
 /** Runs compare (and the sweep when asked) with parsed options. */
 export async function compareWith(o: CompareOpts, defaultSweepKernels: number): Promise<CompareResult> {
   const { records: all, skipped } = loadCorpus(o.corpus);
   const records = spread(all, o.kernels);
   if (records.length === 0) throw new CliError("compare: no kernels in the corpus", EXIT_DATA);
-  let nw;
-  try {
-    nw = o.weights === undefined ? loadNetwork() : loadNetwork(o.weights);
-  } catch (e) {
-    throw new CliError(`compare: cannot load the network: ${(e as Error).message}`, EXIT_DATA);
-  }
+  using nw = openNetwork("compare", o.weights);
   const progress = (m: string) => console.error(`compare: ${m}`);
-  try {
-    const settings = {
-      rules: o.rules.length === 0 ? ALL_RULES : rulesOf(o.rules),
-      budget: DEFAULT_SEARCH.budget,
-      timeMs: o.time * 1000,
-      maxUlp: o["max-ulp"],
-      samples: o.samples,
-      seed: o.seed,
-      k: DEFAULT_SEARCH.k,
-      nodeLimit: DEFAULT_SEARCH.nodeLimit,
-      iterLimit: DEFAULT_SEARCH.iterLimit,
-    };
-    const result = await runCompare(records, skipped, nw, {
-      settings,
-      front: o.front,
-      n: o.n,
-      rounds: o.rounds,
-      corpus: o.corpus,
-      progress,
-    });
-    const sweepKernels = o["sweep-kernels"] ?? defaultSweepKernels;
-    if (sweepKernels === 0) return result;
-    const jobs = spread(records, sweepKernels).map((rec) => {
-      const k = result.kernels.find((x) => x.id === rec.id)!;
-      return {
-        id: rec.id,
-        expr: parseExpr(k.expr, rec.vars),
-        vars: rec.vars,
-        ranges: Object.fromEntries(Object.entries(rec.ranges ?? {}).map(([v, r]) => [v, [r[0], r[1]] as const])),
-      };
-    });
-    const counts = o["sweep-rules"].split(",").map((s) => (s === "all" ? 0 : Number(s)));
-    const points = await runSweep(jobs, nw, {
-      settings: { ...settings, timeMs: o["sweep-time"] * 1000 },
-      counts,
-      plan: { n: o.n, rounds: o.rounds },
-      progress,
-    });
-    return { ...result, sweep: { timeMs: o["sweep-time"] * 1000, points } };
-  } finally {
-    nw[Symbol.dispose]();
-  }
+  const result = await runCompare(records, skipped, nw, {
+    settings: { rules: o.rules.length === 0 ? ALL_RULES : rulesOf(o.rules), ...searchSettings(o, o.time) },
+    front: o.front,
+    n: o.n,
+    rounds: o.rounds,
+    corpus: o.corpus,
+    progress,
+  });
+  // One kernel row per record, in order: the sweep's kernels are the records spread.
+  const sweepKernels = o["sweep-kernels"] ?? defaultSweepKernels;
+  return sweepKernels === 0 ? result : await addSweep(result, sweepKernels, nw, o, progress);
 }
 
 export async function compareMain(argv: readonly string[]): Promise<number> {

@@ -8,14 +8,10 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { BUILD } from "../../ffi/build.ts";
-import { parseExpr } from "../expr/fpcore.ts";
-import { loadNetwork } from "../nnue/weights_file.ts";
 import { type CompareResult, readCompareResult } from "../compare/results.ts";
 import { reportHtml } from "../compare/report_html.ts";
-import { runSweep, spread } from "../compare/sweep.ts";
 import { CliError, type Command, EXIT_DATA, EXIT_OK, parseCommand } from "./cli.ts";
-import { COMPARE_HELP, COMPARE_OPTIONS, CompareOpts, compareWith } from "./compare.ts";
-import { DEFAULT_SEARCH } from "./optimize.ts";
+import { addSweep, COMPARE_HELP, COMPARE_OPTIONS, CompareOpts, compareWith, openNetwork } from "./compare.ts";
 
 /** Kernels in the sweep when the report runs it. */
 export const REPORT_SWEEP_KERNELS = 8;
@@ -46,42 +42,6 @@ ${COMPARE_HELP}`,
   schema: ReportOpts,
 };
 
-/** The sweep for results that lack one: on a few of their kernels. */
-async function addSweep(r: CompareResult, o: ReportOpts, kernels: number): Promise<CompareResult> {
-  const jobs = spread(r.kernels, kernels).map((k) => ({
-    id: k.id,
-    expr: parseExpr(k.expr, k.vars),
-    vars: k.vars,
-    ranges: Object.fromEntries(Object.entries(k.ranges).map(([v, x]) => [v, [x[0], x[1]] as const])),
-  }));
-  let nw;
-  try {
-    nw = o.weights === undefined ? loadNetwork() : loadNetwork(o.weights);
-  } catch (e) {
-    throw new CliError(`report: cannot load the network: ${(e as Error).message}`, EXIT_DATA);
-  }
-  try {
-    const points = await runSweep(jobs, nw, {
-      settings: {
-        budget: DEFAULT_SEARCH.budget,
-        timeMs: o["sweep-time"] * 1000,
-        maxUlp: o["max-ulp"],
-        samples: o.samples,
-        seed: o.seed,
-        k: DEFAULT_SEARCH.k,
-        nodeLimit: DEFAULT_SEARCH.nodeLimit,
-        iterLimit: DEFAULT_SEARCH.iterLimit,
-      },
-      counts: o["sweep-rules"].split(",").map((s) => (s === "all" ? 0 : Number(s))),
-      plan: { n: o.n, rounds: o.rounds },
-      progress: (m) => console.error(`report: ${m}`),
-    });
-    return { ...r, sweep: { timeMs: o["sweep-time"] * 1000, points } };
-  } finally {
-    nw[Symbol.dispose]();
-  }
-}
-
 export async function reportMain(argv: readonly string[]): Promise<number> {
   const parsed = parseCommand(ReportCmd, argv);
   if (parsed === null) return EXIT_OK;
@@ -97,7 +57,8 @@ export async function reportMain(argv: readonly string[]): Promise<number> {
       }
     });
     if (sweepKernels > 0 && results.every((r) => r.sweep === undefined)) {
-      results[0] = await addSweep(results[0], o, sweepKernels);
+      using nw = openNetwork("report", o.weights);
+      results[0] = await addSweep(results[0], sweepKernels, nw, o, (m) => console.error(`report: ${m}`));
     }
   } else {
     results = [await compareWith(o, sweepKernels)];
