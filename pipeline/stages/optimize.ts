@@ -28,8 +28,8 @@ import { DEFAULT_N } from "../kernel/measure.ts";
 import { loadNetwork } from "../nnue/weights_file.ts";
 import type { Network } from "../nnue/network.ts";
 import { rulesOf } from "../rules/all.ts";
-import { type Domain, DOMAINS, type Rule } from "../rules/rule.ts";
-import { DEFAULT_OPTIMIZE, optimize, type OptimizeResult, type SearchKind } from "../search/optimizer.ts";
+import { type Domain, DOMAINS } from "../rules/rule.ts";
+import { DEFAULT_OPTIMIZE, optimize, type OptimizeOptions, type OptimizeResult } from "../search/optimizer.ts";
 import { measureKernels } from "../compare/measured.ts";
 import {
   CliError,
@@ -54,33 +54,11 @@ import {
   outcomesC,
 } from "./optimize_output.ts";
 
-/** How `optimize` searches; shared with `compare`. */
-export interface SearchSettings {
-  readonly search: SearchKind;
-  readonly rank: "judge" | "static";
-  readonly rules: readonly Rule[];
-  readonly budget: number;
-  readonly timeMs: number;
-  readonly maxUlp: number;
-  readonly samples: number;
-  readonly seed: number;
-  readonly k: number;
-  readonly nodeLimit: number;
-  readonly iterLimit: number;
-}
+/** How `optimize` searches (the optimizer's options); shared with `compare`. */
+export type SearchSettings = OptimizeOptions;
 
-export const DEFAULT_SEARCH: Omit<SearchSettings, "rules"> = {
-  search: "guided",
-  rank: "judge",
-  budget: DEFAULT_OPTIMIZE.budget,
-  timeMs: 2000,
-  maxUlp: DEFAULT_OPTIMIZE.maxUlp,
-  samples: DEFAULT_OPTIMIZE.samples,
-  seed: DEFAULT_OPTIMIZE.seed,
-  k: DEFAULT_OPTIMIZE.k,
-  nodeLimit: DEFAULT_OPTIMIZE.nodeLimit,
-  iterLimit: DEFAULT_OPTIMIZE.iterLimit,
-};
+/** The optimizer's defaults, with 2 s of search. */
+export const DEFAULT_SEARCH: Omit<SearchSettings, "rules"> = { ...DEFAULT_OPTIMIZE, timeMs: 2000 };
 
 /** Every variable's range (DEFAULT_RANGE where none is given): searched, sampled and timed alike. */
 export function jobRanges(job: Pick<Job, "vars" | "ranges">): Record<string, Interval> {
