@@ -8,7 +8,6 @@ import { z } from "zod";
 import { ROOT } from "../../ffi/build.ts";
 import { parseExpr } from "../expr/fpcore.ts";
 import { DEFAULT_N } from "../kernel/measure.ts";
-import { loadNetwork } from "../nnue/weights_file.ts";
 import type { Network } from "../nnue/network.ts";
 import { ALL_RULES, rulesOf } from "../rules/all.ts";
 import { runCompare } from "../compare/compare.ts";
@@ -16,7 +15,7 @@ import { DEFAULT_SWEEP_RULES, runSweep, spread } from "../compare/sweep.ts";
 import { formatCompare } from "../compare/table.ts";
 import type { CompareResult } from "../compare/results.ts";
 import { CliError, type Command, EXIT_DATA, EXIT_OK, intOption, numberOption, parseCommand } from "./cli.ts";
-import { DEFAULT_SEARCH, RulesOption } from "./optimize.ts";
+import { DEFAULT_SEARCH, openNetwork, RulesOption } from "./optimize.ts";
 import { corpusFiles } from "./peers.ts";
 import type { ExpressionRecord } from "./schema.ts";
 import { formatBenchmarkError, fpcoreRecords } from "./parse.ts";
@@ -121,15 +120,6 @@ export function loadCorpus(paths: readonly string[]): { records: ExpressionRecor
     skipped.push(...r.errors.map((e) => formatBenchmarkError(f, e)));
   }
   return { records, skipped };
-}
-
-/** The network of `--weights` (default data/); a load failure is `command`'s data error. */
-export function openNetwork(command: string, weights: string | undefined): Network {
-  try {
-    return weights === undefined ? loadNetwork() : loadNetwork(weights);
-  } catch (e) {
-    throw new CliError(`${command}: cannot load the network: ${(e as Error).message}`, EXIT_DATA);
-  }
 }
 
 /** The search settings of the options, but the rules (each caller picks its own). */

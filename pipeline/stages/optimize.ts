@@ -60,6 +60,18 @@ export type SearchSettings = OptimizeOptions;
 /** The optimizer's defaults, with 2 s of search. */
 export const DEFAULT_SEARCH: Omit<SearchSettings, "rules"> = { ...DEFAULT_OPTIMIZE, timeMs: 2000 };
 
+/**
+ * The network of `--weights` (default data/) for optimize, compare and
+ * report; a load failure is `command`'s data error.
+ */
+export function openNetwork(command: string, weights: string | undefined): Network {
+  try {
+    return weights === undefined ? loadNetwork() : loadNetwork(weights);
+  } catch (e) {
+    throw new CliError(`${command}: cannot load the network: ${(e as Error).message}`, EXIT_DATA);
+  }
+}
+
 /** Every variable's range (DEFAULT_RANGE where none is given): searched, sampled and timed alike. */
 export function jobRanges(job: Pick<Job, "vars" | "ranges">): Record<string, Interval> {
   return Object.fromEntries(job.vars.map((v) => [v, rangeOf(job.ranges, v) as Interval]));
@@ -292,12 +304,7 @@ export async function optimizeMain(argv: readonly string[]): Promise<number> {
     nodeLimit: opts["node-limit"],
     iterLimit: opts["iter-limit"],
   };
-  let nw: Network;
-  try {
-    nw = opts.weights === undefined ? loadNetwork() : loadNetwork(opts.weights);
-  } catch (e) {
-    throw new CliError(`optimize: cannot load the network: ${(e as Error).message}`, EXIT_DATA);
-  }
+  const nw = openNetwork("optimize", opts.weights);
   const results: OptimizeResult[] = [], saturated: (OptimizeResult | undefined)[] = [];
   try {
     for (const [i, job] of loaded.jobs.entries()) {

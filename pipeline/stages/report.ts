@@ -11,7 +11,8 @@ import { BUILD } from "../../ffi/build.ts";
 import { type CompareResult, readCompareResult } from "../compare/results.ts";
 import { reportHtml } from "../compare/report_html.ts";
 import { CliError, type Command, EXIT_DATA, EXIT_OK, parseCommand } from "./cli.ts";
-import { addSweep, COMPARE_HELP, COMPARE_OPTIONS, CompareOpts, compareWith, openNetwork } from "./compare.ts";
+import { addSweep, COMPARE_HELP, COMPARE_OPTIONS, CompareOpts, compareWith } from "./compare.ts";
+import { openNetwork } from "./optimize.ts";
 
 /** Kernels in the sweep when the report runs it. */
 export const REPORT_SWEEP_KERNELS = 8;
