@@ -13,6 +13,7 @@ import { z } from "zod";
 import { type Expr, freeVars } from "../expr/expr.ts";
 import { parseExpr, parseFPCoreFile } from "../expr/fpcore.ts";
 import { parseInfix } from "../expr/infix.ts";
+import { FPCORE_OPS, isOpName } from "../expr/ops.ts";
 import type { Interval } from "../expr/interval.ts";
 import { ParseError } from "../expr/sexpr.ts";
 import { CliError, EXIT_DATA, EXIT_USAGE } from "./cli.ts";
@@ -40,10 +41,16 @@ export interface Loaded {
   readonly failed: number;
 }
 
-/** Parses an expression argument: FPCore body if it starts with "(", else infix. */
+/**
+ * Parses an expression argument: an FPCore body when it opens with an
+ * operator form (`(+ x y)`, `(let ...)`), else infix, which may open with a
+ * parenthesis too (`(x + 1) / y`, `(exp(x) - 1) / x`).
+ */
 export function parseExpressionArg(src: string): Expr {
   const t = src.trim();
-  return t.startsWith("(") ? parseExpr(t) : parseInfix(t);
+  const head = /^\(\s*([^\s()]+)(\s|\()/.exec(t)?.[1];
+  const sexpr = head !== undefined && (FPCORE_OPS.has(head) || isOpName(head) || /^(let\*?|d|PI|E)$/.test(head));
+  return sexpr && !/^\(\s*[^\s()]+\(/.test(t) ? parseExpr(t) : parseInfix(t);
 }
 
 /** Every benchmark of an FPCore file, or the one named `name`. */

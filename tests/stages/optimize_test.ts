@@ -11,6 +11,7 @@ import { loadNetwork } from "../../pipeline/nnue/weights_file.ts";
 import { ALL_RULES } from "../../pipeline/rules/all.ts";
 import { DEFAULT_SEARCH, jobRanges, measuredAlternatives, optimizeJob } from "../../pipeline/stages/optimize.ts";
 import { OptimizeRecord } from "../../pipeline/stages/schema.ts";
+import { parseExpressionArg } from "../../pipeline/stages/optimize_input.ts";
 import { runCli } from "./run_cli.ts";
 
 const FPBENCH = join(ROOT, "..", "shared", "fpbench");
@@ -326,4 +327,16 @@ Deno.test("measured alternatives: accepted candidates, the table's cheapest, sat
     assert.ok(alts.includes(sat.best.expr), "saturation's choice is timed");
   }
   assert.deepEqual(measuredAlternatives(guided, undefined, 0), [], "none asked, none given");
+});
+
+Deno.test("expression arguments: FPCore forms by their operator, infix even when it opens with a parenthesis", () => {
+  const same = (a: string, b: string) => assert.equal(parseExpressionArg(a), parseExpr(b), a);
+  same("(exp(x) - 1) / log(exp(x))", "(/ (- (exp x) 1) (log (exp x)))");
+  same("(x + y) * z", "(* (+ x y) z)");
+  same("(sqrt(x) + 1)", "(+ (sqrt x) 1)");
+  same("(+ x y)", "(+ x y)");
+  same("( * x y)", "(* x y)");
+  same("(sqrt x)", "(sqrt x)");
+  same("(let ((a x)) (* a a))", "(* x x)");
+  assert.throws(() => parseExpressionArg("(x + "), /line 1, column/);
 });
