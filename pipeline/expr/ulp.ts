@@ -82,22 +82,22 @@ export function ulp32(x: number): number {
 export function flooredUlps(result: number, reference: number, floor: number): number {
   const a = Number.isNaN(result), b = Number.isNaN(reference);
   if (a || b) return a && b ? 0 : MAX_ULPS;
-  if (!Number.isFinite(reference) || !Number.isFinite(result)) {
-    return result === Math.fround(reference) ? 0 : MAX_ULPS;
-  }
+  // A reference beyond float32's range rounds to infinity: only that is exact.
   const r = Math.fround(reference);
+  if (!Number.isFinite(r) || !Number.isFinite(result)) return result === r ? 0 : MAX_ULPS;
   return Math.min(MAX_ULPS, Math.abs(result - r) / Math.max(ulp32(r), floor));
 }
 
 /**
  * The floor for a kernel's outputs: the ulp of its largest finite reference
  * output scaled down by 2^-20, i.e. outputs a million times smaller than the
- * kernel's largest are judged at that absolute precision.
+ * kernel's largest are judged at that absolute precision. References beyond
+ * float32's range do not count.
  */
 export function outputFloor(references: ArrayLike<number>): number {
   let max = 0;
   for (let k = 0; k < references.length; k++) {
-    const x = Math.abs(references[k]);
+    const x = Math.abs(Math.fround(references[k]));
     if (Number.isFinite(x) && x > max) max = x;
   }
   return max === 0 ? 2 ** -149 : Math.max(2 ** -149, ulp32(max) * 2 ** -20);

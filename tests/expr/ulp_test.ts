@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { stepF32 } from "../../pipeline/expr/ops.ts";
-import { errorStats, MAX_ULPS, ordinal32, ulpDistance } from "../../pipeline/expr/ulp.ts";
+import {
+  errorStats,
+  flooredErrorStats,
+  flooredUlps,
+  MAX_ULPS,
+  ordinal32,
+  outputFloor,
+  ulpDistance,
+} from "../../pipeline/expr/ulp.ts";
 import { sampleInputs } from "../../pipeline/expr/sample.ts";
 
 Deno.test("ulp distance: neighbours are 1 apart, across zero too, NaN handling", () => {
@@ -26,4 +34,16 @@ Deno.test("samples are float32, inside the ranges, and include both ends", () =>
   }
   // Log-uniform sampling reaches small magnitudes of a wide positive range.
   assert.ok(cols[1].filter((x) => x < 1e-3).length > 10);
+});
+
+Deno.test("floored ulps: a reference beyond float32's range is matched only by infinity, never NaN", () => {
+  const refs = [1, 1e300, -1e300, 2];
+  const floor = outputFloor(refs);
+  assert.ok(Number.isFinite(floor) && floor > 0);
+  assert.equal(flooredUlps(Infinity, 1e300, floor), 0);
+  assert.equal(flooredUlps(3.4e38, 1e300, floor), MAX_ULPS);
+  const s = flooredErrorStats([1, Infinity, -Infinity, 2], refs, floor);
+  assert.equal(s.maxUlp, 0);
+  assert.equal(s.meanUlp, 0);
+  assert.ok(!Number.isNaN(flooredErrorStats([1, 5, 0, 2], refs, floor).meanUlp));
 });
