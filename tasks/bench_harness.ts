@@ -7,55 +7,70 @@
  *   --skip-compile / --skip-noise   run only one half
  *   --kernels N --runs R            size of the noise study (default 20, 5)
  */
-import { parseArgs } from "node:util";
 import { z } from "zod";
 import { compileThroughput, formatNoise, noiseStudy } from "../pipeline/kernel/harness_bench.ts";
 import { machineFingerprint } from "../pipeline/kernel/machine.ts";
+import { type Command, EXIT_OK, intOption, parseCommand, runMain } from "../pipeline/stages/cli.ts";
 
-const Opts = z.object({
-  "skip-compile": z.boolean().default(false),
-  "skip-noise": z.boolean().default(false),
-  kernels: z.coerce.number().int().min(2).max(1000).default(20),
-  runs: z.coerce.number().int().min(2).max(50).default(5),
-});
+const Cmd: Command<{ "skip-compile": boolean; "skip-noise": boolean; kernels: number; runs: number }> = {
+  name: "bench:harness",
+  usage: `usage: deno task bench:harness [--skip-compile] [--skip-noise] [--kernels N] [--runs R]
+
+Compile throughput (batches of 100 and 1,000 random kernels, against one
+compiler call per kernel), then measurement noise (kernels each measured in
+separate harness processes).
+  --skip-compile  skip the compile throughput half
+  --skip-noise    skip the measurement noise half
+  --kernels N     kernels in the noise study, 2-1000 (default 20)
+  --runs R        harness processes per kernel in the noise study, 2-50 (default 5)`,
+  options: {
+    "skip-compile": { type: "boolean" },
+    "skip-noise": { type: "boolean" },
+    kernels: { type: "string" },
+    runs: { type: "string" },
+  },
+  schema: z.object({
+    "skip-compile": z.boolean().default(false),
+    "skip-noise": z.boolean().default(false),
+    kernels: intOption(2, 1000).default(20),
+    runs: intOption(2, 50).default(5),
+  }),
+};
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    options: {
-      "skip-compile": { type: "boolean" },
-      "skip-noise": { type: "boolean" },
-      kernels: { type: "string" },
-      runs: { type: "string" },
-    },
-  });
-  const o = Opts.parse(values);
-  const m = machineFingerprint();
-  console.log(`machine ${m.hash}: ${m.cpu}, ${m.cores} cores, ${m.compiler}, glibc ${m.glibc}`);
-  if (!o["skip-compile"]) {
-    console.log("\ncompile throughput (fresh cache, random kernels of ~10 ops, gcc -O3, 2 compilers at once)");
-    const seed = Date.now() % 100000; // new kernels every run: nothing cached anywhere
-    const rows: [string, Awaited<ReturnType<typeof compileThroughput>>][] = [];
-    rows.push(["batch of 100", await compileThroughput(100, seed)]);
-    rows.push(["batch of 1000", await compileThroughput(1000, seed + 1)]);
-    rows.push(["100, one call per kernel", await compileThroughput(100, seed + 2, { maxChunk: 1 })]);
-    for (const [label, t] of rows) {
+  await runMain(async () => {
+    const parsed = parseCommand(Cmd, Deno.args);
+    if (parsed === null) return EXIT_OK;
+    const o = parsed.opts;
+    const m = machineFingerprint();
+    console.log(`machine ${m.hash}: ${m.cpu}, ${m.cores} cores, ${m.compiler}, glibc ${m.glibc}`);
+    if (!o["skip-compile"]) {
+      console.log("\ncompile throughput (fresh cache, random kernels of ~10 ops, gcc -O3, 2 compilers at once)");
+      const seed = Date.now() % 100000; // new kernels every run: nothing cached anywhere
+      const rows: [string, Awaited<ReturnType<typeof compileThroughput>>][] = [];
+      rows.push(["batch of 100", await compileThroughput(100, seed)]);
+      rows.push(["batch of 1000", await compileThroughput(1000, seed + 1)]);
+      rows.push(["100, one call per kernel", await compileThroughput(100, seed + 2, { maxChunk: 1 })]);
+      for (const [label, t] of rows) {
+        console.log(
+          `  ${label.padEnd(26)} ${t.perSecond.toFixed(1).padStart(7)} kernels/s  (${
+            t.seconds.toFixed(2)
+          } s, ${t.calls} compiler calls)`,
+        );
+      }
       console.log(
-        `  ${label.padEnd(26)} ${t.perSecond.toFixed(1).padStart(7)} kernels/s  (${
-          t.seconds.toFixed(2)
-        } s, ${t.calls} compiler calls)`,
+        `  gain from batching: ${
+          (rows[1][1].perSecond / rows[2][1].perSecond).toFixed(1)
+        }x (1000 batched vs one call each), ${(rows[0][1].perSecond / rows[2][1].perSecond).toFixed(1)}x (100)`,
       );
     }
-    console.log(
-      `  gain from batching: ${
-        (rows[1][1].perSecond / rows[2][1].perSecond).toFixed(1)
-      }x (1000 batched vs one call each), ${(rows[0][1].perSecond / rows[2][1].perSecond).toFixed(1)}x (100)`,
-    );
-  }
-  if (!o["skip-noise"]) {
-    console.log(
-      `\nnoise: ${o.kernels} kernels, each measured in ${o.runs} separate harness processes (default settings)`,
-    );
-    const r = await noiseStudy(o.kernels, o.runs, 5, {}, (msg) => console.error(msg));
-    console.log(formatNoise(r));
-  }
+    if (!o["skip-noise"]) {
+      console.log(
+        `\nnoise: ${o.kernels} kernels, each measured in ${o.runs} separate harness processes (default settings)`,
+      );
+      const r = await noiseStudy(o.kernels, o.runs, 5, {}, (msg) => console.error(msg));
+      console.log(formatNoise(r));
+    }
+    return EXIT_OK;
+  });
 }
