@@ -6,10 +6,34 @@
  *
  *   deno task rules [--points 1000] [--seed 1] [--domain algebra ...]
  */
-import { parseArgs } from "node:util";
+import { z } from "zod";
 import { rulesByDomain } from "../pipeline/rules/all.ts";
 import { type Domain, DOMAINS } from "../pipeline/rules/rule.ts";
 import { checkRules, DEFAULT_CHECK, describeFailure, type RuleCheck } from "../pipeline/rules/soundness.ts";
+import { type Command, EXIT_DATA, EXIT_OK, intOption, parseCommand, runMain } from "../pipeline/stages/cli.ts";
+
+const Cmd: Command<{ points: number; seed: number; domain: Domain[] }> = {
+  name: "rules",
+  usage: `usage: deno task rules [--points N] [--seed S] [--domain D ...]
+
+Checks every rewrite rule numerically and prints, per domain, how many rules
+there are, how many were checked and how many failed, then each failing rule
+with its worst point. Exits 1 if any rule fails.
+  --points N  points per rule, at least 1 (default ${DEFAULT_CHECK.points})
+  --seed S    seed of the random points, an integer (default ${DEFAULT_CHECK.seed})
+  --domain D  check only domain D; may be repeated (default: every domain)
+              D is one of ${DOMAINS.join(", ")}`,
+  options: {
+    points: { type: "string", default: String(DEFAULT_CHECK.points) },
+    seed: { type: "string", default: String(DEFAULT_CHECK.seed) },
+    domain: { type: "string", multiple: true },
+  },
+  schema: z.object({
+    points: intOption(1),
+    seed: intOption(Number.MIN_SAFE_INTEGER),
+    domain: z.array(z.enum(DOMAINS)).default([...DOMAINS]),
+  }),
+};
 
 interface Row {
   readonly domain: string;
@@ -52,33 +76,22 @@ export function formatTable(rows: readonly Row[]): string {
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      points: { type: "string", default: String(DEFAULT_CHECK.points) },
-      seed: { type: "string", default: String(DEFAULT_CHECK.seed) },
-      domain: { type: "string", multiple: true },
-    },
+  await runMain(() => {
+    const parsed = parseCommand(Cmd, Deno.args);
+    if (parsed === null) return EXIT_OK;
+    const { points, seed, domain: chosen } = parsed.opts;
+    const t0 = performance.now();
+    const results = new Map<Domain, RuleCheck[]>();
+    for (const d of DOMAINS) if (chosen.includes(d)) results.set(d, checkRules(rulesByDomain[d], { points, seed }));
+    const ms = performance.now() - t0;
+    console.log(formatTable(summarize(results)));
+    console.log(`\n${points} points per rule, seed ${seed}, ${(ms / 1000).toFixed(2)} s`);
+    const failures = [...results.values()].flat().filter((r) => !r.ok);
+    if (failures.length > 0) {
+      console.log(`\n${failures.length} failing rule(s):`);
+      for (const f of failures) console.log(describeFailure(f));
+      return EXIT_DATA;
+    }
+    return EXIT_OK;
   });
-  const points = Number(values.points), seed = Number(values.seed);
-  if (!Number.isInteger(points) || points < 1) {
-    throw new Error(`--points must be a positive integer, got ${values.points}`);
-  }
-  if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
-  const chosen = (values.domain ?? [...DOMAINS]) as Domain[];
-  for (const d of chosen) {
-    if (!DOMAINS.includes(d)) throw new Error(`unknown domain ${d}; one of ${DOMAINS.join(", ")}`);
-  }
-  const t0 = performance.now();
-  const results = new Map<Domain, RuleCheck[]>();
-  for (const d of DOMAINS) if (chosen.includes(d)) results.set(d, checkRules(rulesByDomain[d], { points, seed }));
-  const ms = performance.now() - t0;
-  console.log(formatTable(summarize(results)));
-  console.log(`\n${points} points per rule, seed ${seed}, ${(ms / 1000).toFixed(2)} s`);
-  const failures = [...results.values()].flat().filter((r) => !r.ok);
-  if (failures.length > 0) {
-    console.log(`\n${failures.length} failing rule(s):`);
-    for (const f of failures) console.log(describeFailure(f));
-    Deno.exit(1);
-  }
 }
