@@ -14,7 +14,6 @@
  *
  * Options: --depth D (feature depth), --rounds N, --seconds S (per figure).
  */
-import { parseArgs } from "node:util";
 import { z } from "zod";
 import { app, dagSize, type Expr, num, postorder, v } from "../pipeline/expr/expr.ts";
 import { OP_NAMES, type OpName, OPS } from "../pipeline/expr/ops.ts";
@@ -24,6 +23,7 @@ import { DIMS, toCsr } from "../ffi/nnue.ts";
 import { FeatureDag, type RewriteDelta } from "../pipeline/nnue/feature_dag.ts";
 import { DEFAULT_DEPTH, features } from "../pipeline/nnue/features.ts";
 import { Network, packDeltas } from "../pipeline/nnue/network.ts";
+import { type Command, EXIT_OK, intOption, numberOption, parseCommand, runMain } from "../pipeline/stages/cli.ts";
 
 const RULES = [
   ["(+ (* ?a ?b) ?c)", "(fma ?a ?b ?c)"],
@@ -38,11 +38,23 @@ const RULES = [
   ["(exp (+ ?a ?b))", "(* (exp ?a) (exp ?b))"],
 ].map(([l, r]) => [parsePattern(l), parsePattern(r)] as const);
 
-const Options = z.object({
-  depth: z.coerce.number().int().min(1).max(5),
-  rounds: z.coerce.number().int().min(1).max(100),
-  seconds: z.coerce.number().positive().max(60),
-});
+const Cmd: Command<{ depth: number; rounds: number; seconds: number }> = {
+  name: "bench:nnue",
+  usage: `usage: deno task bench:nnue [--depth D] [--rounds N] [--seconds S]
+
+Accumulator evaluations per second, incremental (a rewrite's feature delta
+plus a Judge forward) against rebuilding from the full feature list, for
+expressions of about 10, 100 and 1,000 nodes; medians of timed rounds.
+  --depth D    feature depth, 1-5 (default ${DEFAULT_DEPTH})
+  --rounds N   timed rounds per figure, 1-100 (default 5)
+  --seconds S  length of each round in seconds, above 0 and at most 60 (default 0.3)`,
+  options: { depth: { type: "string" }, rounds: { type: "string" }, seconds: { type: "string" } },
+  schema: z.object({
+    depth: intOption(1, 5).default(DEFAULT_DEPTH),
+    rounds: intOption(1, 100).default(5),
+    seconds: numberOption(0, 60).refine((x) => x > 0, "must be above 0").default(0.3),
+  }),
+};
 
 /** A kernel-like expression of at least `nodes` unique nodes. */
 function kernelOfSize(rng: Rng, nodes: number): Expr {
@@ -94,87 +106,86 @@ function rate(rounds: number, seconds: number, items: number, fn: () => void): n
 const fmt = (x: number) => x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(0);
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: { depth: { type: "string" }, rounds: { type: "string" }, seconds: { type: "string" } },
-  });
-  const o = Options.parse({
-    depth: values.depth ?? DEFAULT_DEPTH,
-    rounds: values.rounds ?? 5,
-    seconds: values.seconds ?? 0.3,
-  });
-  using nw = Network.create({ depth: o.depth });
-  console.log(
-    `bench:nnue  depth D=${o.depth}, ${nw.fs.size.toLocaleString("en")} feature rows, float32 accumulator of ${DIMS}`,
-  );
-  console.log(`median of ${o.rounds} rounds x ${o.seconds}s, one core; evaluations/s = accumulator + Judge forward\n`);
-  console.log(
-    "nodes  features  cands  delta(avg)  incremental/s  apply+eval/s  rebuild(C)/s  rebuild(TS+C)/s  speed-up  deltas(TS)/s",
-  );
-  const rng = new Rng(2024);
-  let target100 = NaN;
-  let incrementalAll = Infinity;
-  for (const size of [10, 100, 1000]) {
-    const e = kernelOfSize(rng, size);
-    const fs = features(nw.fs, e);
-    const cands = candidates(rng, e, 256);
-    const dag = new FeatureDag(nw.fs, e);
-    const deltas: RewriteDelta[] = cands.map(([s, r]) => dag.rewrite(s, r));
-    const tsDeltaRate = rate(o.rounds, o.seconds, cands.length, () => {
-      for (const [s, r] of cands) dag.rewrite(s, r);
-    });
-    const avgDelta = deltas.reduce((a, d) => a + d.removed.length + d.added.length, 0) / deltas.length;
-    const { removed, added } = packDeltas(deltas);
-    const base = nw.accumulator(e);
-    const out = new Float32Array(deltas.length);
-    const incremental = rate(o.rounds, o.seconds, deltas.length, () => {
-      nw.net.scoreCandidates("judge", base, removed, added, out);
-    });
-    const batch = new Float32Array(deltas.length * DIMS);
-    const applyEval = rate(o.rounds, o.seconds, deltas.length, () => {
-      for (let i = 0; i < deltas.length; i++) batch.set(base, i * DIMS);
-      nw.net.applyDeltaBatch(batch, removed, added);
-      nw.net.eval("judge", batch, out);
-    });
-    const afterFeatures = toCsr(deltas.map((d) => features(nw.fs, d.after)));
-    const rebuildC = rate(o.rounds, o.seconds, deltas.length, () => {
-      nw.net.buildBatch(afterFeatures, batch);
-      nw.net.eval("judge", batch, out);
-    });
-    const afters = deltas.map((d) => d.after);
-    const rebuildTs = rate(o.rounds, o.seconds, deltas.length, () => {
-      nw.net.buildBatch(toCsr(afters.map((a) => features(nw.fs, a))), batch);
-      nw.net.eval("judge", batch, out);
-    });
-    // The scored values must be the rebuilt ones (the benchmark measures real work).
-    const check = nw.net.eval("judge", nw.net.buildBatch(afterFeatures));
-    nw.net.scoreCandidates("judge", base, removed, added, out);
-    for (let i = 0; i < out.length; i++) {
-      if (Math.abs(out[i] - check[i]) > 1e-3 * Math.max(1, Math.abs(check[i]))) {
-        throw new Error("incremental != rebuild");
-      }
-    }
-    if (size === 100) target100 = incremental / rebuildC;
-    incrementalAll = Math.min(incrementalAll, incremental);
+  await runMain(() => {
+    const parsed = parseCommand(Cmd, Deno.args);
+    if (parsed === null) return EXIT_OK;
+    const o = parsed.opts;
+    using nw = Network.create({ depth: o.depth });
     console.log(
-      [
-        String(dagSize(e)).padStart(5),
-        String(fs.length).padStart(9),
-        String(deltas.length).padStart(6),
-        avgDelta.toFixed(1).padStart(11),
-        fmt(incremental).padStart(14),
-        fmt(applyEval).padStart(13),
-        fmt(rebuildC).padStart(13),
-        fmt(rebuildTs).padStart(16),
-        `${(incremental / rebuildC).toFixed(1)}x`.padStart(9),
-        fmt(tsDeltaRate).padStart(13),
-      ].join(" "),
+      `bench:nnue  depth D=${o.depth}, ${nw.fs.size.toLocaleString("en")} feature rows, float32 accumulator of ${DIMS}`,
     );
-  }
-  console.log(
-    `\ntargets: incremental >= 2,000,000/s at every size: ${incrementalAll >= 2e6 ? "met" : "MISSED"} ` +
-      `(lowest ${fmt(incrementalAll)}/s); >= 10x rebuild (C) at 100 nodes: ${target100 >= 10 ? "met" : "MISSED"} (${
-        target100.toFixed(1)
-      }x)`,
-  );
+    console.log(
+      `median of ${o.rounds} rounds x ${o.seconds}s, one core; evaluations/s = accumulator + Judge forward\n`,
+    );
+    console.log(
+      "nodes  features  cands  delta(avg)  incremental/s  apply+eval/s  rebuild(C)/s  rebuild(TS+C)/s  speed-up  deltas(TS)/s",
+    );
+    const rng = new Rng(2024);
+    let target100 = NaN;
+    let incrementalAll = Infinity;
+    for (const size of [10, 100, 1000]) {
+      const e = kernelOfSize(rng, size);
+      const fs = features(nw.fs, e);
+      const cands = candidates(rng, e, 256);
+      const dag = new FeatureDag(nw.fs, e);
+      const deltas: RewriteDelta[] = cands.map(([s, r]) => dag.rewrite(s, r));
+      const tsDeltaRate = rate(o.rounds, o.seconds, cands.length, () => {
+        for (const [s, r] of cands) dag.rewrite(s, r);
+      });
+      const avgDelta = deltas.reduce((a, d) => a + d.removed.length + d.added.length, 0) / deltas.length;
+      const { removed, added } = packDeltas(deltas);
+      const base = nw.accumulator(e);
+      const out = new Float32Array(deltas.length);
+      const incremental = rate(o.rounds, o.seconds, deltas.length, () => {
+        nw.net.scoreCandidates("judge", base, removed, added, out);
+      });
+      const batch = new Float32Array(deltas.length * DIMS);
+      const applyEval = rate(o.rounds, o.seconds, deltas.length, () => {
+        for (let i = 0; i < deltas.length; i++) batch.set(base, i * DIMS);
+        nw.net.applyDeltaBatch(batch, removed, added);
+        nw.net.eval("judge", batch, out);
+      });
+      const afterFeatures = toCsr(deltas.map((d) => features(nw.fs, d.after)));
+      const rebuildC = rate(o.rounds, o.seconds, deltas.length, () => {
+        nw.net.buildBatch(afterFeatures, batch);
+        nw.net.eval("judge", batch, out);
+      });
+      const afters = deltas.map((d) => d.after);
+      const rebuildTs = rate(o.rounds, o.seconds, deltas.length, () => {
+        nw.net.buildBatch(toCsr(afters.map((a) => features(nw.fs, a))), batch);
+        nw.net.eval("judge", batch, out);
+      });
+      // The scored values must be the rebuilt ones (the benchmark measures real work).
+      const check = nw.net.eval("judge", nw.net.buildBatch(afterFeatures));
+      nw.net.scoreCandidates("judge", base, removed, added, out);
+      for (let i = 0; i < out.length; i++) {
+        if (Math.abs(out[i] - check[i]) > 1e-3 * Math.max(1, Math.abs(check[i]))) {
+          throw new Error("incremental != rebuild");
+        }
+      }
+      if (size === 100) target100 = incremental / rebuildC;
+      incrementalAll = Math.min(incrementalAll, incremental);
+      console.log(
+        [
+          String(dagSize(e)).padStart(5),
+          String(fs.length).padStart(9),
+          String(deltas.length).padStart(6),
+          avgDelta.toFixed(1).padStart(11),
+          fmt(incremental).padStart(14),
+          fmt(applyEval).padStart(13),
+          fmt(rebuildC).padStart(13),
+          fmt(rebuildTs).padStart(16),
+          `${(incremental / rebuildC).toFixed(1)}x`.padStart(9),
+          fmt(tsDeltaRate).padStart(13),
+        ].join(" "),
+      );
+    }
+    console.log(
+      `\ntargets: incremental >= 2,000,000/s at every size: ${incrementalAll >= 2e6 ? "met" : "MISSED"} ` +
+        `(lowest ${fmt(incrementalAll)}/s); >= 10x rebuild (C) at 100 nodes: ${target100 >= 10 ? "met" : "MISSED"} (${
+          target100.toFixed(1)
+        }x)`,
+    );
+    return EXIT_OK;
+  });
 }
