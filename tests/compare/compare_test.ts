@@ -56,3 +56,21 @@ Deno.test("compare and report: bad usage and unreadable inputs are one error and
   assert.match(help.out, /^usage: deno task report/);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("target 3 says where gcc -O3 -ffast-math is faster only by breaking the accuracy guard", () => {
+  const canned = readCompareResult(join(import.meta.dirname!, "data", "compare_small.json"));
+  const k = canned.kernels[0];
+  const fm = k.cells["gcc -O3 -ffast-math"];
+  assert.ok(fm.ok);
+  const fast = { ...fm, ns: fm.ns / 2, ratio: fm.ratio / 2 };
+  const withFm = (maxUlp: number) => ({
+    ...canned,
+    kernels: [{ ...k, cells: { ...k.cells, "gcc -O3 -ffast-math": { ...fast, maxUlp } } }, ...canned.kernels.slice(1)],
+  });
+  const accurate = targets(withFm(k.guardLimit))[2];
+  assert.equal(accurate.pass, false);
+  assert.doesNotMatch(accurate.detail, /breaks the accuracy guard/);
+  const sloppy = targets(withFm(k.guardLimit + 1))[2];
+  assert.equal(sloppy.pass, false, "still a miss of the target as written");
+  assert.match(sloppy.detail, new RegExp(`on 1 of them gcc -O3 -ffast-math breaks the accuracy guard \\(${k.name}`));
+});
