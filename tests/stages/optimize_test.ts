@@ -4,6 +4,7 @@ import { ROOT } from "../../ffi/build.ts";
 import { evaluateBatch } from "../../pipeline/expr/evaluate.ts";
 import { hasDerivative } from "../../pipeline/expr/expr.ts";
 import { parseExpr, parseFPCoreFile } from "../../pipeline/expr/fpcore.ts";
+import { Rng } from "../../pipeline/expr/random.ts";
 import { printInfix } from "../../pipeline/expr/print.ts";
 import { sampleInputs } from "../../pipeline/expr/sample.ts";
 import { flooredErrorStats } from "../../pipeline/expr/ulp.ts";
@@ -12,6 +13,7 @@ import { ALL_RULES } from "../../pipeline/rules/all.ts";
 import { DEFAULT_SEARCH, jobRanges, measuredAlternatives, optimizeJob } from "../../pipeline/stages/optimize.ts";
 import { OptimizeRecord } from "../../pipeline/stages/schema.ts";
 import { parseExpressionArg } from "../../pipeline/stages/optimize_input.ts";
+import { JUDGE_MARGIN, judgeOrder } from "../../pipeline/search/optimizer.ts";
 import { runCli } from "./run_cli.ts";
 
 const FPBENCH = join(ROOT, "..", "shared", "fpbench");
@@ -51,7 +53,15 @@ Deno.test({
           assert.ok(!hasDerivative(r.best.expr), what);
           assert.ok(r.best.error.maxUlp <= r.baseline.error.maxUlp + quick.maxUlp, what);
           if (search === "saturate") assert.ok(r.best.staticCost <= r.baseline.staticCost, what);
-          else assert.ok(r.best.predictedNs <= r.baseline.predictedNs || r.dropped > 0, what);
+          else {
+            // Predicted no slower, or within the Judge's margin and cheaper by the table (judgeOrder).
+            const b = r.best, base = r.baseline;
+            assert.ok(
+              b.predictedNs <= base.predictedNs || r.dropped > 0 ||
+                (b.predictedNs <= base.predictedNs * (1 + JUDGE_MARGIN) && b.staticCost < base.staticCost),
+              what,
+            );
+          }
           // The reported error is the error of the reported form on the same samples.
           const cols = sampleInputs(job.vars, jobRanges(job), quick.samples, quick.seed);
           const ref = evaluateBatch(b.expr, job.vars, cols, 64);
@@ -145,9 +155,11 @@ Deno.test("optimize: JSONL in, --emit json out, every record valid under its sch
   assert.equal(r.code, 0, r.err);
   const out = r.out.trim().split("\n").map((l) => OptimizeRecord.parse(JSON.parse(l)));
   assert.deepEqual(out.map((o) => o.id), ["a", "b"]);
-  // What the Judge prefers is its business; the form must be equal in value and predicted no slower.
+  // What the Judge prefers is its business; the form must be equal in value and predicted no slower
+  // (or, within the Judge's margin, cheaper by the table).
   for (const [i, o] of out.entries()) {
-    assert.ok(o.predicted_ns.optimized <= o.predicted_ns.input, o.id);
+    const p = o.predicted_ns, c = o.static_cost;
+    assert.ok(p.optimized <= p.input || (p.optimized <= p.input * (1 + JUDGE_MARGIN) && c.optimized < c.input), o.id);
     const cols = sampleInputs(recs[i].vars, recs[i].ranges, 100, 2);
     const want = evaluateBatch(parseExpr(recs[i].expr), recs[i].vars, cols, 64);
     const got = evaluateBatch(parseExpr(o.optimized), recs[i].vars, cols, 64);
@@ -339,4 +351,29 @@ Deno.test("expression arguments: FPCore forms by their operator, infix even when
   same("(sqrt x)", "(sqrt x)");
   same("(let ((a x)) (* a a))", "(* x x)");
   assert.throws(() => parseExpressionArg("(x + "), /line 1, column/);
+});
+
+Deno.test("judgeOrder: the Judge decides beyond its margin, the table within it", () => {
+  const xs = [
+    { id: "a", ns: 1.0, cost: 30 },
+    { id: "b", ns: 1.05, cost: 10 },
+    { id: "c", ns: 1.3, cost: 5 },
+    { id: "d", ns: 1.35, cost: 50 },
+    { id: "e", ns: 2.0, cost: 1 },
+  ];
+  assert.deepEqual(judgeOrder(xs, 0.1).map((x) => x.id), ["b", "a", "c", "d", "e"]);
+  assert.deepEqual(judgeOrder(xs, 0).map((x) => x.id), ["a", "b", "c", "d", "e"], "no margin: the Judge alone");
+  assert.deepEqual(judgeOrder(xs, 10).map((x) => x.id), ["e", "c", "b", "a", "d"], "huge margin: the table alone");
+  const rng = new Rng(3);
+  for (let t = 0; t < 50; t++) {
+    const ys = Array.from({ length: 30 }, (_, i) => ({ id: String(i), ns: rng.range(1, 3), cost: rng.int(20) }));
+    const o = judgeOrder(ys, 0.1);
+    assert.equal(o.length, ys.length);
+    // A form ahead of a cheaper one is predicted faster by more than the margin... or is in an earlier run.
+    for (let i = 0; i < o.length; i++) {
+      for (let j = i + 1; j < o.length; j++) {
+        if (o[j].cost < o[i].cost) assert.ok(o[i].ns < o[j].ns, "only a faster prediction goes before a cheaper form");
+      }
+    }
+  }
 });
