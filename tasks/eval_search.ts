@@ -9,7 +9,9 @@
  * method's result passes the same accuracy guard. Each (method, rule set)
  * runs in its own process, so its peak resident memory (VmHWM) is its own;
  * the chosen kernels of all methods are then timed together in one harness
- * run, so the measured speedups compare like with like.
+ * run, so the measured speedups compare like with like. Workers collect
+ * garbage between kernels, so the peak is the largest kernel's, for every
+ * method alike.
  *
  * Then the same for growing rule sets (20, 50, 100, all; domain
  * round-robin), to show how time and memory grow with the rules.
@@ -74,7 +76,7 @@ function runWorker(method: Method, ruleCount: number, timeMs: number, records: r
       budget: 1_000_000,
       nodeLimit: 100_000,
     });
-    return {
+    const run = {
       id: rec.id,
       chosen: printFPCore(r.best.expr),
       predictedNs: r.best.predictedNs,
@@ -84,6 +86,11 @@ function runWorker(method: Method, ruleCount: number, timeMs: number, records: r
       rewrites: r.search.rewrites,
       stopped: r.search.stopped,
     };
+    // Collect the kernel's garbage before the next one (the worker runs with
+    // --expose-gc), so the peak is one kernel's working set, not the
+    // garbage of all earlier kernels that V8 had not yet collected.
+    (globalThis as { gc?: () => void }).gc?.();
+    return run;
   });
   console.log(JSON.stringify({ runs, peakRssMb: peakRssMb() }));
 }
@@ -123,7 +130,16 @@ const SELF = fileURLToPath(import.meta.url);
 /** Runs one (method, rule count) in a child process; returns its report. */
 async function inChild(method: Method, rules: number, time: number, ids: readonly string[]) {
   const p = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", SELF, "--worker", JSON.stringify({ method, rules, ids }), "--time", String(time)],
+    args: [
+      "run",
+      "-A",
+      "--v8-flags=--expose-gc",
+      SELF,
+      "--worker",
+      JSON.stringify({ method, rules, ids }),
+      "--time",
+      String(time),
+    ],
     cwd: ROOT,
     stdout: "piped",
     stderr: "inherit",
