@@ -249,6 +249,18 @@ exit codes: 0 success, 1 bad input (file, kernel or line), 2 bad usage, 3 intern
   positionals: true,
 };
 
+/**
+ * Whether an argument that is not an existing file still names one (so a
+ * missing file is reported as such): an .fpcore name, an explicit relative
+ * or absolute path, or folders and a file name with an extension. An infix
+ * expression may hold "/" too (`x / y`, `(a+b)/c`), so a slash alone is not
+ * enough.
+ */
+export function looksLikePath(arg: string): boolean {
+  const t = arg.trim();
+  return /\.fpcore$/i.test(t) || /^(\.{0,2}|~)[/\\]/.test(t) || /^[\w.-]+([/\\][\w.-]+)+\.[A-Za-z]\w*$/.test(t);
+}
+
 async function loadInput(input: string | undefined, opts: Opts): Promise<Loaded> {
   const ranges = Object.fromEntries(opts.range) as Record<string, Interval>;
   if (input === undefined || input === "-") {
@@ -257,7 +269,7 @@ async function loadInput(input: string | undefined, opts: Opts): Promise<Loaded>
     }
     return await loadRecords("optimize", Deno.stdin.readable, opts["on-error"]);
   }
-  if (input.endsWith(".fpcore") || (/[/\\]/.test(input) && !input.trim().startsWith("(")) || (await isFile(input))) {
+  if (looksLikePath(input) || (await isFile(input))) {
     if (opts.range.length > 0) {
       throw new CliError("optimize: --range is for expression inputs; FPCore files give ranges in :pre", EXIT_USAGE);
     }

@@ -10,7 +10,13 @@ import { sampleInputs } from "../../pipeline/expr/sample.ts";
 import { flooredErrorStats } from "../../pipeline/expr/ulp.ts";
 import { loadNetwork } from "../../pipeline/nnue/weights_file.ts";
 import { ALL_RULES } from "../../pipeline/rules/all.ts";
-import { DEFAULT_SEARCH, jobRanges, measuredAlternatives, optimizeJob } from "../../pipeline/stages/optimize.ts";
+import {
+  DEFAULT_SEARCH,
+  jobRanges,
+  looksLikePath,
+  measuredAlternatives,
+  optimizeJob,
+} from "../../pipeline/stages/optimize.ts";
 import { OptimizeRecord } from "../../pipeline/stages/schema.ts";
 import { parseExpressionArg } from "../../pipeline/stages/optimize_input.ts";
 import { JUDGE_MARGIN, judgeOrder } from "../../pipeline/search/optimizer.ts";
@@ -376,4 +382,22 @@ Deno.test("judgeOrder: the Judge decides beyond its margin, the table within it"
       }
     }
   }
+});
+
+Deno.test("an infix argument with a division is an expression, not a path", async () => {
+  for (
+    const [arg, path] of [
+      ["x / y", false],
+      ["(a+b)/c", false],
+      ["pow((c + 0.055) / 1.055, 2.4)", false],
+      ["x/1.5", false],
+      ["data/kernels/graphics.fpcore", true],
+      ["no/such/file.fpcore", true],
+      ["./kernels.txt", true],
+      ["/tmp/k", true],
+    ] as const
+  ) assert.equal(looksLikePath(arg), path, arg);
+  const r = await optimizeCli([...FAST, "--range", "c=0.04:1", "pow((c + 0.055) / 1.055, 2.4)"]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^input\s+\(pow \(\/ \(\+ c 0\.055\) 1\.055\) 2\.4\)/m);
 });
