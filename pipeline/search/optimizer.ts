@@ -40,7 +40,7 @@ import type { Network } from "../nnue/network.ts";
 import type { Rule } from "../rules/rule.ts";
 import { saturateAndExtract } from "../egraph/saturate.ts";
 import { derive, shortenPath } from "./derivation.ts";
-import { tidy } from "./tidy.ts";
+import { makeTidy } from "./tidy.ts";
 import { DEFAULT_GUIDED, guidedSearch } from "./guided.ts";
 
 export type SearchKind = "guided" | "saturate";
@@ -238,6 +238,14 @@ export function judgeOrder<T extends { readonly ns: number; readonly cost: numbe
   return out;
 }
 
+/** A form's steps followed by `more` (no steps stay no steps). */
+function stepsThen(steps: Found["steps"], more: readonly string[]): Found["steps"] {
+  return () => {
+    const d = steps();
+    return { steps: d.steps === null ? null : [...d.steps, ...more], complete: d.complete };
+  };
+}
+
 /** Optimizes one kernel. */
 export function optimize(
   input: Expr,
@@ -258,30 +266,21 @@ export function optimize(
     const had = pool.get(e);
     // The same form reached twice: a visited state's exact path beats an extraction's derivation.
     if (had !== undefined && (had.visited || !f.visited)) continue;
-    pool.set(e, {
-      expr: e,
-      visited: f.visited,
-      steps: e === f.expr ? f.steps : () => {
-        const d = f.steps();
-        return { steps: d.steps === null ? null : [...d.steps, ELIMINATE_D], complete: d.complete };
-      },
-    });
+    pool.set(e, { expr: e, visited: f.visited, steps: e === f.expr ? f.steps : stepsThen(f.steps, [ELIMINATE_D]) });
   }
   // Every found form competes tidied of dead weight (tidy.ts); the baseline
   // competes as given, so a Judge that prefers the untidied input keeps it.
+  const tidy = makeTidy(o.rules, ranges);
   const tidiedPool = new Map<Expr, Found>([[baselineExpr, pool.get(baselineExpr)!]]);
   for (const [e, f] of pool) {
     if (e === baselineExpr) continue;
-    const t = tidy(e, o.rules, ranges);
+    const t = tidy(e);
     const had = tidiedPool.get(t.expr);
     if (had !== undefined && (had.visited || !f.visited || t.expr !== e)) continue;
     tidiedPool.set(t.expr, {
       expr: t.expr,
       visited: f.visited && t.expr === e,
-      steps: t.steps.length === 0 ? f.steps : () => {
-        const d = f.steps();
-        return { steps: d.steps === null ? null : [...d.steps, ...t.steps], complete: d.complete };
-      },
+      steps: t.steps.length === 0 ? f.steps : stepsThen(f.steps, t.steps),
     });
   }
   const exprs = [...tidiedPool.keys()];

@@ -40,26 +40,38 @@ export interface Tidied {
 /** Most steps; each removes at least one node, so forms of this size never need more. */
 const MAX_STEPS = 500;
 
-export function tidy(e: Expr, rules: readonly Rule[], ranges: Ranges): Tidied {
+/**
+ * A tidier for many forms of one kernel: the rule index and the node facts
+ * (intervals, per hash-consed node) are built once and shared, since the
+ * optimizer tidies hundreds of forms that share most of their subtrees.
+ */
+export function makeTidy(rules: readonly Rule[], ranges: Ranges): (e: Expr) => Tidied {
   const index = new RuleIndex(tidyRules(rules));
   const facts = new NodeFacts(ranges);
   // Lower static cost first, fewer nodes on a tie (fms a b 0 costs what a * b does).
   const better = (a: { cost: number; size: number }, b: { cost: number; size: number }) =>
     a.cost < b.cost - 1e-9 || (Math.abs(a.cost - b.cost) <= 1e-9 && a.size < b.size);
-  let cur = { expr: e, cost: staticCost(e), size: dagSize(e), rule: "" };
-  const steps: string[] = [];
-  for (let i = 0; i < MAX_STEPS; i++) {
-    let next: typeof cur | null = null;
-    for (const n of postorder(cur.expr)) {
-      for (const c of candidatesAt(n, index, facts)) {
-        const x = replaceNode(cur.expr, c.site, c.result);
-        const cand = { expr: x, cost: staticCost(x), size: dagSize(x), rule: c.rule.name };
-        if (better(cand, next ?? cur)) next = cand;
+  return (e) => {
+    let cur = { expr: e, cost: staticCost(e), size: dagSize(e), rule: "" };
+    const steps: string[] = [];
+    for (let i = 0; i < MAX_STEPS; i++) {
+      let next: typeof cur | null = null;
+      for (const n of postorder(cur.expr)) {
+        for (const c of candidatesAt(n, index, facts)) {
+          const x = replaceNode(cur.expr, c.site, c.result);
+          const cand = { expr: x, cost: staticCost(x), size: dagSize(x), rule: c.rule.name };
+          if (better(cand, next ?? cur)) next = cand;
+        }
       }
+      if (next === null) break;
+      cur = next;
+      steps.push(next.rule);
     }
-    if (next === null) break;
-    cur = next;
-    steps.push(next.rule);
-  }
-  return { expr: cur.expr, steps };
+    return { expr: cur.expr, steps };
+  };
+}
+
+/** Tidies one form (see `makeTidy` for many). */
+export function tidy(e: Expr, rules: readonly Rule[], ranges: Ranges): Tidied {
+  return makeTidy(rules, ranges)(e);
 }
