@@ -108,13 +108,16 @@ export const ALTERNATIVES = 3;
  */
 export function measuredAlternatives(r: OptimizeResult, saturated?: OptimizeResult, n = ALTERNATIVES): Expr[] {
   const ok = r.candidates.filter((c) => c.accepted && c.expr !== r.best.expr && c.expr !== r.baseline.expr);
-  const cheapest = ok.length === 0 ? [] : [ok.reduce((a, b) => (b.staticCost < a.staticCost ? b : a))];
-  const byJudge = n === 0 ? [] : ok.filter((c) => c !== cheapest[0]).slice(0, n - 1);
-  const picked = n === 0 ? [] : [...byJudge, ...cheapest].map((c) => c.expr);
+  const picked: Expr[] = [];
+  if (ok.length > 0 && n > 0) {
+    const cheapest = ok.reduce((a, b) => (b.staticCost < a.staticCost ? b : a));
+    picked.push(...[...ok.filter((c) => c !== cheapest).slice(0, n - 1), cheapest].map((c) => c.expr));
+  }
   const other = saturated?.best.expr;
-  return other !== undefined && other !== r.best.expr && other !== r.baseline.expr && !picked.includes(other)
-    ? [...picked, other]
-    : picked;
+  if (other !== undefined && other !== r.best.expr && other !== r.baseline.expr && !picked.includes(other)) {
+    picked.push(other);
+  }
+  return picked;
 }
 
 // ---- command line ------------------------------------------------------------

@@ -48,9 +48,10 @@ export interface Loaded {
  */
 export function parseExpressionArg(src: string): Expr {
   const t = src.trim();
-  const head = /^\(\s*([^\s()]+)(\s|\()/.exec(t)?.[1];
+  // The operator of a form is followed by a space; `(sqrt(x) + 1)` is a call.
+  const head = /^\(\s*([^\s()]+)\s/.exec(t)?.[1];
   const sexpr = head !== undefined && (FPCORE_OPS.has(head) || isOpName(head) || /^(let\*?|d|PI|E)$/.test(head));
-  return sexpr && !/^\(\s*[^\s()]+\(/.test(t) ? parseExpr(t) : parseInfix(t);
+  return sexpr ? parseExpr(t) : parseInfix(t);
 }
 
 /** Every benchmark of an FPCore file, or the one named `name`. */
