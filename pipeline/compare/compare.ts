@@ -22,7 +22,7 @@ import type { Network } from "../nnue/network.ts";
 import type { OptimizeResult, Ranked } from "../search/optimizer.ts";
 import { fileTag } from "../stages/parse.ts";
 import type { ExpressionRecord } from "../stages/schema.ts";
-import { jobRanges, measuredAlternatives, optimizeJob, type SearchSettings } from "../stages/optimize.ts";
+import { jobRanges, measuredAlternatives, searchJobs, type SearchSettings } from "../stages/optimize.ts";
 import type { Job } from "../stages/optimize_input.ts";
 import { ROOT } from "../../ffi/build.ts";
 import { alternativeLabel, type Cell, measureKernels, OPTIMIZED, ORIGINAL } from "./measured.ts";
@@ -116,12 +116,11 @@ export async function runCompare(
     ranges: Object.fromEntries(Object.entries(rec.ranges ?? {}).map(([k, v]) => [k, [v[0], v[1]] as const])),
     ...(rec.name !== undefined ? { name: rec.name } : {}),
   }));
-  const guided: OptimizeResult[] = [], saturated: OptimizeResult[] = [];
-  jobs.forEach((job, i) => {
+  const found = await searchJobs(jobs, { ...o.settings, search: "guided", rank: "judge" }, nw, true, (i, job) => {
     o.progress?.(`[${i + 1}/${jobs.length}] ${job.id}: guided search, then saturation`);
-    guided.push(optimizeJob(job, { ...o.settings, search: "guided", rank: "judge" }, nw));
-    saturated.push(optimizeJob(job, { ...o.settings, search: "saturate", rank: "static" }, nw));
   });
+  const guided = found.results;
+  const saturated = found.saturated.map((r) => r!);
   const fronts = guided.map((g) => frontCandidates(g, o.front));
   // What optimize --measure times, saturation's choice among it.
   const alternatives = guided.map((g, i) => measuredAlternatives(g, saturated[i]));

@@ -100,7 +100,11 @@ export interface Ranked {
   /** Against the float64 reference; for a candidate the screen rejected, on the screening samples only. */
   readonly error: ErrorStats;
   readonly accepted: boolean;
-  /** Rules applied to reach it, in order: derived for the chosen form and the baseline only (null otherwise, and in saturation). */
+  /**
+   * Rules applied to reach it, in order: derived for the chosen form, its
+   * alternatives (alternativeCandidates) and the baseline (null otherwise,
+   * and in saturation).
+   */
   readonly steps: readonly string[] | null;
   /**
    * Whether the steps reach this form exactly; false when they reach the
@@ -123,8 +127,6 @@ export interface OptimizeResult {
    * then the accepted one cheapest by static cost if it was not among them.
    */
   readonly candidates: readonly Ranked[];
-  /** Rewrite steps of any candidate (derived on demand; `best` and `baseline` have theirs already). */
-  readonly stepsOf: (e: Expr) => { readonly steps: readonly string[] | null; readonly complete: boolean };
   readonly search: {
     readonly kind: SearchKind;
     readonly timeMs: number;
@@ -322,7 +324,7 @@ export function optimize(
       staticCost: c.cost,
       error,
       accepted,
-      // Steps are derived for the chosen form only, below.
+      // Steps are derived for the chosen form and its alternatives only, below.
       steps: c.e === baselineExpr ? baseSteps.steps : null,
       stepsComplete: c.e === baselineExpr,
     };
@@ -357,20 +359,43 @@ export function optimize(
     break;
   }
   const baseline = candidates.find((c) => c.expr === baselineExpr)!;
-  if (best !== null && best !== baseline) {
-    const d = tidiedPool.get(best.expr)!.steps();
-    const withSteps: Ranked = { ...best, steps: d.steps, stepsComplete: d.complete };
-    candidates[candidates.indexOf(best)] = withSteps;
-    best = withSteps;
-  }
+  const chosen = best ?? baseline;
+  // Derivations for the forms a measured run may return (the best and its
+  // alternatives), now: deriving on demand later would keep the search's
+  // whole trajectory alive for as long as the result is.
+  const derived = new Set([chosen, ...alternativeCandidates(candidates, chosen, baseline, ALTERNATIVES)]);
+  const withSteps = candidates.map((c): Ranked => {
+    if (c === baseline || !derived.has(c)) return c;
+    const d = tidiedPool.get(c.expr)!.steps();
+    return { ...c, steps: d.steps, stepsComplete: d.complete };
+  });
   return {
     input,
     baseline,
-    best: best ?? baseline,
+    best: withSteps[candidates.indexOf(chosen)],
     dropped,
     allowance: o.maxUlp,
-    candidates,
-    stepsOf: (e) => tidiedPool.get(e)?.steps() ?? { steps: null, complete: false },
+    candidates: withSteps,
     search: stats,
   };
+}
+
+/** Accepted candidates timed next to the best with --measure, so derived here too. */
+export const ALTERNATIVES = 3;
+
+/**
+ * The alternatives to `best` among `candidates`: the next accepted ones in
+ * the ranking (up to n - 1) and the accepted one cheapest by the static
+ * table (a second opinion where the Judge errs); never best or baseline.
+ */
+export function alternativeCandidates(
+  candidates: readonly Ranked[],
+  best: Ranked,
+  baseline: Ranked,
+  n: number,
+): Ranked[] {
+  const ok = candidates.filter((c) => c.accepted && c.expr !== best.expr && c.expr !== baseline.expr);
+  if (ok.length === 0 || n <= 0) return [];
+  const cheapest = ok.reduce((a, b) => (b.staticCost < a.staticCost ? b : a));
+  return [...ok.filter((c) => c !== cheapest).slice(0, n - 1), cheapest];
 }

@@ -166,11 +166,12 @@ export function formatOutcome(o: Outcome): string {
     );
     const re = returnedExpr(o);
     if (re !== best.expr && re !== base.expr) {
-      const d = r.stepsOf(re);
+      // Saturation's choice is not among the candidates: it has no steps.
+      const c = r.candidates.find((x) => x.expr === re) ?? { steps: null, stepsComplete: false };
       lines.push(
         `${pad("")}${printFPCore(re)}`,
         `${pad("")}${infixShared(re)}`,
-        `${pad("")}steps: ${stepsText({ steps: d.steps, stepsComplete: d.complete }, r.search.kind)}`,
+        `${pad("")}steps: ${stepsText(c, r.search.kind)}`,
       );
     }
     const sp = speedups(m);

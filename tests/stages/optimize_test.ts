@@ -16,10 +16,11 @@ import {
   looksLikePath,
   measuredAlternatives,
   optimizeJob,
+  searchJobs,
 } from "../../pipeline/stages/optimize.ts";
 import { OptimizeRecord } from "../../pipeline/stages/schema.ts";
 import { parseExpressionArg } from "../../pipeline/stages/optimize_input.ts";
-import { JUDGE_MARGIN, judgeOrder } from "../../pipeline/search/optimizer.ts";
+import { alternativeCandidates, ALTERNATIVES, JUDGE_MARGIN, judgeOrder } from "../../pipeline/search/optimizer.ts";
 import { runCli } from "./run_cli.ts";
 
 const FPBENCH = join(ROOT, "..", "shared", "fpbench");
@@ -345,6 +346,47 @@ Deno.test("measured alternatives: accepted candidates, the table's cheapest, sat
     assert.ok(alts.includes(sat.best.expr), "saturation's choice is timed");
   }
   assert.deepEqual(measuredAlternatives(guided, undefined, 0), [], "none asked, none given");
+});
+
+Deno.test("the forms --measure may return carry their derivations; the others do not", () => {
+  using nw = loadNetwork();
+  const job = { id: "k", expr: parseExpr("(+ (+ (* x y) (* x z)) (* x w))"), vars: ["x", "y", "z", "w"], ranges: {} };
+  const r = optimizeJob(job, { ...DEFAULT_SEARCH, rules: ALL_RULES, timeMs: 300, samples: 300 }, nw);
+  const alts = alternativeCandidates(r.candidates, r.best, r.baseline, ALTERNATIVES);
+  assert.ok(alts.length > 0, "this kernel has accepted alternatives");
+  for (const c of [r.best, ...alts]) {
+    assert.ok(c.steps !== null && c.steps.length > 0, `${printInfix(c.expr)} has its steps`);
+  }
+  const rest = r.candidates.filter((c) => c !== r.best && c !== r.baseline && !alts.includes(c));
+  for (const c of rest) assert.equal(c.steps, null, "steps are derived only where a report can show them");
+  assert.deepEqual(
+    measuredAlternatives(r).slice(0, alts.length),
+    alts.map((c) => c.expr),
+    "--measure times exactly these",
+  );
+});
+
+Deno.test("searchJobs: kernel after kernel, saturation's choice beside each, macrotasks run in between", async () => {
+  using nw = loadNetwork();
+  const jobs = ["(+ (* x y) (* x z))", "(* (sqrt x) (sqrt x))"].map((e, i) => ({
+    id: `k${i}`,
+    expr: parseExpr(e),
+    vars: ["x", "y", "z"].filter((v) => e.includes(v)),
+    ranges: {},
+  }));
+  const quick = { ...DEFAULT_SEARCH, rules: ALL_RULES, timeMs: 150, samples: 300, search: "guided" as const };
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 0);
+  const seen: string[] = [];
+  const both = await searchJobs(jobs, quick, nw, true, (_, job) => seen.push(`${job.id}@${ticks}`));
+  clearInterval(timer);
+  assert.deepEqual(seen.map((s) => s.split("@")[0]), ["k0", "k1"]);
+  assert.ok(Number(seen[1].split("@")[1]) > 0, "the event loop turned between the kernels");
+  assert.equal(both.results.length, 2);
+  assert.ok(both.saturated.every((r) => r !== undefined && r.search.kind === "saturate"));
+  assert.ok(both.results.every((r) => r.search.kind === "guided"));
+  const alone = await searchJobs(jobs, quick, nw, false);
+  assert.ok(alone.saturated.every((r) => r === undefined), "no saturation unless asked");
 });
 
 Deno.test("expression arguments: FPCore forms by their operator, infix even when it opens with a parenthesis", () => {
