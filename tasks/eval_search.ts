@@ -31,6 +31,7 @@ import { rulesRoundRobin } from "../pipeline/rules/all.ts";
 import { optimize } from "../pipeline/search/optimizer.ts";
 import { type Command, EXIT_OK, intOption, parseCommand, runMain } from "../pipeline/stages/cli.ts";
 import { corpusRecords } from "../pipeline/stages/peers.ts";
+import { endOfJob } from "../pipeline/stages/optimize.ts";
 import type { ExpressionRecord } from "../pipeline/stages/schema.ts";
 import { ROOT } from "../ffi/build.ts";
 
@@ -59,12 +60,18 @@ function peakRssMb(): number {
   return m === null ? NaN : Number(m[1]) / 1024;
 }
 
-function runWorker(method: Method, ruleCount: number, timeMs: number, records: readonly ExpressionRecord[]): void {
+async function runWorker(
+  method: Method,
+  ruleCount: number,
+  timeMs: number,
+  records: readonly ExpressionRecord[],
+): Promise<void> {
   const all = rulesRoundRobin();
   const rules = ruleCount > 0 ? all.slice(0, ruleCount) : all;
   using nw = loadNetwork(DEFAULT_WEIGHTS_DIR);
   if (method === "untrained") nw.net.setHead("guide", lookaheadHead());
-  const runs: KernelRun[] = records.map((rec) => {
+  const runs: KernelRun[] = [];
+  for (const rec of records) {
     const e = parseExpr(rec.expr, rec.vars);
     const ranges = Object.fromEntries(rec.vars.map((v) => [v, rangeOf(rec.ranges, v)]));
     const t0 = performance.now();
@@ -86,12 +93,14 @@ function runWorker(method: Method, ruleCount: number, timeMs: number, records: r
       rewrites: r.search.rewrites,
       stopped: r.search.stopped,
     };
+    runs.push(run);
     // Collect the kernel's garbage before the next one (the worker runs with
     // --expose-gc), so the peak is one kernel's working set, not the
-    // garbage of all earlier kernels that V8 had not yet collected.
+    // garbage of all earlier kernels that V8 had not yet collected; first
+    // the job ends, or the WeakRef targets of the job stay alive (searchJobs).
+    await endOfJob();
     (globalThis as { gc?: () => void }).gc?.();
-    return run;
-  });
+  }
   console.log(JSON.stringify({ runs, peakRssMb: peakRssMb() }));
 }
 
@@ -193,7 +202,7 @@ async function main(argv: readonly string[]): Promise<number> {
       JSON.parse(o.worker),
     );
     const byId = new Map(corpus.map((r) => [r.id, r]));
-    runWorker(w.method, w.rules, o.time, w.ids.map((id) => byId.get(id)!));
+    await runWorker(w.method, w.rules, o.time, w.ids.map((id) => byId.get(id)!));
     return EXIT_OK;
   }
   const kernels = everyKth(corpus, o.kernels);
