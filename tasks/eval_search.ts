@@ -19,6 +19,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { endOfJob } from "../pipeline/expr/expr.ts";
 import { parseExpr } from "../pipeline/expr/fpcore.ts";
 import { printFPCore } from "../pipeline/expr/print.ts";
 import { rangeOf } from "../pipeline/expr/sample.ts";
@@ -31,7 +32,6 @@ import { rulesRoundRobin } from "../pipeline/rules/all.ts";
 import { optimize } from "../pipeline/search/optimizer.ts";
 import { type Command, EXIT_OK, intOption, parseCommand, runMain } from "../pipeline/stages/cli.ts";
 import { corpusRecords } from "../pipeline/stages/peers.ts";
-import { endOfJob } from "../pipeline/stages/optimize.ts";
 import type { ExpressionRecord } from "../pipeline/stages/schema.ts";
 import { ROOT } from "../ffi/build.ts";
 

@@ -75,7 +75,7 @@ if (import.meta.main) {
     const nw = loadNetwork(done > 0 ? out : o.dir);
     try {
       for (let round = done; round < o.rounds; round++) {
-        const r = trainGuideRound(
+        const r = await trainGuideRound(
           nw,
           {
             rules: ALL_RULES,

@@ -26,7 +26,7 @@
  * The embedding is shared with the Judge and frozen by default (Loop A owns
  * it); `tuneEmbeddings` trains it too.
  */
-import { type Expr } from "../expr/expr.ts";
+import { endOfJob, type Expr } from "../expr/expr.ts";
 import { randomFusedExpr } from "../expr/fused.ts";
 import { DEFAULT_GEN, randomExpr, Rng } from "../expr/random.ts";
 import type { Network } from "../nnue/network.ts";
@@ -122,17 +122,20 @@ export interface RoundReport {
  * One round of Loop B: search `expressions` with the current network,
  * collect samples, train the Guide head (and the embedding if asked).
  */
-export function trainGuideRound(
+export async function trainGuideRound(
   nw: Network,
   options: Partial<TrainGuideOptions> & Pick<TrainGuideOptions, "rules">,
   round: number,
   progress: (done: number, total: number) => void = () => {},
-): RoundReport {
+): Promise<RoundReport> {
   const o = { ...DEFAULT_TRAIN_GUIDE, ...options };
   const t0 = performance.now();
   const tasks = roundExpressions(o.expressions, o.seed * 1000003 + round, o.rules);
   const samples: Sample[] = [];
-  tasks.forEach((t, i) => {
+  for (const [i, t] of tasks.entries()) {
+    // The nodes of earlier searches go once the job ends (endOfJob); the
+    // samples keep only feature indices.
+    if (i > 0) await endOfJob();
     const r = guidedSearch(t.expr, nw, {
       rules: o.rules,
       ranges: t.ranges,
@@ -144,7 +147,7 @@ export function trainGuideRound(
     });
     samples.push(...guideSamples(r.trajectory, o.horizon, round * 100000 + i));
     progress(i + 1, tasks.length);
-  });
+  }
   const t1 = performance.now();
   const { train, validation } = splitByGroup(samples, o.validationFraction, o.seed + round);
   // Lookahead gains generalize across expressions only weakly (a sweep over

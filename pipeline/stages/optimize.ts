@@ -21,7 +21,7 @@
  * kernel that could not be compiled or timed with --measure).
  */
 import { z } from "zod";
-import type { Expr } from "../expr/expr.ts";
+import { endOfJob, type Expr } from "../expr/expr.ts";
 import type { Interval } from "../expr/interval.ts";
 import { rangeOf } from "../expr/sample.ts";
 import { DEFAULT_N } from "../kernel/measure.ts";
@@ -111,11 +111,8 @@ export interface JobResults {
  * Optimizes kernel after kernel and, with `alsoSaturate`, runs saturation
  * on each too (its choice is timed as an alternative: measuredAlternatives).
  *
- * Between kernels it lets the event loop turn: nodes of the hash-consing
- * table are held by WeakRefs, and V8 keeps every WeakRef target alive until
- * the current job ends, so in one synchronous loop the expressions of all
- * earlier kernels' searches stay in memory (435 MB peak on the 16 graphics
- * kernels at --time 500, against the largest single kernel's working set).
+ * Between kernels it lets the event loop turn (endOfJob), so that the
+ * nodes of earlier kernels' searches can be collected.
  */
 export async function searchJobs(
   jobs: readonly Job[],
@@ -134,11 +131,6 @@ export async function searchJobs(
     );
   }
   return { results, saturated };
-}
-
-/** Resolves on a later macrotask, after V8 has dropped the WeakRef targets it kept for the current job. */
-export function endOfJob(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /**

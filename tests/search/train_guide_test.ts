@@ -26,14 +26,14 @@ Deno.test("Guide targets are the gain reachable within the horizon, inside one p
   assert.deepEqual(guideSamples(t, 1, 5, "judge").map((s) => s.target), [0, -5, 0, 0, 0]);
 });
 
-Deno.test("a round of Loop B lowers the Guide's validation loss (fixed seed)", () => {
+Deno.test("a round of Loop B lowers the Guide's validation loss (fixed seed)", async () => {
   using nw = Network.create();
-  const r = trainGuideRound(nw, { rules: ALL_RULES, expressions: 120, epochs: 4, seed: 7, budget: 100 }, 0);
+  const r = await trainGuideRound(nw, { rules: ALL_RULES, expressions: 120, epochs: 4, seed: 7, budget: 100 }, 0);
   assert.ok(r.samples > 1000, `${r.samples} samples`);
   assert.ok(r.validationAfter < r.validationBefore, `${r.validationBefore} -> ${r.validationAfter}`);
 });
 
-Deno.test("the Guide head trains while the shared embedding stays frozen by default", () => {
+Deno.test("the Guide head trains while the shared embedding stays frozen by default", async () => {
   using nw = Network.create();
   const tasks = roundExpressions(20, 3, ALL_RULES);
   const samples = tasks.flatMap((t, i) =>
@@ -45,7 +45,7 @@ Deno.test("the Guide head trains while the shared embedding stays frozen by defa
   );
   const { train } = splitByGroup(samples, 0, 1);
   const judgeBefore = fitLoss(nw, train, { head: "judge", loss: "linear" });
-  trainGuideRound(nw, { rules: ALL_RULES, expressions: 20, epochs: 2, seed: 3, budget: 40 }, 0);
+  await trainGuideRound(nw, { rules: ALL_RULES, expressions: 20, epochs: 2, seed: 3, budget: 40 }, 0);
   assert.equal(fitLoss(nw, train, { head: "judge", loss: "linear" }), judgeBefore);
   assert.equal(GUIDE_TRAINING.trainEmbedding, false);
 });
