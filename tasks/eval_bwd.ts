@@ -13,7 +13,7 @@ import { randomFusedExpr } from "../pipeline/expr/fused.ts";
 import { DEFAULT_GEN, Rng } from "../pipeline/expr/random.ts";
 import { staticCost } from "../pipeline/expr/cost.ts";
 import { printFPCore } from "../pipeline/expr/print.ts";
-import type { Expr } from "../pipeline/expr/expr.ts";
+import { endOfJob, type Expr } from "../pipeline/expr/expr.ts";
 import { ALL_RULES } from "../pipeline/rules/all.ts";
 import { DEFAULT_WEIGHTS_DIR, loadNetwork } from "../pipeline/nnue/weights_file.ts";
 import { DEFAULT_GUIDED, type GuidedResult, guidedSearch } from "../pipeline/search/guided.ts";
@@ -92,7 +92,7 @@ function optimizeOutcome(r: OptimizeResult): { got: Expr; pool: Expr[] } {
 }
 
 if (import.meta.main) {
-  await runMain(() => {
+  await runMain(async () => {
     const parsed = parseCommand(Cmd, Deno.args);
     if (parsed === null) return EXIT_OK;
     const o = parsed.opts;
@@ -104,6 +104,7 @@ if (import.meta.main) {
     const stats = BUCKETS.map(() => ({ n: 0, ok: 0, strict: 0, found: 0, ms: 0 }));
     const t0 = performance.now();
     for (let i = 0; i < o.pairs; i++) {
+      if (i > 0) await endOfJob(); // earlier pairs' nodes can go
       const fused = randomFusedExpr(rng, { vars, range, depth: 1 + rng.int(2) });
       const u = unfuse(fused, 1 + rng.int(10), rng, ranges, ALL_RULES);
       if (u.steps.length === 0) continue;
