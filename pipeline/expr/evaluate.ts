@@ -46,11 +46,20 @@ export function evaluateBatch(
   precision: Precision,
 ): Float64Array {
   const n = columns.length > 0 ? columns[0].length : 1;
-  const alloc = (): Column => (precision === 32 ? new Float32Array(n) : new Float64Array(n));
+  // A column goes back to the pool after its last reader, so a kernel needs
+  // as many columns as it has values live at once, not one per node (the
+  // accuracy guard evaluates hundreds of forms on 10,000 points each).
+  const free: Column[] = [];
+  const alloc = (): Column => free.pop() ?? (precision === 32 ? new Float32Array(n) : new Float64Array(n));
   const index = new Map(vars.map((name, i) => [name, i]));
   const values = new Map<number, Column>();
   const root = eliminateDerivatives(e);
-  for (const node of postorder(root)) {
+  const order = postorder(root);
+  const lastReader = new Map<number, number>();
+  order.forEach((node, i) => {
+    if (node.tag === "app") { for (const c of node.args) lastReader.set(c.id, i); }
+  });
+  for (const [i, node] of order.entries()) {
     const out = alloc();
     if (node.tag === "const") {
       out.fill(node.value);
@@ -77,6 +86,13 @@ export function evaluateBatch(
       }
     }
     values.set(node.id, out);
+    if (node.tag === "app") {
+      for (const c of new Set(node.args)) {
+        if (lastReader.get(c.id) !== i) continue;
+        free.push(values.get(c.id)!);
+        values.delete(c.id);
+      }
+    }
   }
   const result = values.get(root.id)!;
   return result instanceof Float64Array ? result : Float64Array.from(result);

@@ -55,6 +55,27 @@ Deno.test("float32 evaluation equals C on random nested expressions (shared node
   }
 });
 
+Deno.test("columns freed after their last reader are never read again: values used far apart and twice in one op", () => {
+  const rng = new Rng(5);
+  const vars = ["x", "y"];
+  const cols = vars.map(() => Array.from({ length: 257 }, () => Math.fround(rng.range(-3, 3))));
+  const t = mk("*", v("x"), v("y"));
+  const u = mk("+", t, t);
+  const w = mk("-", mk("*", u, t), mk("*", v("x"), v("x")));
+  const e = mk("fma", w, t, mk("/", u, mk("+", mk("*", w, w), num(1))));
+  for (const precision of [32, 64] as const) {
+    const batch = evaluateBatch(e, vars, cols, precision);
+    for (let k = 0; k < 257; k++) {
+      const one = evaluateBatch(e, vars, cols.map((c) => [c[k]]), precision)[0];
+      assert.ok(Object.is(batch[k], one), `point ${k}: ${batch[k]} vs ${one}`);
+    }
+    if (precision === 32) {
+      const c = evaluateBatchC(e, vars, cols);
+      for (let k = 0; k < 257; k++) assert.ok(Object.is(batch[k], c[k]), `point ${k}: ${batch[k]} vs C ${c[k]}`);
+    }
+  }
+});
+
 Deno.test("fmaf32 rounds once: the double-rounding cases of a*b+c are right", () => {
   // 1 + 2^-24 + 2^-60: rounding through float64 would lose the tie breaker.
   const a = 1 + 2 ** -12, b = 1 + 2 ** -12; // a*b = 1 + 2^-11 + 2^-24
