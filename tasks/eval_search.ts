@@ -97,7 +97,7 @@ async function runWorker(
     // Collect the kernel's garbage before the next one (the worker runs with
     // --expose-gc), so the peak is one kernel's working set, not the
     // garbage of all earlier kernels that V8 had not yet collected; first
-    // the job ends, or the WeakRef targets of the job stay alive (searchJobs).
+    // the job ends, or the WeakRef targets of the job stay alive (endOfJob).
     await endOfJob();
     (globalThis as { gc?: () => void }).gc?.();
   }
