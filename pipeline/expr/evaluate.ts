@@ -87,9 +87,11 @@ export function evaluateBatch(
     }
     values.set(node.id, out);
     if (node.tag === "app") {
-      for (const c of new Set(node.args)) {
-        if (lastReader.get(c.id) !== i) continue;
-        free.push(values.get(c.id)!);
+      for (const c of node.args) {
+        const col = values.get(c.id);
+        // undefined: an op reading one value twice (x * x) already freed it.
+        if (lastReader.get(c.id) !== i || col === undefined) continue;
+        free.push(col);
         values.delete(c.id);
       }
     }
