@@ -13,7 +13,6 @@
  * pick, so the table can show both.
  */
 import { resolve } from "node:path";
-import { parseExpr } from "../expr/fpcore.ts";
 import { printFPCore } from "../expr/print.ts";
 import type { Expr } from "../expr/expr.ts";
 import { machineFingerprint } from "../kernel/machine.ts";
@@ -23,7 +22,7 @@ import type { OptimizeResult, Ranked } from "../search/optimizer.ts";
 import { fileTag } from "../stages/parse.ts";
 import type { ExpressionRecord } from "../stages/schema.ts";
 import { jobRanges, measuredAlternatives, searchJobs, type SearchSettings } from "../stages/optimize.ts";
-import type { Job } from "../stages/optimize_input.ts";
+import { type Job, jobOf } from "../stages/optimize_input.ts";
 import { ROOT } from "../../ffi/build.ts";
 import { alternativeLabel, type Cell, measureKernels, OPTIMIZED, ORIGINAL } from "./measured.ts";
 import type { CompareResult, KernelRow } from "./results.ts";
@@ -109,13 +108,7 @@ export async function runCompare(
   o: CompareOptions,
 ): Promise<CompareResult> {
   const start = loadAvg();
-  const jobs: Job[] = records.map((rec) => ({
-    id: rec.id,
-    expr: parseExpr(rec.expr, rec.vars),
-    vars: rec.vars,
-    ranges: Object.fromEntries(Object.entries(rec.ranges ?? {}).map(([k, v]) => [k, [v[0], v[1]] as const])),
-    ...(rec.name !== undefined ? { name: rec.name } : {}),
-  }));
+  const jobs: Job[] = records.map(jobOf);
   const found = await searchJobs(jobs, { ...o.settings, search: "guided", rank: "judge" }, nw, true, (i, job) => {
     o.progress?.(`[${i + 1}/${jobs.length}] ${job.id}: guided search, then saturation`);
   });

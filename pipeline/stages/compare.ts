@@ -6,7 +6,6 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { ROOT } from "../../ffi/build.ts";
-import { parseExpr } from "../expr/fpcore.ts";
 import { DEFAULT_N } from "../kernel/measure.ts";
 import type { Network } from "../nnue/network.ts";
 import { ALL_RULES, rulesOf } from "../rules/all.ts";
@@ -16,6 +15,7 @@ import { formatCompare } from "../compare/table.ts";
 import type { CompareResult } from "../compare/results.ts";
 import { CliError, type Command, EXIT_DATA, EXIT_OK, intOption, numberOption, parseCommand } from "./cli.ts";
 import { DEFAULT_SEARCH, openNetwork, RulesOption } from "./optimize.ts";
+import { jobOf } from "./optimize_input.ts";
 import { corpusFiles } from "./peers.ts";
 import type { ExpressionRecord } from "./schema.ts";
 import { formatBenchmarkError, fpcoreRecords } from "./parse.ts";
@@ -144,12 +144,7 @@ export async function addSweep(
   o: CompareOpts,
   progress: (message: string) => void,
 ): Promise<CompareResult> {
-  const jobs = spread(result.kernels, kernels).map((k) => ({
-    id: k.id,
-    expr: parseExpr(k.expr, k.vars),
-    vars: k.vars,
-    ranges: Object.fromEntries(Object.entries(k.ranges).map(([v, x]) => [v, [x[0], x[1]] as const])),
-  }));
+  const jobs = spread(result.kernels, kernels).map(jobOf);
   const settings = searchSettings(o, o["sweep-time"]);
   const points = await runSweep(jobs, nw, {
     settings,

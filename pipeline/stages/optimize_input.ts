@@ -109,6 +109,28 @@ export function loadExpression(cmd: string, src: string, ranges: Record<string, 
   return { jobs: [{ id: src.trim(), expr, vars, ranges }], failed: 0 };
 }
 
+/** The fields of an expression record (or of a compare row) a job is made of. */
+export interface JobSource {
+  readonly id: string;
+  readonly expr: string;
+  readonly vars: readonly string[];
+  readonly ranges?: Readonly<Record<string, readonly [number, number]>>;
+  readonly name?: string;
+  readonly pre?: string;
+}
+
+/** One kernel to optimize from a record's fields; parse errors throw. */
+export function jobOf(rec: JobSource): Job {
+  return {
+    id: rec.id,
+    expr: parseExpr(rec.expr, rec.vars),
+    vars: rec.vars,
+    ranges: Object.fromEntries(Object.entries(rec.ranges ?? {}).map(([k, r]) => [k, [r[0], r[1]] as const])),
+    ...(rec.name !== undefined ? { name: rec.name } : {}),
+    ...(rec.pre !== undefined ? { pre: rec.pre } : {}),
+  };
+}
+
 /** Expression records from a stream; stops at the first bad line unless `onError` is "skip". */
 export async function loadRecords(
   cmd: string,
@@ -121,16 +143,7 @@ export async function loadRecords(
     if (l.text.trim() === "") continue;
     try {
       const rec = parseLine(ExpressionRecord, l);
-      const ranges = Object.fromEntries(Object.entries(rec.ranges ?? {}).map(([k, r]) => [k, [r[0], r[1]] as const]));
-      jobs.push({
-        id: rec.id,
-        expr: parseExpr(rec.expr, rec.vars),
-        vars: rec.vars,
-        ranges,
-        ...(rec.name !== undefined ? { name: rec.name } : {}),
-        ...(rec.pre !== undefined ? { pre: rec.pre } : {}),
-        record: rec,
-      });
+      jobs.push({ ...jobOf(rec), record: rec });
     } catch (e) {
       const msg = e instanceof JsonlError
         ? e.message
