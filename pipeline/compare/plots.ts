@@ -12,7 +12,7 @@
  *
  * Specs are plain data; render.ts turns them into SVG.
  */
-import { kendallTau } from "../nnue/judge_metrics.ts";
+import { rankReport } from "../nnue/judge_metrics.ts";
 import { geomean } from "../kernel/peers.ts";
 import { PEER_CONFIGS } from "../kernel/toolchain.ts";
 import { DOMAIN_ORDER, SATURATE } from "./compare.ts";
@@ -147,19 +147,15 @@ export function judgePoints(r: CompareResult): { kernel: string; role: string; p
   });
 }
 
-/** Kendall's tau over all points, and the mean of the per-kernel taus (kernels with 3+ points). */
+/**
+ * Kendall's tau over all points, and the mean of the per-kernel taus
+ * (kernels with 3+ points): eval:judge's definition (rankReport), so the
+ * report's figure and the Judge's evaluation mean the same thing.
+ */
 export function judgeTau(r: CompareResult): { all: number; perKernel: number; points: number } {
   const pts = judgePoints(r);
-  const byKernel = new Map<string, typeof pts>();
-  for (const p of pts) byKernel.set(p.kernel, [...(byKernel.get(p.kernel) ?? []), p]);
-  const taus = [...byKernel.values()].filter((ps) => ps.length >= 3)
-    .map((ps) => kendallTau(ps.map((p) => p.predicted), ps.map((p) => p.measured)))
-    .filter((t) => Number.isFinite(t));
-  return {
-    all: kendallTau(pts.map((p) => p.predicted), pts.map((p) => p.measured)),
-    perKernel: taus.length === 0 ? NaN : taus.reduce((s, t) => s + t, 0) / taus.length,
-    points: pts.length,
-  };
+  const rank = rankReport(pts.map((p) => p.kernel), pts.map((p) => p.predicted), pts.map((p) => p.measured));
+  return { all: rank.tauAll, perKernel: rank.tauWithin, points: pts.length };
 }
 
 /** 2: predicted vs measured. */

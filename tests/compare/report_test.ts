@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { ROOT } from "../../ffi/build.ts";
 import { readCompareResult } from "../../pipeline/compare/results.ts";
 import { reportHtml } from "../../pipeline/compare/report_html.ts";
-import { reportPlots } from "../../pipeline/compare/plots.ts";
+import { judgePoints, judgeTau, reportPlots } from "../../pipeline/compare/plots.ts";
+import { kendallTau, rankReport } from "../../pipeline/nnue/judge_metrics.ts";
 
 /** A small compare run (3 kernels of data/kernels, 2-kernel sweep), saved by `compare --json`. */
 const CANNED = join(ROOT, "tests", "compare", "data", "compare_small.json");
@@ -82,4 +83,38 @@ Deno.test("report plots: one bar per kernel and peer, predicted/measured pairs, 
   for (const k of r.kernels) {
     assert.ok(pareto.some((p: { kernel: string; front: boolean }) => p.kernel === (k.name ?? k.id) && p.front));
   }
+});
+
+Deno.test("report's Judge tau: eval:judge's definition, a kernel the Judge predicts flat counts as 0", () => {
+  const r = readCompareResult(CANNED);
+  const flat = (p: number) => (p > 0 ? 0.3 : p);
+  const k0 = r.kernels[0];
+  const flattened = {
+    ...r,
+    kernels: [
+      {
+        ...k0,
+        baseline: { ...k0.baseline, predictedNs: flat(k0.baseline.predictedNs) },
+        guided: { ...k0.guided, form: { ...k0.guided.form, predictedNs: flat(k0.guided.form.predictedNs) } },
+        saturate: { ...k0.saturate, form: { ...k0.saturate.form, predictedNs: flat(k0.saturate.form.predictedNs) } },
+        candidates: k0.candidates.map((c) => ({ ...c, predictedNs: flat(c.predictedNs) })),
+      },
+      ...r.kernels.slice(1),
+    ],
+  };
+  const pts = judgePoints(flattened);
+  const kernels = [...new Set(pts.map((p) => p.kernel))];
+  assert.equal(kernels.length, 3);
+  const taus = kernels.map((k) => {
+    const ps = pts.filter((p) => p.kernel === k);
+    const t = kendallTau(ps.map((p) => p.predicted), ps.map((p) => p.measured));
+    return Number.isNaN(t) ? 0 : t;
+  });
+  assert.equal(taus[0], 0, "the flat kernel ranks nothing");
+  const tau = judgeTau(flattened);
+  assert.ok(Math.abs(tau.perKernel - (taus[0] + taus[1] + taus[2]) / 3) < 1e-12, `${tau.perKernel}`);
+  assert.equal(
+    tau.perKernel,
+    rankReport(pts.map((p) => p.kernel), pts.map((p) => p.predicted), pts.map((p) => p.measured)).tauWithin,
+  );
 });
