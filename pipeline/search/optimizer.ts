@@ -248,6 +248,12 @@ function stepsThen(steps: Found["steps"], more: readonly string[]): Found["steps
   };
 }
 
+/** Adds `f` to the pool unless its form is there already from a visited state, or `f` is no visited state either. */
+function keepBest(pool: Map<Expr, Found>, f: Found): void {
+  const had = pool.get(f.expr);
+  if (had === undefined || (!had.visited && f.visited)) pool.set(f.expr, f);
+}
+
 /** Optimizes one kernel. */
 export function optimize(
   input: Expr,
@@ -260,29 +266,23 @@ export function optimize(
   const baselineExpr = eliminateDerivatives(input);
   const { found, stats } = runSearch(input, ranges, nw, o);
 
-  // Candidates without derivatives, deduplicated, the baseline among them.
+  // Candidates without derivatives and tidied of dead weight (tidy.ts),
+  // deduplicated; the baseline competes as given, so a Judge that prefers
+  // the untidied input keeps it.
   const baseSteps = { steps: baselineExpr === input ? [] : [ELIMINATE_D], complete: true };
-  const pool = new Map<Expr, Found>([[baselineExpr, { expr: baselineExpr, visited: true, steps: () => baseSteps }]]);
+  const baseFound: Found = { expr: baselineExpr, visited: true, steps: () => baseSteps };
+  const tidy = makeTidy(o.rules, ranges);
+  const tidiedPool = new Map<Expr, Found>([[baselineExpr, baseFound]]);
   for (const f of found) {
     const e = hasDerivative(f.expr) ? eliminateDerivatives(f.expr) : f.expr;
-    const had = pool.get(e);
-    // The same form reached twice: a visited state's exact path beats an extraction's derivation.
-    if (had !== undefined && (had.visited || !f.visited)) continue;
-    pool.set(e, { expr: e, visited: f.visited, steps: e === f.expr ? f.steps : stepsThen(f.steps, [ELIMINATE_D]) });
-  }
-  // Every found form competes tidied of dead weight (tidy.ts); the baseline
-  // competes as given, so a Judge that prefers the untidied input keeps it.
-  const tidy = makeTidy(o.rules, ranges);
-  const tidiedPool = new Map<Expr, Found>([[baselineExpr, pool.get(baselineExpr)!]]);
-  for (const [e, f] of pool) {
     if (e === baselineExpr) continue;
     const t = tidy(e);
-    const had = tidiedPool.get(t.expr);
-    if (had !== undefined && (had.visited || !f.visited || t.expr !== e)) continue;
-    tidiedPool.set(t.expr, {
+    const more = [...(e === f.expr ? [] : [ELIMINATE_D]), ...t.steps];
+    keepBest(tidiedPool, {
       expr: t.expr,
+      // Writing out derivatives keeps a state's path exact; tidying makes it a derivation.
       visited: f.visited && t.expr === e,
-      steps: t.steps.length === 0 ? f.steps : stepsThen(f.steps, t.steps),
+      steps: more.length === 0 ? f.steps : stepsThen(f.steps, more),
     });
   }
   const exprs = [...tidiedPool.keys()];
