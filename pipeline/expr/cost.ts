@@ -1,8 +1,9 @@
 /**
  * The static cost model: the sum, over the unique nodes of an expression, of
  * each op's reciprocal throughput from the op table (cycles per 16-lane
- * vector). Unique nodes, because a compiled kernel computes a shared
- * subexpression once. This is the cost that saturation extracts by and that
+ * vector; a fused op counts the multiply and the add it replaces, ops.ts).
+ * Unique nodes, because a compiled kernel computes a shared subexpression
+ * once. This is the cost that saturation extracts by and that
  * the untrained Judge reproduces.
  */
 import { type Expr, postorder } from "./expr.ts";

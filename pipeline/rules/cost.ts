@@ -1,8 +1,8 @@
 /**
  * Static cost of a rule's sides: the op-table cost of the ops a pattern
  * builds (holes cost nothing: they are the same on both sides). A rule
- * whose right side costs more than its left is an "unfusing" rule: it makes
- * an expression slower, which is what backward data generation applies.
+ * whose right side costs more than its left, or that splits a fused op at no
+ * cost, is an "unfusing" rule: what backward data generation applies.
  */
 import { OPS } from "../expr/ops.ts";
 import type { Pattern } from "./pattern.ts";
@@ -26,11 +26,24 @@ export function ruleCostDelta(r: Rule): number {
  */
 const UNFUSING_DOMAINS = new Set(["algebra", "fma", "strength", "rsqrt", "vector"]);
 
-/** Rules that make an expression costlier: the reverse rewrites of BWD generation. */
+/**
+ * The reverse rewrites of BWD generation: rules that make an expression
+ * costlier, and those that split a fused op into the ops it costs (an fma
+ * into a multiply and an add: no dearer by the table on this machine, see
+ * ops.ts, but the form the fused original was made to avoid).
+ */
 export function unfusingRules(rules: readonly Rule[]): readonly Rule[] {
-  return rules.filter((r) =>
-    UNFUSING_DOMAINS.has(r.domain) && r.approx === null && !usesDerivative(r) && ruleCostDelta(r) > 0
-  );
+  return rules.filter((r) => {
+    if (!UNFUSING_DOMAINS.has(r.domain) || r.approx !== null || usesDerivative(r)) return false;
+    const delta = ruleCostDelta(r);
+    return delta > 0 || (delta === 0 && fusedOps(r.lhs) > fusedOps(r.rhs));
+  });
+}
+
+/** Fused ops (fma, rsqrt...) a pattern builds. */
+function fusedOps(p: Pattern): number {
+  if (p.tag !== "app") return 0;
+  return (OPS[p.op].class === "fused" ? 1 : 0) + p.args.reduce((s, a) => s + fusedOps(a), 0);
 }
 
 function usesDerivative(r: Rule): boolean {

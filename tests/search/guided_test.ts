@@ -81,10 +81,12 @@ Deno.test("unfused BWD pairs are equal in value and mostly cost more", () => {
     const fused = randomFusedExpr(rng, { vars: VARS });
     const u = unfuse(fused, 1 + rng.int(10), rng, RANGES, ALL_RULES);
     assertSameValues(fused, u.expr, `unfused by ${u.steps.join(",")}`);
-    // Each rule costs more as a tree; sharing in the DAG can still hide it.
+    // Each rule costs more as a tree, except splitting an fma into the
+    // multiply and the add it costs (ops.ts); and in the DAG, two fmas split
+    // into adds of one shared product cost less.
     if (staticCost(u.expr) > staticCost(fused)) costlier++;
   }
-  assert.ok(costlier >= 180, `${costlier} of 200 cost more`);
+  assert.ok(costlier >= 140, `${costlier} of 200 cost more`);
 });
 
 Deno.test("heap pops by priority, ties in insertion order, popAt keeps the heap valid", () => {
