@@ -171,29 +171,11 @@ const median = (xs: readonly number[]) => {
   return s.length === 0 ? NaN : s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-/** Times the chosen kernels of every method together; ns per kernel per method. */
-async function measureChoices(
-  records: readonly ExpressionRecord[],
-  reports: Readonly<Record<Method, z.infer<typeof WorkerReport>>>,
-): Promise<Record<Method, number>[]> {
-  const groups = records.map((rec, i) => ({
-    vars: rec.vars,
-    ranges: rec.ranges,
-    reference: parseExpr(rec.expr, rec.vars),
-    entries: METHODS.map((m) => ({
-      label: m,
-      expr: parseExpr(reports[m].runs[i].chosen, rec.vars),
-      config: KERNEL_CONFIGS.avx512,
-    })),
-  }));
-  const cells = await timePlan(groups, { progress: (m) => console.error(`eval:search: ${m}`) });
-  return cells.map((row) =>
-    Object.fromEntries(METHODS.map((m, j) => [m, row[j].ok ? row[j].nsPerElem : NaN])) as Record<Method, number>
-  );
-}
-
-/** Times the sweep's choices (one entry per case) in one harness run; rows without a failed cell. */
-async function timeSweep(
+/**
+ * Times what each report chose for each record (one column per report) in
+ * one harness run: ns per element, NaN where a build failed.
+ */
+async function timeChoices(
   records: readonly ExpressionRecord[],
   reports: readonly z.infer<typeof WorkerReport>[],
 ): Promise<number[][]> {
@@ -208,7 +190,7 @@ async function timeSweep(
     })),
   }));
   const cells = await timePlan(groups, { progress: (m) => console.error(`eval:search: ${m}`) });
-  return cells.map((row) => row.map((c) => (c.ok ? c.nsPerElem : NaN))).filter((row) => row.every(Number.isFinite));
+  return cells.map((row) => row.map((c) => (c.ok ? c.nsPerElem : NaN)));
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -235,7 +217,8 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`eval:search: ${m} on ${kernels.length} kernels`);
     reports[m] = await inChild(m, 0, o.time, ids);
   }
-  const ns = await measureChoices(kernels, reports);
+  const ns = (await timeChoices(kernels, METHODS.map((m) => reports[m])))
+    .map((row) => Object.fromEntries(METHODS.map((m, j) => [m, row[j]])) as Record<Method, number>);
   console.log("\nkernel                                  guided ns  untrained ns  saturate ns   guided/sat speedup");
   kernels.forEach((k, i) => {
     const r = ns[i];
@@ -269,7 +252,7 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`eval:search: sweep, ${c.m} with ${c.n === 0 ? all : c.n} rules`);
     sweepReports.push(await inChild(c.m, c.n, o.time, sweep.map((k) => k.id)));
   }
-  const sweepNs = await timeSweep(sweep, sweepReports);
+  const sweepNs = (await timeChoices(sweep, sweepReports)).filter((row) => row.every(Number.isFinite));
   console.log(`\n## rule-set sweep: ${sweep.length} kernels, ${o.time} ms each`);
   console.log(
     "rules  method      geomean ns  median time-to-best ms  mean time ms  median rewrites  us/rewrite  peak RSS MB",
