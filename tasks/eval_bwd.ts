@@ -19,6 +19,9 @@ import { DEFAULT_WEIGHTS_DIR, loadNetwork } from "../pipeline/nnue/weights_file.
 import { DEFAULT_GUIDED, type GuidedResult, guidedSearch } from "../pipeline/search/guided.ts";
 import { optimize, type OptimizeResult } from "../pipeline/search/optimizer.ts";
 import { unfuse } from "../pipeline/stages/unfuse.ts";
+import type { Ranges } from "../pipeline/expr/sample.ts";
+import { timePlan } from "../pipeline/kernel/timing_plan.ts";
+import { KERNEL_CONFIGS } from "../pipeline/kernel/toolchain.ts";
 import { type Command, EXIT_OK, intOption, parseCommand, runMain } from "../pipeline/stages/cli.ts";
 
 const Cmd: Command<{
@@ -31,11 +34,12 @@ const Cmd: Command<{
   rank: "judge" | "static";
   "judge-tolerance": number;
   verbose: boolean;
+  "measure-misses": boolean;
 }> = {
   name: "eval:bwd",
   usage: `usage: deno task eval:bwd [--pairs N] [--seed S] [--budget R] [--time MS] [--dir D]
                           [--via optimize|search] [--rank judge|static]
-                          [--judge-tolerance F] [--verbose]
+                          [--judge-tolerance F] [--verbose] [--measure-misses]
 
 N fresh backward-generated pairs (default 1000), optimized with the network in D
 (default data/); prints the recovery rate by number of unfusing steps.
@@ -46,7 +50,9 @@ N fresh backward-generated pairs (default 1000), optimized with the network in D
                   or static (the table first, the Judge breaking ties)
   --judge-tolerance F  Judge costs within this fraction count as equal (default
                   0.01, the repeat noise of the timings the Judge learns from);
-                  the strict rate (no tolerance) is printed too`,
+                  the strict rate (no tolerance) is printed too
+  --measure-misses  time each miss's result against its fused original, in one
+                  harness run: whether the table or the Judge was right`,
   options: {
     pairs: { type: "string", default: "1000" },
     seed: { type: "string", default: "900001" },
@@ -57,6 +63,7 @@ N fresh backward-generated pairs (default 1000), optimized with the network in D
     rank: { type: "string", default: "judge" },
     "judge-tolerance": { type: "string", default: "0.01" },
     verbose: { type: "boolean", default: false },
+    "measure-misses": { type: "boolean", default: false },
   },
   schema: z.object({
     pairs: intOption(1),
@@ -68,6 +75,7 @@ N fresh backward-generated pairs (default 1000), optimized with the network in D
     rank: z.enum(["judge", "static"]),
     "judge-tolerance": z.coerce.number().min(0).max(0.5),
     verbose: z.boolean(),
+    "measure-misses": z.boolean(),
   }),
 };
 
@@ -91,6 +99,43 @@ function optimizeOutcome(r: OptimizeResult): { got: Expr; pool: Expr[] } {
   return { got: r.best.expr, pool: r.candidates.filter((c) => c.accepted).map((c) => c.expr) };
 }
 
+/** A pair whose result the table or the Judge rates worse than the fused original. */
+interface Miss {
+  readonly fused: Expr;
+  readonly got: Expr;
+}
+
+/** Measured within this of the fused original counts as as fast (the harness's same-run ratio noise is ~1%). */
+const MEASURED_TIE = 0.02;
+
+/** Times every miss's result against its fused original in one harness run. */
+async function missReport(
+  misses: readonly Miss[],
+  vars: readonly string[],
+  ranges: Ranges,
+  all: Tally,
+): Promise<string> {
+  if (misses.length === 0) return "(no misses to measure)";
+  const cells = await timePlan(
+    misses.map((m) => ({
+      vars,
+      ranges,
+      reference: m.fused,
+      entries: [m.fused, m.got].map((expr, i) => ({ label: String(i), expr, config: KERNEL_CONFIGS.avx512 })),
+    })),
+    { progress: (m) => console.error(`eval:bwd: ${m}`) },
+  );
+  const ratios = cells.flatMap(([f, g]) => (f.ok && g.ok ? [g.nsPerElem / f.nsPerElem] : []));
+  const asFast = ratios.filter((r) => r <= 1 + MEASURED_TIE).length;
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const median = sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)];
+  const both = all.ok + asFast;
+  return `misses measured against the fused original (one harness run): ${ratios.length} timed, ` +
+    `${asFast} as fast or faster (within ${100 * MEASURED_TIE}%), ${ratios.length - asFast} slower; ` +
+    `median time ratio result/fused ${median.toFixed(3)}\n` +
+    `recovered, or measured as fast as the fused original: ${both} of ${all.n} (${(100 * both / all.n).toFixed(1)}%)`;
+}
+
 if (import.meta.main) {
   await runMain(async () => {
     const parsed = parseCommand(Cmd, Deno.args);
@@ -102,6 +147,7 @@ if (import.meta.main) {
     const range = DEFAULT_GEN.range;
     const ranges = Object.fromEntries(vars.map((v) => [v, range] as const));
     const stats = BUCKETS.map(() => ({ n: 0, ok: 0, strict: 0, found: 0, ms: 0 }));
+    const misses: Miss[] = [];
     const t0 = performance.now();
     for (let i = 0; i < o.pairs; i++) {
       if (i > 0) await endOfJob(); // earlier pairs' nodes can go
@@ -139,7 +185,8 @@ if (import.meta.main) {
       if (strict) s.strict++;
       if (found) s.found++;
       if (good) s.ok++;
-      else if (o.verbose) {
+      else if (o["measure-misses"]) misses.push({ fused, got });
+      if (!good && o.verbose) {
         console.error(
           `miss (${u.steps.join(",")}):\n  fused ${printFPCore(fused)}\n  got   ${printFPCore(got)}`,
         );
@@ -173,6 +220,7 @@ if (import.meta.main) {
         " the optimizer ranked at the end; recovered: it was the one returned)",
     );
     console.log(`(${((performance.now() - t0) / 1000).toFixed(0)} s total; target 99%)`);
+    if (o["measure-misses"]) console.log(await missReport(misses, vars, ranges, all));
     return EXIT_OK;
   });
 }
