@@ -22,6 +22,7 @@ import { unfuse } from "../pipeline/stages/unfuse.ts";
 import type { Ranges } from "../pipeline/expr/sample.ts";
 import { timePlan } from "../pipeline/kernel/timing_plan.ts";
 import { KERNEL_CONFIGS } from "../pipeline/kernel/toolchain.ts";
+import { median } from "../pipeline/nnue/judge_data.ts";
 import { type Command, EXIT_OK, intOption, parseCommand, runMain } from "../pipeline/stages/cli.ts";
 
 const Cmd: Command<{
@@ -127,12 +128,10 @@ async function missReport(
   );
   const ratios = cells.flatMap(([f, g]) => (f.ok && g.ok ? [g.nsPerElem / f.nsPerElem] : []));
   const asFast = ratios.filter((r) => r <= 1 + MEASURED_TIE).length;
-  const sorted = [...ratios].sort((a, b) => a - b);
-  const median = sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)];
   const both = all.ok + asFast;
   return `misses measured against the fused original (one harness run): ${ratios.length} timed, ` +
     `${asFast} as fast or faster (within ${100 * MEASURED_TIE}%), ${ratios.length - asFast} slower; ` +
-    `median time ratio result/fused ${median.toFixed(3)}\n` +
+    `median time ratio result/fused ${median(ratios).toFixed(3)}\n` +
     `recovered, or measured as fast as the fused original: ${both} of ${all.n} (${(100 * both / all.n).toFixed(1)}%)`;
 }
 

@@ -27,6 +27,7 @@ import { geomean } from "../pipeline/kernel/peers.ts";
 import { timePlan } from "../pipeline/kernel/timing_plan.ts";
 import { KERNEL_CONFIGS } from "../pipeline/kernel/toolchain.ts";
 import { lookaheadHead } from "../pipeline/nnue/guide_init.ts";
+import { median } from "../pipeline/nnue/judge_data.ts";
 import { DEFAULT_WEIGHTS_DIR, loadNetwork } from "../pipeline/nnue/weights_file.ts";
 import { rulesRoundRobin } from "../pipeline/rules/all.ts";
 import { optimize } from "../pipeline/search/optimizer.ts";
@@ -166,10 +167,6 @@ function everyKth<T>(xs: readonly T[], n: number): T[] {
 
 const f1 = (x: number) => x.toFixed(1);
 const f2 = (x: number) => x.toFixed(2);
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /**
  * Times what each report chose for each record (one column per report) in
@@ -260,15 +257,14 @@ async function main(argv: readonly string[]): Promise<number> {
   cases.forEach((c, j) => {
     const runs = sweepReports[j].runs;
     const rewrites = runs.reduce((s, x) => s + x.rewrites, 0);
-    const perRewrite = rewrites === 0 ? "-" : f1((1000 * runs.reduce((s, x) => s + x.timeMs, 0)) / rewrites);
+    const totalMs = runs.reduce((s, x) => s + x.timeMs, 0);
+    const perRewrite = rewrites === 0 ? "-" : f1((1000 * totalMs) / rewrites);
     console.log(
       `${String(c.n === 0 ? all : c.n).padStart(5)}  ${c.m.padEnd(10)} ${
         geomean(sweepNs.map((row) => row[j])).toFixed(3).padStart(10)
-      } ${f1(median(runs.map((x) => x.timeToBestMs))).padStart(23)} ${
-        f1(runs.reduce((s, x) => s + x.timeMs, 0) / runs.length).padStart(13)
-      } ${String(median(runs.map((x) => x.rewrites))).padStart(16)} ${perRewrite.padStart(11)} ${
-        f1(sweepReports[j].peakRssMb).padStart(12)
-      }`,
+      } ${f1(median(runs.map((x) => x.timeToBestMs))).padStart(23)} ${f1(totalMs / runs.length).padStart(13)} ${
+        String(median(runs.map((x) => x.rewrites))).padStart(16)
+      } ${perRewrite.padStart(11)} ${f1(sweepReports[j].peakRssMb).padStart(12)}`,
     );
   });
   console.log("(geomean ns over the kernels every case could time; us/rewrite: search time over rewrites applied)");
