@@ -69,26 +69,27 @@ export function isStale(): boolean {
 }
 
 /**
- * Runs gcc with `flags`, writing `out` under a temporary name renamed into
- * place, then the `inputs` (sources and libraries); throws with the
- * compiler's output on error, naming `what` was built.
+ * Runs `cc` (gcc unless said) with `flags`, writing `out` under a temporary
+ * name renamed into place, then the `inputs` (sources and libraries);
+ * throws with the compiler's output on error, naming `what` was built.
  */
 export function compileAtomically(
   out: string,
   flags: readonly string[],
   inputs: readonly string[],
   what: string,
+  cc = "gcc",
 ): string {
   Deno.mkdirSync(dirname(out), { recursive: true });
   const tmp = `${out}.${Deno.pid}.tmp`;
   const args = [...flags, "-o", tmp, ...inputs];
-  const r = new Deno.Command("gcc", { args, stdout: "piped", stderr: "piped" }).outputSync();
+  const r = new Deno.Command(cc, { args, stdout: "piped", stderr: "piped" }).outputSync();
   if (!r.success) {
     try {
       Deno.removeSync(tmp);
     } catch { /* nothing was written */ }
     const msg = new TextDecoder().decode(r.stderr);
-    throw new Error(`building ${what} failed:\ngcc ${args.join(" ")}\n${msg}`);
+    throw new Error(`building ${what} failed:\n${cc} ${args.join(" ")}\n${msg}`);
   }
   Deno.renameSync(tmp, out);
   return out;

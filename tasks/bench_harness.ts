@@ -10,9 +10,22 @@
 import { z } from "zod";
 import { compileThroughput, formatNoise, noiseStudy } from "../pipeline/kernel/harness_bench.ts";
 import { machineFingerprint } from "../pipeline/kernel/machine.ts";
-import { type Command, EXIT_OK, intOption, parseCommand, runMain } from "../pipeline/stages/cli.ts";
+import {
+  type Command,
+  commandTarget,
+  EXIT_OK,
+  intOption,
+  parseCommand,
+  runMain,
+  TARGET_OPTION,
+  TARGET_USAGE,
+  targetOption,
+} from "../pipeline/stages/cli.ts";
+import { describeTarget } from "../pipeline/target/target.ts";
 
-const Cmd: Command<{ "skip-compile": boolean; "skip-noise": boolean; kernels: number; runs: number }> = {
+const Cmd: Command<
+  { "skip-compile": boolean; "skip-noise": boolean; kernels: number; runs: number; target?: string }
+> = {
   name: "bench:harness",
   usage: `usage: deno task bench:harness [--skip-compile] [--skip-noise] [--kernels N] [--runs R]
 
@@ -22,18 +35,21 @@ separate harness processes).
   --skip-compile  skip the compile throughput half
   --skip-noise    skip the measurement noise half
   --kernels N     kernels in the noise study, 2-1000 (default 20)
-  --runs R        harness processes per kernel in the noise study, 2-50 (default 5)`,
+  --runs R        harness processes per kernel in the noise study, 2-50 (default 5)
+${TARGET_USAGE}`,
   options: {
     "skip-compile": { type: "boolean" },
     "skip-noise": { type: "boolean" },
     kernels: { type: "string" },
     runs: { type: "string" },
+    ...TARGET_OPTION,
   },
   schema: z.object({
     "skip-compile": z.boolean().default(false),
     "skip-noise": z.boolean().default(false),
     kernels: intOption(2, 1000).default(20),
     runs: intOption(2, 50).default(5),
+    target: targetOption,
   }),
 };
 
@@ -43,14 +59,16 @@ if (import.meta.main) {
     if (parsed === null) return EXIT_OK;
     const o = parsed.opts;
     const m = machineFingerprint();
+    const target = commandTarget("bench:harness", o.target, true);
     console.log(`machine ${m.hash}: ${m.cpu}, ${m.cores} cores, ${m.compiler}, glibc ${m.glibc}`);
+    console.log(`target ${describeTarget(target)}`);
     if (!o["skip-compile"]) {
       console.log("\ncompile throughput (fresh cache, random kernels of ~10 ops, gcc -O3, 2 compilers at once)");
       const seed = Date.now() % 100000; // new kernels every run: nothing cached anywhere
       const rows: [string, Awaited<ReturnType<typeof compileThroughput>>][] = [];
-      rows.push(["batch of 100", await compileThroughput(100, seed)]);
-      rows.push(["batch of 1000", await compileThroughput(1000, seed + 1)]);
-      rows.push(["100, one call per kernel", await compileThroughput(100, seed + 2, { maxChunk: 1 })]);
+      rows.push(["batch of 100", await compileThroughput(100, seed, target)]);
+      rows.push(["batch of 1000", await compileThroughput(1000, seed + 1, target)]);
+      rows.push(["100, one call per kernel", await compileThroughput(100, seed + 2, target, { maxChunk: 1 })]);
       for (const [label, t] of rows) {
         console.log(
           `  ${label.padEnd(26)} ${t.perSecond.toFixed(1).padStart(7)} kernels/s  (${
@@ -68,7 +86,7 @@ if (import.meta.main) {
       console.log(
         `\nnoise: ${o.kernels} kernels, each measured in ${o.runs} separate harness processes (default settings)`,
       );
-      const r = await noiseStudy(o.kernels, o.runs, 5, {}, (msg) => console.error(msg));
+      const r = await noiseStudy(o.kernels, o.runs, 5, target, {}, (msg: string) => console.error(msg));
       console.log(formatNoise(r));
     }
     return EXIT_OK;

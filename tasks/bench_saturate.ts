@@ -28,7 +28,7 @@ import { EGraph } from "../pipeline/egraph/egraph.ts";
 import { compilePattern, ematch } from "../pipeline/egraph/ematch.ts";
 import { Extractor } from "../pipeline/egraph/extract.ts";
 import { runRules, type StopReason } from "../pipeline/egraph/runner.ts";
-import { staticCost } from "../pipeline/expr/cost.ts";
+import { REFERENCE_COSTS, staticCost } from "../pipeline/expr/cost.ts";
 import { type Expr, hasDerivative } from "../pipeline/expr/expr.ts";
 import { parseFPCoreFile } from "../pipeline/expr/fpcore.ts";
 import type { Interval } from "../pipeline/expr/interval.ts";
@@ -162,7 +162,7 @@ function runOne(k: Kernel, rules: readonly Rule[], o: Opts): Run {
     timeLimitMs: o.time * 1000,
     iterLimit: o["iter-limit"],
   });
-  const best = new Extractor(g).expr(root);
+  const best = new Extractor(g, REFERENCE_COSTS.byKind).expr(root);
   return {
     kernel: k,
     stop: rep.stopReason,
@@ -170,8 +170,8 @@ function runOne(k: Kernel, rules: readonly Rule[], o: Opts): Run {
     classes: rep.classes,
     iterations: rep.iterations.length,
     ms: rep.ms,
-    costIn: staticCost(k.expr),
-    costOut: staticCost(best),
+    costIn: staticCost(k.expr, REFERENCE_COSTS),
+    costOut: staticCost(best, REFERENCE_COSTS),
     dLeft: hasDerivative(best),
     conflicts: g.conflicts,
   };

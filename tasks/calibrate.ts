@@ -5,29 +5,43 @@
  * from the benchmark cache.
  */
 import { z } from "zod";
-import { type Command, intOption, numberOption, parseCommand, runMain } from "../pipeline/stages/cli.ts";
-import { calibrate, DEFAULT_CALIBRATE, MEASURED_PATH } from "../pipeline/nnue/calibrate.ts";
+import {
+  type Command,
+  commandTarget,
+  intOption,
+  numberOption,
+  parseCommand,
+  runMain,
+  TARGET_OPTION,
+  TARGET_USAGE,
+  targetOption,
+} from "../pipeline/stages/cli.ts";
+import { calibrate, DEFAULT_CALIBRATE, measuredPath, QUICK } from "../pipeline/nnue/calibrate.ts";
+import { hostProfile, PROFILE_FILE, profileDir, writeProfile } from "../pipeline/nnue/profiles.ts";
+import { describeTarget } from "../pipeline/target/target.ts";
+import { join } from "node:path";
 import { DEFAULT_JUDGE_CONFIG } from "../pipeline/nnue/train_judge.ts";
-import { DEFAULT_WEIGHTS_DIR } from "../pipeline/nnue/weights_file.ts";
 import { BENCH_CACHE } from "../pipeline/kernel/bench_cache.ts";
 import { formatSummary } from "../pipeline/stages/train_judge.ts";
 
 interface Opts {
   kernels?: number;
-  variants: number;
-  random: number;
-  "time-budget": number;
+  variants?: number;
+  random?: number;
+  "time-budget"?: number;
   seed: number;
-  epochs: number;
+  epochs?: number;
   depth: number;
-  out: string;
-  measured: string;
+  out?: string;
+  measured?: string;
   cache: string;
   "no-cache": boolean;
   batch: number;
-  rounds: number;
-  "min-ms": number;
+  rounds?: number;
+  "min-ms"?: number;
   time: "ns" | "ratio";
+  quick: boolean;
+  target?: string;
 }
 
 const COMMAND: Command<Opts> = {
@@ -38,6 +52,10 @@ Loop A: corpus kernels (data/kernels/*.fpcore) and random kernels (generate,
 and generate --fused | unfuse pairs) -> variants -> compile -> bench -> train
 the Judge -> weights. Variants are split into training and validation by
 kernel. Re-running skips what the benchmark cache already holds.
+  --quick           a run of at most 10 minutes on 2 cores: ${QUICK.variants} variants per kernel,
+                    ${QUICK.random} random kernels, ${QUICK.epochs} epochs, ${QUICK.timeBudgetMin} minutes (options given
+                    explicitly still win)
+${TARGET_USAGE}
   --kernels N       corpus kernels to use (default: all)
   --variants N      variants per kernel (default ${DEFAULT_CALIBRATE.variants})
   --random N        random kernels (default ${DEFAULT_CALIBRATE.random})
@@ -46,45 +64,50 @@ kernel. Re-running skips what the benchmark cache already holds.
   --epochs E        training epochs (default ${DEFAULT_CALIBRATE.epochs})
   --depth D         feature depth (default ${DEFAULT_JUDGE_CONFIG.depth})
   --time ns|ratio   measured time the Judge learns (default ${DEFAULT_JUDGE_CONFIG.time})
-  --out DIR         weights directory (default ${DEFAULT_WEIGHTS_DIR})
-  --measured PATH   measured records, JSONL (default ${MEASURED_PATH})
+  --out DIR         weights directory (default: this machine's profile, data/profiles/<profile>/,
+                    which optimize and compare then pick up by themselves)
+  --measured PATH   measured records, JSONL (default build/calibration/<profile>/measured.jsonl)
   --cache PATH      benchmark cache (default ${BENCH_CACHE}); --no-cache for none
   --batch N         variants per compile+bench batch (default ${DEFAULT_CALIBRATE.batch})
   --rounds R        harness rounds (default ${DEFAULT_CALIBRATE.rounds})
   --min-ms X        timed ms per kernel and round (default ${DEFAULT_CALIBRATE.minMs})`,
   options: {
     kernels: { type: "string" },
-    variants: { type: "string", default: String(DEFAULT_CALIBRATE.variants) },
-    random: { type: "string", default: String(DEFAULT_CALIBRATE.random) },
-    "time-budget": { type: "string", default: String(DEFAULT_CALIBRATE.timeBudgetMin) },
+    variants: { type: "string" },
+    random: { type: "string" },
+    "time-budget": { type: "string" },
     seed: { type: "string", default: String(DEFAULT_CALIBRATE.seed) },
-    epochs: { type: "string", default: String(DEFAULT_CALIBRATE.epochs) },
+    epochs: { type: "string" },
     depth: { type: "string", default: String(DEFAULT_JUDGE_CONFIG.depth) },
     time: { type: "string", default: DEFAULT_JUDGE_CONFIG.time },
-    out: { type: "string", default: DEFAULT_WEIGHTS_DIR },
-    measured: { type: "string", default: MEASURED_PATH },
+    out: { type: "string" },
+    measured: { type: "string" },
+    quick: { type: "boolean", default: false },
+    ...TARGET_OPTION,
     cache: { type: "string", default: BENCH_CACHE },
     "no-cache": { type: "boolean", default: false },
     batch: { type: "string", default: String(DEFAULT_CALIBRATE.batch) },
-    rounds: { type: "string", default: String(DEFAULT_CALIBRATE.rounds) },
-    "min-ms": { type: "string", default: String(DEFAULT_CALIBRATE.minMs) },
+    rounds: { type: "string" },
+    "min-ms": { type: "string" },
   },
   schema: z.object({
     kernels: intOption(0).optional(),
-    variants: intOption(1, 10000),
-    random: intOption(0, 1_000_000),
-    "time-budget": numberOption(0.01, 100000),
+    variants: intOption(1, 10000).optional(),
+    random: intOption(0, 1_000_000).optional(),
+    "time-budget": numberOption(0.01, 100000).optional(),
     seed: intOption(0, 2 ** 31 - 1),
-    epochs: intOption(0, 100000),
+    epochs: intOption(0, 100000).optional(),
     depth: intOption(1, 5),
     time: z.enum(["ns", "ratio"]),
-    out: z.string().min(1),
-    measured: z.string().min(1),
+    out: z.string().min(1).optional(),
+    measured: z.string().min(1).optional(),
+    quick: z.boolean(),
+    target: targetOption,
     cache: z.string().min(1),
     "no-cache": z.boolean(),
     batch: intOption(1, 100000),
-    rounds: intOption(1, 64),
-    "min-ms": numberOption(0, 60000),
+    rounds: intOption(1, 64).optional(),
+    "min-ms": numberOption(0, 60000).optional(),
   }),
 };
 
@@ -93,19 +116,25 @@ if (import.meta.main) {
     const parsed = parseCommand(COMMAND, Deno.args);
     if (parsed === null) return 0;
     const o = parsed.opts;
-    const r = await calibrate({
+    const target = commandTarget("calibrate", o.target, true);
+    const profile = hostProfile(target);
+    const base = o.quick ? QUICK : DEFAULT_CALIBRATE;
+    const out = o.out ?? profileDir(profile);
+    console.error(`calibrate: target ${describeTarget(target)}; profile ${profile.name}; weights to ${out}`);
+    const t0 = performance.now();
+    const r = await calibrate(target, {
       kernels: o.kernels ?? null,
-      variants: o.variants,
-      random: o.random,
-      timeBudgetMin: o["time-budget"],
+      variants: o.variants ?? base.variants,
+      random: o.random ?? base.random,
+      timeBudgetMin: o["time-budget"] ?? base.timeBudgetMin,
       seed: o.seed,
-      epochs: o.epochs,
-      out: o.out,
-      measuredOut: o.measured,
+      epochs: o.epochs ?? base.epochs,
+      out,
+      measuredOut: o.measured ?? measuredPath(profile),
       benchCache: o["no-cache"] ? null : o.cache,
       batch: o.batch,
-      rounds: o.rounds,
-      minMs: o["min-ms"],
+      rounds: o.rounds ?? base.rounds,
+      minMs: o["min-ms"] ?? base.minMs,
       judge: { depth: o.depth, time: o.time },
       progress: (m) => console.error(m),
     });
@@ -115,6 +144,18 @@ if (import.meta.main) {
         console.error(`wrote ${p} (${r.saved.bytes[k as keyof typeof r.saved.bytes]} bytes)`);
       }
       console.error(`wrote ${r.summaryPath}`);
+      if (o.out === undefined) {
+        writeProfile(
+          out,
+          profile,
+          `calibrate${o.quick ? " --quick" : ""} on ${
+            new Date().toISOString()
+          }: ${r.measured} measured variants of ${r.kernels} kernels in ${
+            ((performance.now() - t0) / 60000).toFixed(1)
+          } min`,
+        );
+        console.error(`wrote ${join(out, PROFILE_FILE)}`);
+      }
       console.error(
         `calibrate: ${r.kernels} kernels, ${r.variants} variants, ${r.measured} measured ` +
           `(${r.fromCache} from cache) in ${(r.totalMs / 60000).toFixed(1)} min ` +

@@ -11,7 +11,7 @@
 import { z } from "zod";
 import { randomFusedExpr } from "../pipeline/expr/fused.ts";
 import { DEFAULT_GEN, Rng } from "../pipeline/expr/random.ts";
-import { staticCost } from "../pipeline/expr/cost.ts";
+import { REFERENCE_COSTS, staticCost } from "../pipeline/expr/cost.ts";
 import { printFPCore } from "../pipeline/expr/print.ts";
 import { endOfJob, type Expr } from "../pipeline/expr/expr.ts";
 import { ALL_RULES } from "../pipeline/rules/all.ts";
@@ -21,9 +21,20 @@ import { optimize, type OptimizeResult } from "../pipeline/search/optimizer.ts";
 import { unfuse } from "../pipeline/stages/unfuse.ts";
 import type { Ranges } from "../pipeline/expr/sample.ts";
 import { timePlan } from "../pipeline/kernel/timing_plan.ts";
-import { KERNEL_CONFIGS } from "../pipeline/kernel/toolchain.ts";
+import { kernelConfig } from "../pipeline/kernel/toolchain.ts";
 import { median } from "../pipeline/nnue/judge_data.ts";
-import { type Command, EXIT_OK, intOption, parseCommand, runMain } from "../pipeline/stages/cli.ts";
+import {
+  type Command,
+  commandTarget,
+  EXIT_OK,
+  intOption,
+  parseCommand,
+  runMain,
+  TARGET_OPTION,
+  TARGET_USAGE,
+  targetOption,
+} from "../pipeline/stages/cli.ts";
+import { describeTarget, type Target } from "../pipeline/target/target.ts";
 
 const Cmd: Command<{
   pairs: number;
@@ -36,6 +47,7 @@ const Cmd: Command<{
   "judge-tolerance": number;
   verbose: boolean;
   "measure-misses": boolean;
+  target?: string;
 }> = {
   name: "eval:bwd",
   usage: `usage: deno task eval:bwd [--pairs N] [--seed S] [--budget R] [--time MS] [--dir D]
@@ -53,7 +65,8 @@ N fresh backward-generated pairs (default 1000), optimized with the network in D
                   0.01, the repeat noise of the timings the Judge learns from);
                   the strict rate (no tolerance) is printed too
   --measure-misses  time each miss's result against its fused original, in one
-                  harness run: whether the table or the Judge was right`,
+                  harness run: whether the table or the Judge was right
+${TARGET_USAGE}`,
   options: {
     pairs: { type: "string", default: "1000" },
     seed: { type: "string", default: "900001" },
@@ -65,6 +78,7 @@ N fresh backward-generated pairs (default 1000), optimized with the network in D
     "judge-tolerance": { type: "string", default: "0.01" },
     verbose: { type: "boolean", default: false },
     "measure-misses": { type: "boolean", default: false },
+    ...TARGET_OPTION,
   },
   schema: z.object({
     pairs: intOption(1),
@@ -77,6 +91,7 @@ N fresh backward-generated pairs (default 1000), optimized with the network in D
     "judge-tolerance": z.coerce.number().min(0).max(0.5),
     verbose: z.boolean(),
     "measure-misses": z.boolean(),
+    target: targetOption,
   }),
 };
 
@@ -115,6 +130,7 @@ async function missReport(
   vars: readonly string[],
   ranges: Ranges,
   all: Tally,
+  target: Target,
 ): Promise<string> {
   if (misses.length === 0) return "(no misses to measure)";
   const cells = await timePlan(
@@ -122,9 +138,9 @@ async function missReport(
       vars,
       ranges,
       reference: m.fused,
-      entries: [m.fused, m.got].map((expr, i) => ({ label: String(i), expr, config: KERNEL_CONFIGS.avx512 })),
+      entries: [m.fused, m.got].map((expr, i) => ({ label: String(i), expr, config: kernelConfig(target) })),
     })),
-    { progress: (m) => console.error(`eval:bwd: ${m}`) },
+    { target, progress: (m) => console.error(`eval:bwd: ${m}`) },
   );
   const ratios = cells.flatMap(([f, g]) => (f.ok && g.ok ? [g.nsPerElem / f.nsPerElem] : []));
   const asFast = ratios.filter((r) => r <= 1 + MEASURED_TIE).length;
@@ -140,6 +156,8 @@ if (import.meta.main) {
     const parsed = parseCommand(Cmd, Deno.args);
     if (parsed === null) return EXIT_OK;
     const o = parsed.opts;
+    const target = commandTarget("eval:bwd", o.target, o["measure-misses"]);
+    console.error(`eval:bwd: target ${describeTarget(target)}`);
     using nw = loadNetwork(o.dir);
     const rng = new Rng(o.seed);
     const vars = ["x", "y", "z"];
@@ -156,19 +174,27 @@ if (import.meta.main) {
       const t = performance.now();
       const { got, pool } = o.via === "search"
         ? searchOutcome(
-          guidedSearch(u.expr, nw, { rules: ALL_RULES, ranges, budget: o.budget, timeMs: o.time, seed: i }),
+          guidedSearch(u.expr, nw, {
+            costs: REFERENCE_COSTS,
+            rules: ALL_RULES,
+            ranges,
+            budget: o.budget,
+            timeMs: o.time,
+            seed: i,
+          }),
         )
         : optimizeOutcome(optimize(u.expr, vars, ranges, nw, {
           rules: ALL_RULES,
+          costs: REFERENCE_COSTS,
           budget: o.budget,
           timeMs: o.time,
           seed: i,
           rank: o.rank,
         }));
       const ms = performance.now() - t;
-      const target = { cost: staticCost(fused), judge: nw.judgeCost(fused) };
+      const target = { cost: staticCost(fused, REFERENCE_COSTS), judge: nw.judgeCost(fused) };
       const asGood = (e: Expr, judged: number, tolerance: number) =>
-        staticCost(e) <= target.cost + 1e-9 && judged <= target.judge * (1 + tolerance);
+        staticCost(e, REFERENCE_COSTS) <= target.cost + 1e-9 && judged <= target.judge * (1 + tolerance);
       const judged = nw.judgeCost(got);
       const strict = asGood(got, judged, 1e-6);
       const good = asGood(got, judged, o["judge-tolerance"]);
@@ -219,7 +245,7 @@ if (import.meta.main) {
         " the optimizer ranked at the end; recovered: it was the one returned)",
     );
     console.log(`(${((performance.now() - t0) / 1000).toFixed(0)} s total; target 99%)`);
-    if (o["measure-misses"]) console.log(await missReport(misses, vars, ranges, all));
+    if (o["measure-misses"]) console.log(await missReport(misses, vars, ranges, all, target));
     return EXIT_OK;
   });
 }

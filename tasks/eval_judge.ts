@@ -5,17 +5,30 @@
  * over all variants, and MAPE. See pipeline/nnue/eval_judge.ts.
  */
 import { z } from "zod";
-import { CliError, type Command, EXIT_DATA, intOption, parseCommand, runMain } from "../pipeline/stages/cli.ts";
-import { MEASURED_PATH } from "../pipeline/nnue/calibrate.ts";
+import {
+  CliError,
+  type Command,
+  commandTarget,
+  EXIT_DATA,
+  EXIT_USAGE,
+  intOption,
+  parseCommand,
+  runMain,
+} from "../pipeline/stages/cli.ts";
+import { MEASURED_PATH, measuredPath } from "../pipeline/nnue/calibrate.ts";
 import { evalJudge, formatEval } from "../pipeline/nnue/eval_judge.ts";
 import { readSummary } from "../pipeline/nnue/train_judge.ts";
 import { DEFAULT_WEIGHTS_DIR, loadNetwork } from "../pipeline/nnue/weights_file.ts";
+import { describeWeights, weightsSource } from "../pipeline/nnue/profiles.ts";
+import { describeTarget } from "../pipeline/target/target.ts";
 import { MCA_ICELAKE, MCA_ZNVER3 } from "../pipeline/kernel/mca.ts";
 import { readMeasured } from "../pipeline/stages/train_judge.ts";
+import { costTableFor } from "../pipeline/target/cost_tables.ts";
 
 interface Opts {
-  data: string;
-  weights: string;
+  data?: string;
+  weights?: string;
+  target?: string;
   "no-mca": boolean;
   "mca-fit": number;
   json: boolean;
@@ -29,21 +42,26 @@ Ranks and predicts the measured variants of the validation kernels (held out
 by the calibration that wrote the weights) with the Judge, the static
 latency table and llvm-mca, and prints Kendall's tau within kernels and over
 all variants, and MAPE, side by side.
-  --data PATH    measured variant records (default ${MEASURED_PATH}, written by calibrate)
-  --weights DIR  weights and calibration summary (default ${DEFAULT_WEIGHTS_DIR})
+  --data PATH    measured variant records (default: those calibrate wrote for the weights' profile,
+                 build/calibration/<profile>/measured.jsonl)
+  --weights DIR  weights and calibration summary (default: this machine's profile if calibrated,
+                 else the shipped ${DEFAULT_WEIGHTS_DIR})
+  --target T     avx512|avx2|neon: the target whose profile is meant (default: detected)
   --no-mca       leave llvm-mca out
   --mca-fit N    training variants llvm-mca's scale is fitted on (default 1500)
   --json         print the figures as JSON`,
   options: {
-    data: { type: "string", default: MEASURED_PATH },
-    weights: { type: "string", default: DEFAULT_WEIGHTS_DIR },
+    data: { type: "string" },
+    weights: { type: "string" },
+    target: { type: "string" },
     "no-mca": { type: "boolean", default: false },
     "mca-fit": { type: "string", default: "1500" },
     json: { type: "boolean", default: false },
   },
   schema: z.object({
-    data: z.string().min(1),
-    weights: z.string().min(1),
+    data: z.string().min(1).optional(),
+    weights: z.string().min(1).optional(),
+    target: z.string().optional(),
     "no-mca": z.boolean(),
     "mca-fit": intOption(1, 1_000_000),
     json: z.boolean(),
@@ -54,7 +72,21 @@ if (import.meta.main) {
   await runMain(async () => {
     const parsed = parseCommand(COMMAND, Deno.args);
     if (parsed === null) return 0;
-    const o = parsed.opts;
+    const parsedOpts = parsed.opts;
+    const target = commandTarget("eval:judge", parsedOpts.target, false);
+    const source = weightsSource(target, parsedOpts.weights);
+    const weights = source.kind === "table" ? DEFAULT_WEIGHTS_DIR : source.dir;
+    const data = parsedOpts.data ??
+      (source.kind === "profile" ? measuredPath(source.profile) : source.kind === "table" ? MEASURED_PATH : "");
+    if (data === "") throw new CliError("eval:judge: --weights DIR needs --data PATH", EXIT_USAGE);
+    console.error(
+      `eval:judge: target ${describeTarget(target)}; ${
+        source.kind === "table"
+          ? `no weights for profile ${source.profile.name}: the shipped ones`
+          : describeWeights(source)
+      } (${weights}); data ${data}`,
+    );
+    const o = { ...parsedOpts, weights, data };
     const summary = readSummary(o.weights);
     if (summary === null) {
       throw new CliError(`eval:judge: no calibration summary in ${o.weights}: run deno task calibrate`, EXIT_DATA);
@@ -71,6 +103,8 @@ if (import.meta.main) {
     const { records } = await readMeasured(file.readable);
     using nw = loadNetwork(o.weights);
     const r = await evalJudge(nw, summary, records, {
+      // The static table of the profile's target, for our code (the shipped weights': the op table's).
+      costs: costTableFor(target, "kopt"),
       mca: o["no-mca"] ? [] : [MCA_ZNVER3, MCA_ICELAKE],
       mcaFitSample: o["mca-fit"],
       progress: (m) => console.error(m),

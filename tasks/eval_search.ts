@@ -25,16 +25,28 @@ import { printFPCore } from "../pipeline/expr/print.ts";
 import { rangeOf } from "../pipeline/expr/sample.ts";
 import { geomean } from "../pipeline/kernel/peers.ts";
 import { timePlan } from "../pipeline/kernel/timing_plan.ts";
-import { KERNEL_CONFIGS } from "../pipeline/kernel/toolchain.ts";
+import { kernelConfig } from "../pipeline/kernel/toolchain.ts";
 import { lookaheadHead } from "../pipeline/nnue/guide_init.ts";
 import { median } from "../pipeline/nnue/judge_data.ts";
 import { DEFAULT_WEIGHTS_DIR, loadNetwork } from "../pipeline/nnue/weights_file.ts";
 import { rulesRoundRobin } from "../pipeline/rules/all.ts";
 import { optimize } from "../pipeline/search/optimizer.ts";
-import { type Command, EXIT_OK, intOption, parseCommand, runMain } from "../pipeline/stages/cli.ts";
+import {
+  type Command,
+  commandTarget,
+  EXIT_OK,
+  intOption,
+  parseCommand,
+  runMain,
+  TARGET_OPTION,
+  TARGET_USAGE,
+  targetOption,
+} from "../pipeline/stages/cli.ts";
+import { describeTarget, type Target } from "../pipeline/target/target.ts";
 import { corpusRecords } from "../pipeline/stages/peers.ts";
 import type { ExpressionRecord } from "../pipeline/stages/schema.ts";
 import { ROOT } from "../ffi/build.ts";
+import { REFERENCE_COSTS } from "../pipeline/expr/cost.ts";
 
 const METHODS = ["guided", "untrained", "saturate"] as const;
 type Method = typeof METHODS[number];
@@ -70,6 +82,8 @@ async function runWorker(
   const all = rulesRoundRobin();
   const rules = ruleCount > 0 ? all.slice(0, ruleCount) : all;
   using nw = loadNetwork(DEFAULT_WEIGHTS_DIR);
+  // The shipped weights' own table: what they were trained against.
+  const costs = REFERENCE_COSTS;
   if (method === "untrained") nw.net.setHead("guide", lookaheadHead());
   const runs: KernelRun[] = [];
   for (const rec of records) {
@@ -78,6 +92,7 @@ async function runWorker(
     const t0 = performance.now();
     const r = optimize(e, rec.vars, ranges, nw, {
       rules,
+      costs,
       search: method === "saturate" ? "saturate" : "guided",
       rank: method === "saturate" ? "static" : "judge",
       timeMs,
@@ -111,6 +126,7 @@ const Cmd: Command<{
   "sweep-kernels": number;
   sets: string;
   worker?: string;
+  target?: string;
 }> = {
   name: "eval:search",
   usage: `usage: deno task eval:search [--time MS] [--kernels N] [--sweep-kernels M] [--sets 20,50,100,all]
@@ -118,13 +134,15 @@ const Cmd: Command<{
 Guided search (trained network), guided search with an untrained Guide, and
 saturation (100,000 nodes) on the kernel corpus, each with the same time limit
 per kernel (default 2000 ms); the chosen kernels are timed in one harness run.
-Then the rule-set sweep on M kernels (default 12).`,
+Then the rule-set sweep on M kernels (default 12).
+${TARGET_USAGE}`,
   options: {
     time: { type: "string", default: "2000" },
     kernels: { type: "string", default: "0" },
     "sweep-kernels": { type: "string", default: "12" },
     sets: { type: "string", default: "20,50,100,all" },
     worker: { type: "string" },
+    ...TARGET_OPTION,
   },
   schema: z.object({
     time: intOption(1),
@@ -132,6 +150,7 @@ Then the rule-set sweep on M kernels (default 12).`,
     "sweep-kernels": intOption(1),
     sets: z.string().regex(/^((\d+|all),)*(\d+|all)$/),
     worker: z.string().optional(),
+    target: targetOption,
   }),
 };
 
@@ -175,6 +194,7 @@ const f2 = (x: number) => x.toFixed(2);
 async function timeChoices(
   records: readonly ExpressionRecord[],
   reports: readonly z.infer<typeof WorkerReport>[],
+  target: Target,
 ): Promise<number[][]> {
   const groups = records.map((rec, i) => ({
     vars: rec.vars,
@@ -183,10 +203,10 @@ async function timeChoices(
     entries: reports.map((r, j) => ({
       label: String(j),
       expr: parseExpr(r.runs[i].chosen, rec.vars),
-      config: KERNEL_CONFIGS.avx512,
+      config: kernelConfig(target),
     })),
   }));
-  const cells = await timePlan(groups, { progress: (m) => console.error(`eval:search: ${m}`) });
+  const cells = await timePlan(groups, { target, progress: (m) => console.error(`eval:search: ${m}`) });
   return cells.map((row) => row.map((c) => (c.ok ? c.nsPerElem : NaN)));
 }
 
@@ -203,10 +223,11 @@ async function main(argv: readonly string[]): Promise<number> {
     await runWorker(w.method, w.rules, o.time, w.ids.map((id) => byId.get(id)!));
     return EXIT_OK;
   }
+  const target = commandTarget("eval:search", o.target, true);
   const kernels = everyKth(corpus, o.kernels);
   const ids = kernels.map((k) => k.id);
   const all = rulesRoundRobin().length;
-  console.log(`# eval:search  ${new Date().toISOString()}`);
+  console.log(`# eval:search  ${new Date().toISOString()}  target ${describeTarget(target)}`);
   console.log(`${kernels.length} kernels of data/kernels, ${o.time} ms per kernel and method, all ${all} exact rules`);
 
   const reports = {} as Record<Method, z.infer<typeof WorkerReport>>;
@@ -214,7 +235,7 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`eval:search: ${m} on ${kernels.length} kernels`);
     reports[m] = await inChild(m, 0, o.time, ids);
   }
-  const ns = (await timeChoices(kernels, METHODS.map((m) => reports[m])))
+  const ns = (await timeChoices(kernels, METHODS.map((m) => reports[m]), target))
     .map((row) => Object.fromEntries(METHODS.map((m, j) => [m, row[j]])) as Record<Method, number>);
   console.log("\nkernel                                  guided ns  untrained ns  saturate ns   guided/sat speedup");
   kernels.forEach((k, i) => {
@@ -249,7 +270,7 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`eval:search: sweep, ${c.m} with ${c.n === 0 ? all : c.n} rules`);
     sweepReports.push(await inChild(c.m, c.n, o.time, sweep.map((k) => k.id)));
   }
-  const sweepNs = (await timeChoices(sweep, sweepReports)).filter((row) => row.every(Number.isFinite));
+  const sweepNs = (await timeChoices(sweep, sweepReports, target)).filter((row) => row.every(Number.isFinite));
   console.log(`\n## rule-set sweep: ${sweep.length} kernels, ${o.time} ms each`);
   console.log(
     "rules  method      geomean ns  median time-to-best ms  mean time ms  median rewrites  us/rewrite  peak RSS MB",

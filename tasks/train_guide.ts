@@ -11,6 +11,7 @@ import { ALL_RULES } from "../pipeline/rules/all.ts";
 import { type Command, EXIT_OK, intOption, parseCommand, runMain } from "../pipeline/stages/cli.ts";
 import { DEFAULT_WEIGHTS_DIR, loadNetwork, saveNetwork } from "../pipeline/nnue/weights_file.ts";
 import { DEFAULT_TRAIN_GUIDE, trainGuideRound } from "../pipeline/search/train_guide.ts";
+import { REFERENCE_COSTS } from "../pipeline/expr/cost.ts";
 
 const Cmd: Command<{
   rounds: number;
@@ -79,6 +80,8 @@ if (import.meta.main) {
           nw,
           {
             rules: ALL_RULES,
+            // The shipped weights' table: Loop B trains the Guide of the weights it is given.
+            costs: REFERENCE_COSTS,
             expressions: o.expressions,
             epochs: o.epochs,
             seed: o.seed,

@@ -30,7 +30,11 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#if defined(__x86_64__)
 #include <immintrin.h>
+#else
+#include <fenv.h>
+#endif
 #include <math.h>
 #include <sched.h>
 #include <signal.h>
@@ -125,9 +129,20 @@ static void child(const struct kh_job *job, uint32_t k, const struct kh_settings
    * denormals-are-zero in its constructor (gcc 12 links crtfastmath.o into
    * shared libraries too); restore the control word so every kernel runs
    * under the same IEEE rules. */
+#if defined(__x86_64__)
   const unsigned int csr = _mm_getcsr();
+#else
+  /* aarch64: the flush-to-zero bit lives in FPCR, which the saved
+   * floating-point environment holds whole. */
+  fenv_t csr;
+  fegetenv(&csr);
+#endif
   void *h = dlopen(job->libs[ref->lib], RTLD_NOW | RTLD_LOCAL);
+#if defined(__x86_64__)
   _mm_setcsr(csr);
+#else
+  fesetenv(&csr);
+#endif
   if (h == NULL) {
     const char *e = dlerror();
     snprintf(sh->message, sizeof sh->message, "%s", e != NULL ? e : "dlopen failed");

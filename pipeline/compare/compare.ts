@@ -16,7 +16,8 @@ import { resolve } from "node:path";
 import { printFPCore } from "../expr/print.ts";
 import type { Expr } from "../expr/expr.ts";
 import { machineFingerprint } from "../kernel/machine.ts";
-import { PEER_CONFIGS } from "../kernel/toolchain.ts";
+import { PEER_LABELS } from "../kernel/toolchain.ts";
+import { describeTarget, type Target } from "../target/target.ts";
 import type { Network } from "../nnue/network.ts";
 import type { OptimizeResult, Ranked } from "../search/optimizer.ts";
 import { fileTag } from "../stages/parse.ts";
@@ -26,16 +27,21 @@ import { type Job, jobOf } from "../stages/optimize_input.ts";
 import { ROOT } from "../../ffi/build.ts";
 import { alternativeLabel, type Cell, measureKernels, OPTIMIZED, ORIGINAL } from "./measured.ts";
 import type { CompareResult, KernelRow } from "./results.ts";
+import type { Builder } from "../target/cost_tables.ts";
 
 export const SATURATE = "saturate";
 export const GUIDED = "guided";
 /** The table's columns: the peers, our code of the original, the two searches. */
-export const COLUMNS: readonly string[] = [...PEER_CONFIGS.map((c) => c.label), ORIGINAL, SATURATE, GUIDED];
+export const COLUMNS: readonly string[] = [...PEER_LABELS, ORIGINAL, SATURATE, GUIDED];
 /** The kernel corpus whose file stems are domains; anything else is FPBench. */
 export const KERNEL_DOMAINS: readonly string[] = ["graphics", "physics", "autodiff", "ml"];
 export const DOMAIN_ORDER: readonly string[] = [...KERNEL_DOMAINS, "fpbench"];
 
 export interface CompareOptions {
+  /** What our kernels and the peers are built for. */
+  readonly target: Target;
+  /** The code the optimized form runs as: ours, or plain C under that compiler at -O3 -ffast-math. */
+  readonly builder: Builder;
   readonly settings: Omit<SearchSettings, "search" | "rank">;
   /** Extra guided candidates timed per kernel (the front, for the report). */
   readonly front: number;
@@ -132,7 +138,8 @@ export async function runCompare(
     })),
     {
       maxUlp: o.settings.maxUlp,
-      peers: PEER_CONFIGS.map((c) => c.label),
+      peers: PEER_LABELS,
+      target: o.target,
       n: o.n,
       rounds: o.rounds,
       progress: o.progress,
@@ -170,6 +177,7 @@ export async function runCompare(
     version: 1,
     created: new Date().toISOString(),
     machine: { ...machineFingerprint(), cpu_flags: [...machineFingerprint().cpu_flags] },
+    target: describeTarget(o.target),
     load: { start, end: loadAvg() },
     corpus: [...o.corpus],
     settings: {

@@ -27,7 +27,12 @@
  * model on the search's samples) + allowance. Max errors of kernels with
  * cancellation depend strongly on which inputs are drawn; comparing the
  * maxima over the union keeps two sample sets from contradicting each
- * other.
+ * other. When our build of the original fails (to compile or to run), the
+ * guard still comes from the original's real error (`measuredGuard`): the
+ * larger of gcc -O3's build of it measured (plain C, no -ffast-math), the
+ * float32 model of it on the timing inputs (what our build computes) and on
+ * the search's samples. It never falls back to "anything passes", and a
+ * build that could not be timed never passes it.
  *
  * What is returned (`decide`): first the measured choice among the forms the
  * search proposed: the Judge's pick, unless one of a few alternatives (the
@@ -50,7 +55,8 @@ import { type Ranges, sampleInputs } from "../expr/sample.ts";
 import { type ErrorStats, flooredErrorStats, MAX_ULPS, outputFloor } from "../expr/ulp.ts";
 import { DEFAULT_N, INPUT_SEED } from "../kernel/measure.ts";
 import { type PlanEntry, type PlanOptions, timePlan } from "../kernel/timing_plan.ts";
-import { type CompilerConfig, KERNEL_CONFIGS, PEER_CONFIGS } from "../kernel/toolchain.ts";
+import { type CompilerConfig, kernelConfig, PEER_LABELS, peerConfigs } from "../kernel/toolchain.ts";
+import type { Target } from "../target/target.ts";
 
 /** Labels of the builds every measurement has. */
 export const OPTIMIZED = "optimized";
@@ -62,11 +68,15 @@ export const ORIGINAL = "kopt";
 export const FAST_PEER = "gcc -O3 -ffast-math";
 export const MARGIN = 1.02;
 
+/** The peer whose build of the original stands in for ours in the guard when ours fails: plain C, no -ffast-math. */
+export const ACCURATE_PEER = "gcc -O3";
+
 /** The peers `optimize --measure` compares with. */
 export const MEASURE_PEERS: readonly string[] = ["gcc -O3", FAST_PEER, "clang -O3 -ffast-math"];
 
-export function peerConfig(label: string): CompilerConfig {
-  const c = PEER_CONFIGS.find((p) => p.label === label);
+/** The peer build labelled `label` (`gcc -O3`, ...) for `target`. */
+export function peerConfig(label: string, target: Target): CompilerConfig {
+  const c = peerConfigs(target).find((p) => p.label === label);
   if (c === undefined) throw new Error(`no compiler peer ${JSON.stringify(label)}`);
   return c;
 }
@@ -108,11 +118,71 @@ export interface KernelMeasurement {
   readonly cells: Readonly<Record<string, Cell>>;
   /** Max floored ulp a returned build may have (the original's max + allowance). */
   readonly guardLimit: number;
+  /** What the original's max error in the guard was taken from, in words (`measuredGuard`). */
+  readonly guardFrom: string;
   readonly returned: Returned;
 }
 
+/** The measured guard of one kernel: a limit, and where the original's error in it came from. */
+export interface Guard {
+  readonly limit: number;
+  readonly from: string;
+}
+
+/** The words for the guard's source when it is our build of the original. */
+export const GUARD_FROM_OURS = "our build of the original";
+
+/**
+ * The measured guard: the original's max error + `allowance` floored ulps.
+ * The original's max is our build of it, measured, or the search's model
+ * on its own samples (`modelMaxUlp`) if larger. When our build of the
+ * original failed, the larger of what else is real about the original's
+ * error stands in: gcc -O3's build of it, measured (plain C without
+ * -ffast-math), the float32 model on the timing inputs (`modelOnInputs`,
+ * what our build would have computed) and on the search's samples. Never
+ * a stand-in like "anything passes".
+ */
+export function measuredGuard(
+  cells: Readonly<Record<string, Cell>>,
+  allowance: number,
+  model: { readonly onInputs: () => number; readonly maxUlp?: number },
+): Guard {
+  const ours = cells[ORIGINAL];
+  if (ours?.ok) return { limit: Math.max(ours.maxUlp, model.maxUlp ?? 0) + allowance, from: GUARD_FROM_OURS };
+  const peer = cells[ACCURATE_PEER];
+  const onInputs = model.onInputs();
+  const base = Math.max(peer?.ok ? peer.maxUlp : 0, onInputs, model.maxUlp ?? 0);
+  const from = peer?.ok ? `${ACCURATE_PEER}'s build of it, measured, and the float32 model` : "the float32 model";
+  return { limit: base + allowance, from: `our build of the original failed; taken from ${from}` };
+}
+
+/** The guard in words for a report: `max <= 12`, its source when not our build, or why it bounds nothing. */
+export function guardText(m: Pick<KernelMeasurement, "guardLimit" | "guardFrom">): string {
+  const from = m.guardFrom === GUARD_FROM_OURS ? "" : ` (${m.guardFrom})`;
+  if (m.guardLimit >= MAX_ULPS) return `unbounded: the original itself gives NaN/inf where float64 does not${from}`;
+  return `max <= ${fmtUlp(m.guardLimit)}${from}`;
+}
+
+/** The guard for a table column: a number, or `unbounded` (guardText says why). */
+export function guardCell(m: Pick<KernelMeasurement, "guardLimit">): string {
+  return m.guardLimit >= MAX_ULPS ? "unbounded" : fmtUlp(m.guardLimit);
+}
+
+/** The line of a build error worth showing: the compiler's first `error` line, else the first line. */
+export function errorLine(error: string): string {
+  const lines = error.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  return lines.find((l) => /\berror\b/i.test(l)) ?? lines[0] ?? "unknown error";
+}
+
+/** Builds of our code generator (the original, the optimized form, alternatives, extras) that failed. */
+export function failedOurs(cells: Readonly<Record<string, Cell>>): { label: string; error: string }[] {
+  return Object.entries(cells).flatMap(([label, c]) =>
+    PEER_LABELS.includes(label) || c.ok ? [] : [{ label, error: errorLine(c.error) }]
+  );
+}
+
 export interface MeasureOptions extends PlanOptions {
-  /** Peer labels (PEER_CONFIGS) to time the original under; FAST_PEER is always added. */
+  /** Peer labels (PEER_LABELS) to time the original under; FAST_PEER is always added. */
   readonly peers?: readonly string[];
   /** Allowance over the original's max error, floored ulps. */
   readonly maxUlp: number;
@@ -152,14 +222,14 @@ export async function measureKernels(
       if (had !== undefined) aliases.push([label, had]);
       else {
         first.set(e, label);
-        entries.push({ label, expr: e, config: KERNEL_CONFIGS.avx512 });
+        entries.push({ label, expr: e, config: kernelConfig(options.target) });
       }
     };
     ours(ORIGINAL, r.original);
     ours(OPTIMIZED, r.optimized);
     (r.alternatives ?? []).forEach((e, i) => ours(alternativeLabel(i), e));
     for (const x of r.extra ?? []) ours(x.label, x.expr);
-    entries.push(...peers.map((p) => ({ label: p, expr: r.original, config: peerConfig(p) })));
+    entries.push(...peers.map((p) => ({ label: p, expr: r.original, config: peerConfig(p, options.target) })));
     labelsOf.push(entries.map((e) => e.label));
     aliasesOf.push(aliases);
     return { vars: r.vars, ranges: r.ranges, reference: r.original, entries };
@@ -182,10 +252,20 @@ export async function measureKernels(
       cells[label] = { ok: true, ns: c.ratio * refNs, ratio: c.ratio, maxUlp: e.maxUlp, meanUlp: e.meanUlp };
     });
     for (const [label, built] of aliasesOf[gi]) cells[label] = cells[built];
-    const ours = cells[ORIGINAL];
-    // Without a build of the original to compare with, nothing can break the guard.
-    const guardLimit = Math.max(ours.ok ? ours.maxUlp : MAX_ULPS, r.modelMaxUlp ?? 0) + options.maxUlp;
-    return { cells, guardLimit, returned: decide(cells, guardLimit, sameForm(r)) };
+    const guard = measuredGuard(cells, options.maxUlp, {
+      maxUlp: r.modelMaxUlp,
+      onInputs: () => {
+        let model = evaluateBatch(eliminateDerivatives(r.original), r.vars, inputs, 32);
+        if (model.length !== n) model = new Float64Array(n).fill(model[0]);
+        return errorOf(Float32Array.from(model), reference, floor).maxUlp;
+      },
+    });
+    return {
+      cells,
+      guardLimit: guard.limit,
+      guardFrom: guard.from,
+      returned: decide(cells, guard.limit, sameForm(r)),
+    };
   });
 }
 
@@ -232,9 +312,10 @@ export function decide(cells: Readonly<Record<string, Cell>>, guardLimit: number
     return { build: ORIGINAL, why: `returns the original (our SIMD code, ${vsFast(ours)}): ${why}` };
   }
   if (best === undefined) {
-    return opt?.ok && proposed
+    // Only a build within the guard is returned as one: else the original, and the caller says it failed.
+    return proposed && passes(opt)
       ? { build: pick!, why: "no build of the original passed the guard: the optimized form is all there is" }
-      : { build: ORIGINAL, why: "no build passed the accuracy guard or could be timed" };
+      : { build: ORIGINAL, why: `no build passed the accuracy guard or could be timed${failedWhy(ours)}` };
   }
   const [winner, cell] = best;
   const how = winner === ORIGINAL ? "our SIMD code" : `plain C under ${winner}`;
@@ -242,10 +323,15 @@ export function decide(cells: Readonly<Record<string, Cell>>, guardLimit: number
   return { build: winner, why: `returns the original (${how}): ${why}` };
 }
 
+/** `: our build of the original failed (...)` when it did. */
+function failedWhy(ours: Cell | undefined): string {
+  return ours !== undefined && !ours.ok ? ` (our build of the original failed: ${errorLine(ours.error)})` : "";
+}
+
 /** Why the optimized form lost against `winner`. */
 function lost(opt: Cell | undefined, winner: Timed, guardLimit: number): string {
   if (opt === undefined) return "was not built";
-  if (!opt.ok) return `could not be timed (${opt.error.split("\n")[0]})`;
+  if (!opt.ok) return `could not be timed (${errorLine(opt.error)})`;
   if (opt.maxUlp > guardLimit) {
     return `breaks the accuracy guard when measured (max ${fmtUlp(opt.maxUlp)} ulp > ${fmtUlp(guardLimit)})`;
   }

@@ -14,7 +14,7 @@
  */
 import { rankReport } from "../nnue/judge_metrics.ts";
 import { geomean } from "../kernel/peers.ts";
-import { PEER_CONFIGS } from "../kernel/toolchain.ts";
+import { PEER_LABELS } from "../kernel/toolchain.ts";
 import { DOMAIN_ORDER, SATURATE } from "./compare.ts";
 import { OPTIMIZED, ORIGINAL } from "./measured.ts";
 import type { CompareResult, KernelRow } from "./results.ts";
@@ -31,7 +31,7 @@ export interface Plot {
   readonly spec: Spec;
 }
 
-const PEERS = PEER_CONFIGS.map((c) => c.label);
+const PEERS = PEER_LABELS;
 const nameOf = (k: KernelRow) => k.name ?? k.id;
 const FONT = { font: "sans-serif", labelFont: "sans-serif", titleFont: "sans-serif" };
 

@@ -72,7 +72,9 @@ export async function reportHtml(results: readonly CompareResult[], info: Report
 <body>
 <h1>Kernel optimizer: comparison with gcc and clang</h1>
 <p>${merged.kernels.length} kernels from ${escape(merged.corpus.join(", "))}; created ${escape(merged.created)} on
-${escape(merged.machine.cpu)} (machine ${escape(merged.machine.hash)}); from ${escape(info.sources.join(", "))}.
+${escape(merged.machine.cpu)} (machine ${escape(merged.machine.hash)}), target ${escape(merged.target)}; from ${
+    escape(info.sources.join(", "))
+  }.
 Times are ns per element of float32 kernels (n = ${merged.settings.n}), each the ratio to a reference kernel
 timed in the same process times the run's median reference time, so that machine drift cancels.</p>
 ${figures.join("\n")}

@@ -85,6 +85,8 @@ export const CompareResultSchema = z.object({
   version: z.literal(1),
   created: z.string(),
   machine: MachineSchema,
+  /** The target our code was built for (describeTarget); results written before targets existed were AVX-512. */
+  target: z.string().default("avx512 (16 lanes, gcc -march=native)"),
   /** /proc/loadavg (1, 5, 15 min) when the run started and ended. */
   load: z.object({ start: z.array(z.number()), end: z.array(z.number()) }),
   corpus: z.array(z.string()),

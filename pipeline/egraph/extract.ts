@@ -27,21 +27,12 @@
  * FOLDED.
  *
  * @example
- * const ex = new Extractor(g);
+ * const ex = new Extractor(g, table.byKind);
  * const best = ex.expr(root); // cheapest tree of root's class
  */
 import { type Expr, num } from "../expr/expr.ts";
-import { CONST_COST, KIND_COUNT, LEAF_CONST, LEAF_VAR, OP_NAMES, OPS, VAR_COST } from "../expr/ops.ts";
+import { LEAF_CONST, LEAF_VAR } from "../expr/ops.ts";
 import { ARITY, CODE_D, type EGraph } from "./egraph.ts";
-
-/** Cost by kind code: the static cost table (reciprocal throughputs). */
-export const STATIC_KIND_COST: Float64Array = (() => {
-  const c = new Float64Array(KIND_COUNT);
-  c[LEAF_CONST] = CONST_COST;
-  c[LEAF_VAR] = VAR_COST;
-  OP_NAMES.forEach((n, i) => (c[i + 2] = OPS[n].throughput));
-  return c;
-})();
 
 /** `best` of a class extracted as its folded constant. */
 export const FOLDED = -2;
@@ -55,7 +46,8 @@ export class Extractor {
 
   constructor(
     private readonly g: EGraph,
-    readonly kindCost: Float64Array = STATIC_KIND_COST,
+    /** Cost by kind code: a static table's `byKind` (pipeline/expr/cost.ts), or a perturbed copy. */
+    readonly kindCost: Float64Array,
     foldConstants = true,
   ) {
     if (!g.isClean) throw new Error("extraction needs a rebuilt e-graph");

@@ -29,7 +29,7 @@
  * always sorted and duplicate-free.
  *
  * @example
- * for (const r of kBest(g, root, 10)) console.log(r.treeCost, printInfix(r.expr));
+ * for (const r of kBest(g, root, 10, new Extractor(g, table.byKind))) console.log(r.treeCost, printInfix(r.expr));
  */
 import { type Expr, num } from "../expr/expr.ts";
 import { staticCost } from "../expr/cost.ts";
@@ -103,7 +103,7 @@ export class KBest {
   private readonly exprs = new Map<Derivation, Expr>();
   private seq = 0;
 
-  constructor(private readonly g: EGraph, private readonly ex: Extractor = new Extractor(g)) {}
+  constructor(private readonly g: EGraph, private readonly ex: Extractor) {}
 
   /** The j-th cheapest derivation of class `c`, or null. */
   get(c: number, j: number): Derivation | null {
@@ -179,8 +179,10 @@ export class KBest {
  * The `k` cheapest distinct trees of class `root` (fewer if the class has
  * fewer), sorted by tree cost.
  */
-export function kBest(g: EGraph, root: number, k = 10, ex?: Extractor): Ranked[] {
+export function kBest(g: EGraph, root: number, k: number, ex: Extractor): Ranked[] {
   const kb = new KBest(g, ex);
+  // The DAG cost by the extractor's own table (a perturbed one stays perturbed).
+  const table = { name: "extraction", byKind: ex.kindCost };
   const out: Ranked[] = [];
   const seen = new Set<Expr>();
   // Duplicates are not expected; the bound only guards against surprises.
@@ -190,7 +192,7 @@ export function kBest(g: EGraph, root: number, k = 10, ex?: Extractor): Ranked[]
     const e = kb.expr(d);
     if (seen.has(e)) continue;
     seen.add(e);
-    out.push({ expr: e, treeCost: d.cost, staticCost: staticCost(e) });
+    out.push({ expr: e, treeCost: d.cost, staticCost: staticCost(e, table) });
   }
   return out.sort((a, b) => a.treeCost - b.treeCost);
 }

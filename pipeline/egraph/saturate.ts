@@ -21,7 +21,7 @@
  * const r = saturateAndExtract(parseInfix("x*1 + 0"), { rules: ALL_RULES });
  * printInfix(r.best); // "x"
  */
-import { staticCost } from "../expr/cost.ts";
+import { type CostTable, staticCost } from "../expr/cost.ts";
 import { type Expr, hasDerivative } from "../expr/expr.ts";
 import type { Interval } from "../expr/interval.ts";
 import type { Rule } from "../rules/rule.ts";
@@ -36,6 +36,8 @@ export interface SaturateOptions extends Partial<RunOptions> {
   readonly ranges?: Readonly<Record<string, Interval>>;
   /** Trees to extract (default 10). */
   readonly k?: number;
+  /** The static table extraction minimizes. */
+  readonly costs: CostTable;
 }
 
 export interface SaturateResult {
@@ -68,9 +70,9 @@ export function saturateAndExtract(input: Expr, options: SaturateOptions): Satur
   const root = g.add(input);
   const report = runRules(g, rules, { ...DEFAULT_RUN, ...run });
   const t0 = performance.now();
-  const ranked = kBest(g, root, k, new Extractor(g));
+  const ranked = kBest(g, root, k, new Extractor(g, options.costs.byKind));
   const extractMs = performance.now() - t0;
-  const inputCost = staticCost(input);
+  const inputCost = staticCost(input, options.costs);
   let choice: Ranked | null = null;
   for (const r of ranked) {
     if (choice === null || r.staticCost < choice.staticCost) choice = r;

@@ -20,7 +20,8 @@
 import type { KernelSource } from "./codegen.ts";
 import { simdPreamble } from "./preamble.ts";
 import { PLAIN_PREAMBLE } from "./plain_c.ts";
-import { type CompilerConfig, KERNEL_CONFIGS } from "./toolchain.ts";
+import { type CompilerConfig, kernelConfig } from "./toolchain.ts";
+import type { Isa, Target } from "../target/target.ts";
 
 export interface EmittedKernel {
   /** Name to derive the wrapper's from (kernel name or id). */
@@ -84,19 +85,28 @@ function block(lines: readonly string[], indent = ""): string {
  * The C file. `header` lines go at the top (what was run); each kernel's
  * notes go above it.
  */
-export function cFile(kernels: readonly EmittedKernel[], header: readonly string[]): string {
+/** What a machine needs to run our code of each ISA, for the build notes. */
+const NEEDS: Readonly<Record<Isa, string>> = {
+  avx512: "needs AVX-512F and DQ (x86-64-v4)",
+  avx2: "needs AVX2 and FMA (x86-64-v3)",
+  neon: "needs aarch64 Advanced SIMD; SLEEF's advsimd functions",
+};
+
+export function cFile(kernels: readonly EmittedKernel[], header: readonly string[], target: Target): string {
+  const ours = kernelConfig(target);
   const names = uniqueNames(kernels.map((k) => k.name), "kopt_");
   const named = kernels.map((k, i) => [k, names[i]] as const);
   const simd = named.filter(([k]) => k.source.flavor !== "plain");
   const peers = [...new Set(named.filter(([k]) => k.source.flavor === "plain").map(([k]) => k.peer))]
-    .map((p) => p ?? KERNEL_CONFIGS.avx512);
+    .map((p) => p ?? ours);
   const parts = simd.length > 0 ? peers.length + 1 : peers.length;
-  const ours = KERNEL_CONFIGS.avx512;
   const build: string[] = [];
   if (simd.length > 0) {
     build.push(
       `  ${ours.cc} ${sourceFlags(ours).join(" ")} -c FILE.c -o FILE.o`,
-      `  link with ${ours.libs.join(" ")} (libsleef-dev; glibc's libmvec); needs AVX-512F (x86-64-v4)`,
+      `  link with ${ours.libs.join(" ")} (libsleef-dev${target.arch === "x86_64" ? "; glibc's libmvec" : ""}); ${
+        NEEDS[target.isa]
+      }`,
     );
   }
   for (const p of peers) {
@@ -133,14 +143,14 @@ export function cFile(kernels: readonly EmittedKernel[], header: readonly string
   const anyPeer = peers.map((p) => `defined(${peerMacro(p)})`).join(" || ");
   if (simd.length > 0) {
     if (parts > 1) out.push(`#if !(${anyPeer})`);
-    out.push(simdPreamble("avx512"));
+    out.push(simdPreamble(target.isa));
     emit(simd);
     if (parts > 1) out.push("#endif");
   }
   for (const p of peers) {
     if (parts > 1) out.push(`#if defined(${peerMacro(p)}) /* the originals, as plain C for ${p.label} */`);
     out.push(PLAIN_PREAMBLE);
-    emit(named.filter(([k]) => k.source.flavor === "plain" && (k.peer ?? KERNEL_CONFIGS.avx512) === p));
+    emit(named.filter(([k]) => k.source.flavor === "plain" && (k.peer ?? ours) === p));
     if (parts > 1) out.push("#endif");
   }
   return out.join("\n") + "\n";

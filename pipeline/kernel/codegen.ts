@@ -16,7 +16,7 @@
  * (pipeline/expr/derivative.ts `eliminateDerivatives`).
  *
  * @example
- * const k = simdKernel(parseExpr("(+ (* x y) 1)"), ["x", "y"]);
+ * const k = simdKernel(parseExpr("(+ (* x y) 1)"), ["x", "y"], "avx512");
  * k.symbol;   // "k_3f2a..." (16 hex digits)
  * simdPreamble("avx512") + k.text;   // a complete translation unit
  */
@@ -24,7 +24,8 @@ import { createHash } from "node:crypto";
 import { type Expr, postorder } from "../expr/expr.ts";
 import type { OpName } from "../expr/ops.ts";
 import { cFloat32 } from "./c_literal.ts";
-import { type Isa, VECTOR_MATH } from "./preamble.ts";
+import type { Isa } from "../target/target.ts";
+import { VECTOR_MATH } from "./preamble.ts";
 
 /** Bumped whenever the generated code changes meaning or speed: it keys caches. */
 export const CODEGEN_VERSION = 2;
@@ -96,7 +97,7 @@ export function symbolFor(prefix: "k_" | "p_", flavor: string, text: string): st
 }
 
 /** The SIMD kernel of `e` over the columns `vars`, for `isa`. */
-export function simdKernel(e: Expr, vars: readonly string[], isa: Isa = "avx512"): KernelSource {
+export function simdKernel(e: Expr, vars: readonly string[], isa: Isa): KernelSource {
   const index = variableIndex(e, vars);
   const order = postorder(e);
   const pos = new Map(order.map((n, i) => [n.id, i]));

@@ -20,7 +20,7 @@ import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import { BUILD } from "../../ffi/build.ts";
 import type { KernelSource } from "./codegen.ts";
-import { type CompilerConfig, configHash, preambleOf } from "./toolchain.ts";
+import { type CompilerConfig, compilerFamily, configHash, preambleOf } from "./toolchain.ts";
 
 /** Default cache directory: build/kcache. */
 export const KCACHE = join(BUILD, "kcache");
@@ -112,7 +112,7 @@ async function ensurePreamble(dir: string, config: CompilerConfig): Promise<void
     current = Deno.readTextFileSync(header);
   } catch { /* first use of this config */ }
   if (current !== text) writeAtomic(header, text);
-  if (config.cc !== "gcc") return;
+  if (compilerFamily(config) !== "gcc") return;
   const gch = `${header}.gch`;
   try {
     if (current === text && Deno.statSync(gch).isFile) return;

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { ensureHarness, type HarnessVariant } from "./harness_build.ts";
 import { readLines } from "../stages/jsonl.ts";
+import type { Target } from "../target/target.ts";
 
 export interface HarnessKernel {
   readonly lib: string;
@@ -43,6 +44,12 @@ export interface HarnessSettings {
   readonly maxSamples?: number;
   /** A kernel still running after this is killed and reported (default 10 s). */
   readonly timeoutMs?: number;
+  /**
+   * The target the kernels were built for, when it is not the host's own
+   * architecture: an emulated target's kernels run in a harness built for
+   * it, under its emulator. Absent: the host's harness.
+   */
+  readonly target?: Target;
   /** The sanitized build, for tests. */
   readonly variant?: HarnessVariant;
   /** Extra environment for the harness process. */
@@ -169,7 +176,8 @@ function settingArgs(s: HarnessSettings): string[] {
 
 /** Times every kernel of `job`; one result per kernel, in order. */
 export async function runHarness(job: HarnessJob, settings: HarnessSettings = {}): Promise<HarnessResult[]> {
-  const exe = ensureHarness(settings.variant ?? "release");
+  const exe = ensureHarness(settings.variant ?? "release", settings.target);
+  const runner = settings.target?.emulated ? settings.target.runner : [];
   const results: (HarnessResult | undefined)[] = new Array(job.kernels.length);
   if (job.kernels.length === 0) return [];
   const dir = Deno.makeTempDirSync({ prefix: "kharness-" });
@@ -181,8 +189,9 @@ export async function runHarness(job: HarnessJob, settings: HarnessSettings = {}
   };
   try {
     Deno.writeFileSync(jobPath, encodeJob(job));
-    const child = new Deno.Command(exe, {
-      args: [jobPath, outPath, ...settingArgs(settings)],
+    const argv = [...runner, exe, jobPath, outPath, ...settingArgs(settings)];
+    const child = new Deno.Command(argv[0], {
+      args: argv.slice(1),
       stdout: "piped",
       stderr: "piped",
       env: settings.env ? { ...settings.env } : undefined,

@@ -12,7 +12,8 @@ import { simdKernel } from "./codegen.ts";
 import { compileKernels } from "./compile.ts";
 import { type HarnessResult, type HarnessSettings, runHarness } from "./harness.ts";
 import { DEFAULT_N, INPUT_SEED } from "./measure.ts";
-import { KERNEL_CONFIGS } from "./toolchain.ts";
+import { kernelConfig } from "./toolchain.ts";
+import type { Target } from "../target/target.ts";
 
 const VARS = ["x", "y", "z"];
 const RANGE: [number, number] = [0.5, 4];
@@ -34,13 +35,14 @@ export interface Throughput {
 export async function compileThroughput(
   count: number,
   seed: number,
+  target: Target,
   options: { maxChunk?: number; jobs?: number } = {},
 ): Promise<Throughput> {
   const cacheDir = Deno.makeTempDirSync({ prefix: "kcache-bench-" });
   try {
-    const srcs = randomKernels(count, seed).map((e) => simdKernel(e, VARS));
+    const srcs = randomKernels(count, seed).map((e) => simdKernel(e, VARS, target.isa));
     const t0 = performance.now();
-    const res = await compileKernels(srcs, KERNEL_CONFIGS.avx512, { cacheDir, ...options });
+    const res = await compileKernels(srcs, kernelConfig(target), { cacheDir, ...options });
     const seconds = (performance.now() - t0) / 1000;
     const failed = res.filter((r) => !r.ok);
     if (failed.length > 0) throw new Error(`${failed.length} kernels failed to compile`);
@@ -80,11 +82,12 @@ export async function noiseStudy(
   count: number,
   runs: number,
   seed: number,
+  target: Target,
   settings: HarnessSettings = {},
   progress?: (m: string) => void,
 ): Promise<NoiseResult> {
   const exprs = randomKernels(count, seed);
-  const compiled = await compileKernels(exprs.map((e) => simdKernel(e, VARS)), KERNEL_CONFIGS.avx512);
+  const compiled = await compileKernels(exprs.map((e) => simdKernel(e, VARS, target.isa)), kernelConfig(target));
   const kernels = compiled.map((c, i) => {
     if (!c.ok) throw new Error(`kernel ${i}: ${c.error}`);
     return { lib: c.lib, symbol: c.symbol, input: i };

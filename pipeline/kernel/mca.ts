@@ -24,25 +24,35 @@
 import { join } from "node:path";
 import type { Expr } from "../expr/expr.ts";
 import { simdKernel } from "./codegen.ts";
-import type { Isa } from "./preamble.ts";
-import { KERNEL_CONFIGS, preambleOf } from "./toolchain.ts";
+import { kernelConfig, preambleOf } from "./toolchain.ts";
+import { type Isa, LANES, targetFor } from "../target/target.ts";
 
 export interface McaTarget {
   /** llvm-mca -mcpu. */
   readonly mcpu: string;
   /** Which build of the kernel it reads. */
   readonly isa: Isa;
+  /**
+   * The -march the kernel is compiled with for the analysis: the modelled
+   * CPU, not the host, so an AVX2-only host still reads AVX-512 code
+   * (nothing here runs it).
+   */
+  readonly march: string;
   readonly label: string;
 }
 
-export const MCA_ZNVER3: McaTarget = { mcpu: "znver3", isa: "avx2", label: "llvm-mca znver3 (AVX2 build)" };
+export const MCA_ZNVER3: McaTarget = {
+  mcpu: "znver3",
+  isa: "avx2",
+  march: "znver3",
+  label: "llvm-mca znver3 (AVX2 build)",
+};
 export const MCA_ICELAKE: McaTarget = {
   mcpu: "icelake-server",
   isa: "avx512",
+  march: "icelake-server",
   label: "llvm-mca icelake-server (AVX-512 build)",
 };
-
-const LANES: Readonly<Record<Isa, number>> = { avx512: 16, avx2: 8 };
 
 const INSTRUCTION = /^\s+[a-z]/;
 const LABEL = /^(\.?[A-Za-z_$][\w.$]*):/;
@@ -113,8 +123,9 @@ export async function mcaCyclesPerElement(
   target: McaTarget,
   chunk = 200,
 ): Promise<(number | null)[]> {
-  const config = KERNEL_CONFIGS[target.isa];
-  const flags = config.flags.filter((f) => f !== "-shared" && !f.startsWith("-Wl,"));
+  const config = kernelConfig(targetFor(target.isa, "x86_64"));
+  const flags = config.flags.filter((f) => f !== "-shared" && !f.startsWith("-Wl,") && !f.startsWith("-march="))
+    .concat(`-march=${target.march}`);
   const dir = Deno.makeTempDirSync({ prefix: "kmca-" });
   const out: (number | null)[] = new Array(kernels.length).fill(null);
   try {

@@ -3,7 +3,7 @@
  * measuring compiled records, as library calls that the `compile` and
  * `bench` stages wrap and that a calibration loop composes in one process:
  *
- *     const measured = await measureExpressions(records, { isa: "avx512" });
+ *     const measured = await measureExpressions(records, { target: resolveTarget() });
  *
  * Every record comes back, in order. One that cannot be handled (bad
  * expression, unknown variable, inverted range, a kernel that does not
@@ -20,8 +20,8 @@ import { CODEGEN_VERSION, simdKernel } from "./codegen.ts";
 import { compileKernels, type CompileOptions, isInsideCache, KCACHE } from "./compile.ts";
 import { type HarnessSettings, runHarness } from "./harness.ts";
 import { machineFingerprint } from "./machine.ts";
-import type { Isa } from "./preamble.ts";
-import { compilerVersion, configHash, KERNEL_CONFIGS, recordedFlags } from "./toolchain.ts";
+import { compilerVersion, configHash, kernelConfig, recordedFlags } from "./toolchain.ts";
+import { type Isa, resolveTarget, type Target, TargetError } from "../target/target.ts";
 
 // deno-lint-ignore no-explicit-any
 export type Rec = Record<string, any>;
@@ -32,9 +32,27 @@ export const INPUT_SEED = 1;
 export const DEFAULT_N = 4096;
 
 export interface CompileRecordsOptions extends CompileOptions {
-  readonly isa?: Isa;
+  /** What the kernels are built for. */
+  readonly target: Target;
   /** Progress messages (for stderr). */
   readonly progress?: (message: string) => void;
+  /** Called once per call with what became of its records (the `compile` stage adds them up). */
+  readonly summary?: (s: CompileSummary) => void;
+}
+
+/** What `compileRecords` did with one call's records. */
+export interface CompileSummary {
+  readonly records: number;
+  /** Records that came out with a kernel. */
+  readonly compiled: number;
+  /** Records refused before compiling: bad expression, variable or range. */
+  readonly refused: number;
+  /** Records whose kernel the compiler failed to build. */
+  readonly failed: number;
+  /** Error records of an earlier stage, passed on unchanged. */
+  readonly passed: number;
+  /** The first compiler failure's message, if any. */
+  readonly firstError?: string;
 }
 
 export interface BenchOptions extends HarnessSettings {
@@ -43,6 +61,8 @@ export interface BenchOptions extends HarnessSettings {
   readonly n?: number;
   /** The benchmark cache file, or null for none (default data/benchmark_cache.jsonl). */
   readonly benchCache?: string | null;
+  /** Only kernels built for this ISA are timed (bench --target); the others come back with an error. */
+  readonly isa?: Isa;
   /** Measure again even when the cache has the record. */
   readonly fresh?: boolean;
   readonly progress?: (message: string) => void;
@@ -55,13 +75,15 @@ export function errorRecord(raw: Rec, stage: string, message: string): Rec {
 const isError = (raw: Rec) => ErrorRecord.safeParse(raw).success;
 
 /** Compiles the expression records; returns compiled or error records, in order. */
-export async function compileRecords(records: readonly Rec[], options: CompileRecordsOptions = {}): Promise<Rec[]> {
-  const isa = options.isa ?? "avx512";
-  const config = KERNEL_CONFIGS[isa];
+export async function compileRecords(records: readonly Rec[], options: CompileRecordsOptions): Promise<Rec[]> {
+  const isa = options.target.isa;
+  const config = kernelConfig(options.target);
   const out: Rec[] = new Array(records.length);
   const todo: { i: number; rec: Rec; src: ReturnType<typeof simdKernel> }[] = [];
+  let passed = 0;
   records.forEach((raw, i) => {
     if (isError(raw)) {
+      passed++;
       out[i] = raw;
       return;
     }
@@ -84,11 +106,13 @@ export async function compileRecords(records: readonly Rec[], options: CompileRe
   const compiler = compilerVersion(config.cc);
   const flags = recordedFlags(config);
   let failed = 0, cached = 0;
+  let firstError: string | undefined;
   todo.forEach((t, k) => {
     const r = results[k];
     if (r.cached) cached++;
     if (!r.ok) {
       failed++;
+      firstError ??= r.error;
       out[t.i] = errorRecord(t.rec, "compile", r.error);
       return;
     }
@@ -112,7 +136,30 @@ export async function compileRecords(records: readonly Rec[], options: CompileRe
       ((performance.now() - t0) / 1000).toFixed(1)
     } s`,
   );
+  const refused = records.length - todo.length - passed;
+  options.summary?.({
+    records: records.length,
+    compiled: todo.length - failed,
+    refused,
+    failed,
+    passed,
+    ...(firstError === undefined ? {} : { firstError }),
+  });
   return out;
+}
+
+/**
+ * Why this host cannot time a kernel built for `isa`, or null when it can:
+ * the record names its ISA, and only a natively run one gives timings.
+ */
+function runnable(isa: Isa): string | null {
+  try {
+    const t = resolveTarget(isa);
+    return t.emulated ? `kernel.isa: ${isa} runs here only under ${t.runner[0]}, where timings mean nothing` : null;
+  } catch (e) {
+    if (e instanceof TargetError) return `kernel.isa: ${e.message}`;
+    throw e;
+  }
 }
 
 /** Measures compiled records; returns measured or error records, in order. */
@@ -137,6 +184,13 @@ export async function benchRecords(records: readonly Rec[], options: BenchOption
       return;
     }
     const rec = v.data;
+    const runs = options.isa !== undefined && options.isa !== rec.kernel.isa
+      ? `kernel.isa: built for ${rec.kernel.isa}, and bench was asked for ${options.isa}`
+      : runnable(rec.kernel.isa);
+    if (runs !== null) {
+      out[i] = errorRecord(raw, "bench", runs);
+      return;
+    }
     if (!isInsideCache(rec.kernel.lib, cacheDir)) {
       out[i] = errorRecord(raw, "bench", `kernel.lib: not a library of the kernel cache ${cacheDir}`);
       return;
@@ -236,7 +290,7 @@ export async function benchRecords(records: readonly Rec[], options: BenchOption
 /** Compile then bench: expression records to measured (or error) records. */
 export async function measureExpressions(
   records: readonly Rec[],
-  options: CompileRecordsOptions & BenchOptions = {},
+  options: CompileRecordsOptions & BenchOptions,
 ): Promise<Rec[]> {
   return await benchRecords(await compileRecords(records, options), options);
 }

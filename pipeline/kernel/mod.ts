@@ -1,8 +1,8 @@
 /** Kernels: code generation, batch compilation, the timing harness, accuracy and peers in one import. */
 export { CODEGEN_VERSION, CodegenError, type KernelSource, simdKernel } from "./codegen.ts";
 export { plainKernel } from "./plain_c.ts";
-export { EXACT_OPS, type Isa, ISAS, LANES, ulpBound } from "./preamble.ts";
-export { type CompilerConfig, KERNEL_CONFIGS, PEER_CONFIGS } from "./toolchain.ts";
+export { EXACT_OPS, ulpBound } from "./preamble.ts";
+export { type CompilerConfig, kernelConfig, peerConfigs } from "./toolchain.ts";
 export { compileKernels, type CompileOptions, type CompileResult, KCACHE } from "./compile.ts";
 export { type HarnessJob, type HarnessResult, type HarnessSettings, runHarness } from "./harness.ts";
 export { type Machine, machineFingerprint } from "./machine.ts";

@@ -27,8 +27,8 @@ import { simdKernel } from "./codegen.ts";
 import { compileKernels } from "./compile.ts";
 import { type HarnessSettings, runHarness } from "./harness.ts";
 import { DEFAULT_N, INPUT_SEED } from "./measure.ts";
-import type { Isa } from "./preamble.ts";
-import { KERNEL_CONFIGS } from "./toolchain.ts";
+import { kernelConfig } from "./toolchain.ts";
+import type { Target } from "../target/target.ts";
 
 export interface OpCost {
   /** Op name, with a note for variants (`pow (base < 0)`). */
@@ -43,7 +43,7 @@ export interface OpCost {
 }
 
 export interface OpCostOptions extends HarnessSettings {
-  readonly isa?: Isa;
+  readonly target: Target;
   /** Applications per kernel (default 8). */
   readonly copies?: number;
   readonly cacheDir?: string;
@@ -80,8 +80,8 @@ export function opKernels(
 }
 
 /** Measures every compilable op; one row per op (plus pow with negative bases). */
-export async function measureOpCosts(options: OpCostOptions = {}): Promise<OpCost[]> {
-  const isa = options.isa ?? "avx512";
+export async function measureOpCosts(options: OpCostOptions): Promise<OpCost[]> {
+  const isa = options.target.isa;
   const copies = options.copies ?? 8;
   const ops = OP_NAMES.filter((op) => op !== "d");
   const rows: { label: string; op: OpName; negative: boolean; context: OpContext }[] = [
@@ -101,7 +101,7 @@ export async function measureOpCosts(options: OpCostOptions = {}): Promise<OpCos
     exprs.push(k.withOp, k.without);
   }
   options.progress?.(`ops: compiling ${exprs.length} kernels`);
-  const compiled = await compileKernels(exprs.map((e) => simdKernel(e, VARS, isa)), KERNEL_CONFIGS[isa], {
+  const compiled = await compileKernels(exprs.map((e) => simdKernel(e, VARS, isa)), kernelConfig(options.target), {
     cacheDir: options.cacheDir,
   });
   const n = DEFAULT_N;
@@ -117,7 +117,7 @@ export async function measureOpCosts(options: OpCostOptions = {}): Promise<OpCos
     ...options,
     onRound: (r, of) => options.progress?.(`ops: round ${r}/${of}`),
   });
-  const lanes = isa === "avx512" ? 16 : 8;
+  const lanes = options.target.lanes;
   return rows.map((r, i) => {
     const a = timed[2 * i], b = timed[2 * i + 1];
     if (!a.ok || !b.ok) throw new Error(`op ${r.label}: ${!a.ok ? a.message : !b.ok ? b.message : ""}`);
@@ -131,8 +131,8 @@ export async function measureOpCosts(options: OpCostOptions = {}): Promise<OpCos
  * measured `+` (one cycle per vector on Zen 4; here that implies the clock
  * the column states), the unit of the op table.
  */
-export function formatOpCosts(rows: readonly OpCost[], isa: Isa = "avx512"): string {
-  const lanes = isa === "avx512" ? 16 : 8;
+export function formatOpCosts(rows: readonly OpCost[], target: Target): string {
+  const { isa, lanes } = target;
   const add = rows.find((r) => r.op === "+")?.nsPerVector ?? NaN;
   const lines = [
     `marginal cost of one op application (${isa}, ${lanes} lanes; table = ops.ts throughput, cycles per 16-lane vector)`,

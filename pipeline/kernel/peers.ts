@@ -17,7 +17,8 @@ import { type HarnessSettings } from "./harness.ts";
 import { type Machine, machineFingerprint } from "./machine.ts";
 import { DEFAULT_N } from "./measure.ts";
 import { type PlanGroup, timePlan } from "./timing_plan.ts";
-import { type CompilerConfig, KERNEL_CONFIGS, PEER_CONFIGS } from "./toolchain.ts";
+import { type CompilerConfig, kernelConfig, peerConfigs } from "./toolchain.ts";
+import { describeTarget, type Target } from "../target/target.ts";
 
 export type PeerCell =
   | {
@@ -40,10 +41,13 @@ export interface PeersResult {
   readonly columns: readonly string[];
   readonly rows: readonly PeerRow[];
   readonly machine: Machine;
+  /** describeTarget of the target built for. */
+  readonly target: string;
   readonly n: number;
 }
 
 export interface PeersOptions extends HarnessSettings {
+  readonly target: Target;
   readonly cacheDir?: string;
   readonly n?: number;
   /** Compiler processes at once (default 2). */
@@ -52,11 +56,14 @@ export interface PeersOptions extends HarnessSettings {
 }
 
 /** The columns: the six peers, then our code generator (`kopt`). */
-export const PEER_COLUMNS: readonly CompilerConfig[] = [...PEER_CONFIGS, KERNEL_CONFIGS.avx512];
+export function peerColumns(target: Target): CompilerConfig[] {
+  return [...peerConfigs(target), kernelConfig(target)];
+}
 
 /** Times every record under every column, in one harness run. */
-export async function runPeers(records: readonly ExpressionRecord[], options: PeersOptions = {}): Promise<PeersResult> {
+export async function runPeers(records: readonly ExpressionRecord[], options: PeersOptions): Promise<PeersResult> {
   const n = options.n ?? DEFAULT_N;
+  const PEER_COLUMNS = peerColumns(options.target);
   const groups: (PlanGroup | { error: string })[] = records.map((r) => {
     try {
       const e = parseExpr(r.expr, r.vars);
@@ -87,6 +94,7 @@ export async function runPeers(records: readonly ExpressionRecord[], options: Pe
       cells: cells[r],
     })),
     machine: machineFingerprint(),
+    target: describeTarget(options.target),
     n,
   };
 }
@@ -119,7 +127,10 @@ export function formatPeersTable(result: PeersResult): string {
   const nameW = Math.min(40, Math.max(8, ...result.rows.map((r) => (r.name ?? r.id).length)));
   const w = Math.max(10, ...cols.map((c) => c.length + 1));
   const head = "kernel".padEnd(nameW) + cols.map((c) => pad(c, w)).join("");
-  const lines = [`ns per element (n = ${result.n}, fastest round's median; machine ${result.machine.hash})`, head];
+  const lines = [
+    `ns per element (n = ${result.n}, fastest round's median; machine ${result.machine.hash}; target ${result.target})`,
+    head,
+  ];
   for (const r of result.rows) {
     const label = (r.name ?? r.id).slice(0, nameW).padEnd(nameW);
     lines.push(label + r.cells.map((c) => pad(c.ok ? c.nsPerElem.toFixed(3) : "fail", w)).join(""));

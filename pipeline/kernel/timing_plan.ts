@@ -12,9 +12,9 @@
  *
  * @example
  * const cells = await timePlan([{ vars, ranges, reference: e, entries: [
- *   { label: "gcc -O3", expr: e, config: PEER_CONFIGS[1] },
- *   { label: "kopt", expr: best, config: KERNEL_CONFIGS.avx512 },
- * ] }]);
+ *   { label: "gcc -O3", expr: e, config: peerConfigs(target)[1] },
+ *   { label: "kopt", expr: best, config: kernelConfig(target) },
+ * ] }], { target });
  */
 import { eliminateDerivatives } from "../expr/derivative.ts";
 import type { Expr } from "../expr/expr.ts";
@@ -26,6 +26,7 @@ import { type HarnessKernel, type HarnessSettings, runHarness } from "./harness.
 import { plainKernel } from "./plain_c.ts";
 import { DEFAULT_N, INPUT_SEED } from "./measure.ts";
 import type { CompilerConfig } from "./toolchain.ts";
+import type { Target } from "../target/target.ts";
 
 export interface PlanEntry {
   readonly label: string;
@@ -57,6 +58,8 @@ export type TimedCell =
   | { readonly ok: false; readonly error: string };
 
 export interface PlanOptions extends HarnessSettings {
+  /** The target every entry is built for: its harness runs them all. */
+  readonly target: Target;
   readonly cacheDir?: string;
   readonly n?: number;
   readonly jobs?: number;
@@ -75,7 +78,7 @@ function sourceOf(entry: PlanEntry, vars: readonly string[]): { src: KernelSourc
 }
 
 /** Compiles and times every entry of every group; cells in the same shape as the plan. */
-export async function timePlan(groups: readonly PlanGroup[], options: PlanOptions = {}): Promise<TimedCell[][]> {
+export async function timePlan(groups: readonly PlanGroup[], options: PlanOptions): Promise<TimedCell[][]> {
   const n = options.n ?? DEFAULT_N;
   const cells: TimedCell[][] = groups.map((g) => g.entries.map(() => ({ ok: false, error: "not timed" })));
   const sources = groups.map((g) => g.entries.map((e) => sourceOf(e, g.vars)));

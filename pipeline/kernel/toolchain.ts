@@ -15,15 +15,21 @@
  * (-fPIC -shared -lm), as a user would build them.
  */
 import { createHash } from "node:crypto";
-import { type Isa, simdPreamble } from "./preamble.ts";
+import { simdPreamble } from "./preamble.ts";
 import { PLAIN_PREAMBLE } from "./plain_c.ts";
+import { compilerVersion } from "../target/compiler.ts";
+import { AARCH64_CROSS, type Isa, type Target } from "../target/target.ts";
 
+export { compilerVersion };
+
+/** The two compiler families users build with; a config's `cc` may be a cross compiler of either. */
 export type CompilerName = "gcc" | "clang";
 
 export interface CompilerConfig {
   /** Short label, e.g. `kopt` or `gcc -O3 -ffast-math`. */
   readonly label: string;
-  readonly cc: CompilerName;
+  /** The executable: `gcc`, `clang`, `aarch64-linux-gnu-gcc`. */
+  readonly cc: string;
   /** Compile flags, fixed; recorded in every record built with them. */
   readonly flags: readonly string[];
   /** Link libraries, after the source. */
@@ -36,59 +42,52 @@ const SHARED = ["-fPIC", "-shared"];
 /** Our kernels link with every symbol resolved, so a missing one fails the compile, not the bench. */
 const DEFS = "-Wl,-z,defs";
 
-/** Our own SIMD kernels, per ISA. */
-export const KERNEL_CONFIGS: Readonly<Record<Isa, CompilerConfig>> = {
-  avx512: {
-    label: "kopt",
-    cc: "gcc",
-    flags: ["-O3", "-march=native", "-fno-math-errno", "-ffp-contract=off", "-std=gnu11", ...SHARED, DEFS],
-    libs: ["-lsleef", "-lmvec", "-lm"],
-    flavor: "avx512",
-  },
-  avx2: {
-    label: "kopt-avx2",
-    cc: "gcc",
-    flags: [
-      "-O3",
-      "-march=native",
-      "-mno-avx512f",
-      "-fno-math-errno",
-      "-ffp-contract=off",
-      "-std=gnu11",
-      ...SHARED,
-      DEFS,
-    ],
-    libs: ["-lsleef", "-lmvec", "-lm"],
-    flavor: "avx2",
-  },
-};
+/**
+ * Our own SIMD kernels for `target`. The x86 labels are the ones records
+ * have carried since the start (`kopt` for AVX-512, `kopt-avx2`), so caches
+ * and tables keep their names.
+ */
+export function kernelConfig(target: Target): CompilerConfig {
+  return {
+    label: target.isa === "avx512" ? "kopt" : `kopt-${target.isa}`,
+    cc: target.cc,
+    flags: ["-O3", ...target.isaFlags, "-fno-math-errno", "-ffp-contract=off", "-std=gnu11", ...SHARED, DEFS],
+    libs: [...target.libs],
+    flavor: target.isa,
+  };
+}
 
 const LEVELS: readonly (readonly string[])[] = [["-O2"], ["-O3"], ["-O3", "-ffast-math"]];
 
-/** The six compiler peers, in table order. */
-export const PEER_CONFIGS: readonly CompilerConfig[] = (["gcc", "clang"] as const).flatMap((cc) =>
-  LEVELS.map((level): CompilerConfig => ({
-    label: `${cc} ${level.join(" ")}`,
-    cc,
-    flags: [...level, "-march=native", ...SHARED],
-    libs: ["-lm"],
-    flavor: "plain",
-  }))
+/**
+ * The six compiler peers for `target`, in table order: what a user would
+ * build the plain C with. On x86-64 the host's gcc and clang at
+ * -march=native (an AVX2 target adds -mno-avx512f to both, so the peers
+ * run the code an AVX2 machine would); for an emulated aarch64 the cross
+ * gcc and clang --target=aarch64-linux-gnu.
+ */
+export function peerConfigs(target: Target): CompilerConfig[] {
+  const cross = target.arch === "aarch64" && target.emulated;
+  const isaFlags = target.isa === "avx2" ? ["-march=native", "-mno-avx512f"] : [...target.isaFlags];
+  return (["gcc", "clang"] as const).flatMap((cc) =>
+    LEVELS.map((level): CompilerConfig => ({
+      label: `${cc} ${level.join(" ")}`,
+      cc: cross ? (cc === "gcc" ? `${AARCH64_CROSS}gcc` : "clang") : cc,
+      flags: [...level, ...(cross && cc === "clang" ? ["--target=aarch64-linux-gnu"] : []), ...isaFlags, ...SHARED],
+      libs: ["-lm"],
+      flavor: "plain",
+    }))
+  );
+}
+
+/** The peers' labels, in table order (the same for every target). */
+export const PEER_LABELS: readonly string[] = (["gcc", "clang"] as const).flatMap((cc) =>
+  LEVELS.map((level) => `${cc} ${level.join(" ")}`)
 );
 
-const versions = new Map<CompilerName, string>();
-
-/** `gcc 12.2.0`: the compiler and its version, asked once per process. */
-export function compilerVersion(cc: CompilerName): string {
-  let v = versions.get(cc);
-  if (v === undefined) {
-    const flag = cc === "gcc" ? "-dumpfullversion" : "-dumpversion";
-    const r = new Deno.Command(cc, { args: [flag], stdout: "piped", stderr: "piped" }).outputSync();
-    if (!r.success) throw new Error(`${cc} ${flag} failed: is ${cc} installed? (deno task setup)`);
-    v = `${cc} ${new TextDecoder().decode(r.stdout).trim()}`;
-    versions.set(cc, v);
-  }
-  return v;
+/** Which compiler family a config's executable belongs to. */
+export function compilerFamily(config: CompilerConfig): CompilerName {
+  return config.cc.endsWith("clang") ? "clang" : "gcc";
 }
 
 /** The preamble a config's sources are compiled after. */

@@ -37,10 +37,18 @@ import { variantsOrError } from "../stages/variants.ts";
 import type { VariantOptions } from "./variants.ts";
 import { DEFAULT_JUDGE_CONFIG, type JudgeConfig, type TrainedJudge, trainJudge, writeSummary } from "./train_judge.ts";
 import { DEFAULT_WEIGHTS_DIR, saveNetwork, type SaveReport } from "./weights_file.ts";
+import type { Target } from "../target/target.ts";
+import { costTableFor } from "../target/cost_tables.ts";
+import type { Profile } from "../target/profile.ts";
 
 export const CORPUS_DIR = join(ROOT, "data", "kernels");
-/** Where calibrate leaves the measured records (train-judge and eval:judge read them). */
+/** Where calibrate leaves the measured records before profiles existed (the shipped profile's). */
 export const MEASURED_PATH = join(ROOT, "build", "calibration", "measured.jsonl");
+
+/** Where calibrate leaves a profile's measured records (train-judge and eval:judge read them). */
+export function measuredPath(profile: Profile): string {
+  return join(ROOT, "build", "calibration", profile.name, "measured.jsonl");
+}
 
 export interface CalibrateOptions {
   /** Corpus kernels to use (null: all of them). */
@@ -91,6 +99,22 @@ export const DEFAULT_CALIBRATE: CalibrateOptions = {
   variantOptions: {},
   judge: {},
   progress: () => {},
+};
+
+/**
+ * `calibrate --quick`: at most 10 minutes on 2 cores (collecting stops at
+ * 80% of 9 minutes, training takes the rest), for a machine that has no
+ * weights of its profile yet.
+ */
+export const QUICK: CalibrateOptions = {
+  ...DEFAULT_CALIBRATE,
+  variants: 12,
+  random: 350,
+  timeBudgetMin: 9,
+  collectShare: 0.8,
+  epochs: 25,
+  rounds: 3,
+  minMs: 3,
 };
 
 /** The corpus kernels of the given FPCore files. */
@@ -159,8 +183,8 @@ export interface CalibrateReport extends TrainedJudge {
 
 const minutes = (ms: number) => `${Math.floor(ms / 60000)}:${String(Math.floor(ms / 1000) % 60).padStart(2, "0")}`;
 
-/** Runs Loop A; returns the trained network (caller frees it) and the figures. */
-export async function calibrate(options: Partial<CalibrateOptions> = {}): Promise<CalibrateReport> {
+/** Runs Loop A for `target` (timed natively: the caller refuses an emulated one); returns the trained network (caller frees it) and the figures. */
+export async function calibrate(target: Target, options: Partial<CalibrateOptions> = {}): Promise<CalibrateReport> {
   const o: CalibrateOptions = { ...DEFAULT_CALIBRATE, ...options };
   const t0 = performance.now();
   const budgetMs = o.timeBudgetMin * 60_000;
@@ -198,7 +222,7 @@ export async function calibrate(options: Partial<CalibrateOptions> = {}): Promis
 
   const measureStage = batchStage(o.batch, (batch: Rec[]) =>
     measureExpressions(batch, {
-      isa: "avx512",
+      target,
       rounds: o.rounds,
       minMs: o.minMs,
       benchCache: o.benchCache,
@@ -255,7 +279,7 @@ export async function calibrate(options: Partial<CalibrateOptions> = {}): Promis
       say("train: time budget reached; stopping");
       return false;
     }
-  });
+  }, costTableFor(target, "kopt"));
   const saved = saveNetwork(trained.network, o.out);
   const summaryPath = writeSummary(
     { ...trained.summary, calibrate: { kernels, variants, measured: measured.length, fromCache, failed } },

@@ -14,7 +14,7 @@
  * on is refused.
  */
 import { Rng } from "../expr/random.ts";
-import { staticCost } from "../expr/cost.ts";
+import { type CostTable, staticCost } from "../expr/cost.ts";
 import { mcaCyclesPerElement, type McaTarget } from "../kernel/mca.ts";
 import type { MeasuredVariantRecord } from "../stages/schema.ts";
 import { type Example, examplesOf, splitByKernel } from "./judge_data.ts";
@@ -38,6 +38,8 @@ export interface EvalResult {
 }
 
 export interface EvalOptions {
+  /** The static table the Judge is compared with: its target's, for our code. */
+  readonly costs: CostTable;
   readonly mca: readonly McaTarget[];
   /** Training variants llvm-mca's scale is fitted on (a seeded sample). */
   readonly mcaFitSample: number;
@@ -89,7 +91,7 @@ export async function evalJudge(
 
   const out: PredictorResult[] = [];
   out.push(scored("Judge (NNUE)", val, [...judgeNs(nw, val)], 1));
-  const sc = (es: readonly Example[]) => es.map((e) => staticCost(e.expr));
+  const sc = (es: readonly Example[]) => es.map((e) => staticCost(e.expr, options.costs));
   out.push(scored("static latency table", val, sc(val), relativeScale(sc(train), train.map((e) => e.ns))));
   for (const t of options.mca) {
     say(`eval:judge: ${t.label} on ${val.length} validation variants`);

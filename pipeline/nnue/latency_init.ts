@@ -26,7 +26,8 @@
  * log(1 / (16 lanes * 2.6 GHz)), so the log loss is defined for any y.
  * (The Guide head starts elsewhere, at zero: see guide_init.ts.)
  */
-import { CONST_COST, OP_NAMES, OPS, VAR_COST } from "../expr/ops.ts";
+import type { CostTable } from "../expr/cost.ts";
+import { LEAF_CONST } from "../expr/ops.ts";
 import { DIMS, HEAD_LAYOUT, HIDDEN } from "../../ffi/nnue.ts";
 import { FEATURE_KINDS, type FeatureSet, selfFeature } from "./features.ts";
 
@@ -43,18 +44,17 @@ export const LATENCY_WIDTHS: readonly number[] = Array.from({ length: HIDDEN }, 
 /** Largest cost the untrained Judge reproduces; above it the output saturates. */
 export const MAX_EXACT_COST = LATENCY_WIDTHS.reduce((a, b) => a + b, 0);
 
-/** Static cost of every feature kind (ops, variables, every constant class). */
-export function kindCosts(): Float64Array {
+/** Static cost of every feature kind (ops, variables, every constant class) in `table`. */
+export function kindCosts(table: CostTable): Float64Array {
   const c = new Float64Array(FEATURE_KINDS);
-  c.fill(CONST_COST); // kind 0 and the constant classes from KIND_COUNT on
-  c[1] = VAR_COST;
-  OP_NAMES.forEach((name, i) => (c[i + 2] = OPS[name].throughput));
+  c.fill(table.byKind[LEAF_CONST]); // kind 0 and the constant classes from KIND_COUNT on
+  c.set(table.byKind);
   return c;
 }
 
-/** Dimension-0 initial values: self-feature rows (sorted) and cost / 64. */
-export function latencyRows(fs: FeatureSet): { rows: Int32Array; values: Float32Array } {
-  const costs = kindCosts();
+/** Dimension-0 initial values: self-feature rows (sorted) and cost / 64, from `table`. */
+export function latencyRows(fs: FeatureSet, table: CostTable): { rows: Int32Array; values: Float32Array } {
+  const costs = kindCosts(table);
   const pairs = [...costs.keys()]
     .map((k) => [selfFeature(fs, k), costs[k] / LATENCY_SCALE] as const)
     .filter(([, v]) => v !== 0)

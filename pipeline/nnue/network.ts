@@ -14,6 +14,7 @@ import type { Expr } from "../expr/expr.ts";
 import { type Csr, DIMS, HEAD_LAYOUT, type HeadName, NnueNet, toCsr } from "../../ffi/nnue.ts";
 import { DEFAULT_DEPTH, features, type FeatureSet, featureSet } from "./features.ts";
 import { latencyHead, latencyRows } from "./latency_init.ts";
+import { type CostTable, REFERENCE_COSTS } from "../expr/cost.ts";
 import { lookaheadHead } from "./guide_init.ts";
 
 export interface NetworkOptions {
@@ -62,12 +63,16 @@ export class Network {
   }
 
   /**
-   * A network at its initialization: rows from the seed with the latency
-   * table in dimension 0, and both heads compiled from the table.
+   * A network at its initialization: rows from the seed with the cost table
+   * (by default the op table's own) in dimension 0, and both heads compiled
+   * from it: the untrained Judge is that table.
    */
-  static create(options: Partial<NetworkOptions> = {}): Network {
+  static create(options: Partial<NetworkOptions> = {}, costs: CostTable = REFERENCE_COSTS): Network {
     const o = { ...DEFAULT_NETWORK, ...options };
-    return Network.fromParts(o, latencyRows(featureSet(o.depth)), { judge: latencyHead(), guide: lookaheadHead() });
+    return Network.fromParts(o, latencyRows(featureSet(o.depth), costs), {
+      judge: latencyHead(),
+      guide: lookaheadHead(),
+    });
   }
 
   /** A network from explicit parts (what a weights file holds). */

@@ -12,7 +12,7 @@
  */
 import { join } from "node:path";
 import { z } from "zod";
-import { staticCost } from "../expr/cost.ts";
+import { type CostTable, REFERENCE_COSTS, staticCost } from "../expr/cost.ts";
 import type { MeasuredVariantRecord } from "../stages/schema.ts";
 import { describeZodError } from "../stages/jsonl.ts";
 import { DEFAULT_DEPTH, selfFeature } from "./features.ts";
@@ -120,9 +120,10 @@ export function judgeNs(nw: Network, examples: readonly Example[]): Float64Array
 /** The static table scaled by the factor that fits `fitOn` best (relative least squares). */
 export function staticModel(
   fitOn: readonly Example[],
+  costs: CostTable,
 ): { scale: number; predict: (es: readonly Example[]) => number[] } {
-  const scale = relativeScale(fitOn.map((e) => staticCost(e.expr)), fitOn.map((e) => e.ns));
-  return { scale, predict: (es) => es.map((e) => scale * staticCost(e.expr)) };
+  const scale = relativeScale(fitOn.map((e) => staticCost(e.expr, costs)), fitOn.map((e) => e.ns));
+  return { scale, predict: (es) => es.map((e) => scale * staticCost(e.expr, costs)) };
 }
 
 function report(
@@ -190,6 +191,8 @@ export function trainJudge(
   records: readonly MeasuredVariantRecord[],
   config: Partial<JudgeConfig> = {},
   onEpoch: (r: EpochReport) => boolean | void = () => {},
+  /** The static table the untrained Judge starts from: the measured kernels' target's. */
+  costs: CostTable = REFERENCE_COSTS,
 ): TrainedJudge {
   const c = JudgeConfig.parse({ ...DEFAULT_JUDGE_CONFIG, ...config });
   const { train: trainRecs, validation: valRecs } = splitByKernel(records, c.validationFraction, c.splitSeed);
@@ -197,7 +200,7 @@ export function trainJudge(
   const refNs = referenceNs(trainRecs);
   const train = examplesOf(trainRecs, c.time, refNs);
   const validation = examplesOf(valRecs, c.time, refNs);
-  const nw = Network.create({ depth: c.depth, seed: DEFAULT_NETWORK.seed, initRange: c.initRange });
+  const nw = Network.create({ depth: c.depth, seed: DEFAULT_NETWORK.seed, initRange: c.initRange }, costs);
   const t0 = performance.now();
   try {
     if (c.head === "open") nw.net.setHead("judge", openLatencyHead(nw.net.head("judge")[HEAD_LAYOUT.logUnit], c.seed));
@@ -224,7 +227,7 @@ export function trainJudge(
       })
       : [];
     const trainMs = performance.now() - t0;
-    const stat = staticModel(train);
+    const stat = staticModel(train, costs);
     const summary: CalibrationSummary = {
       created: new Date().toISOString(),
       config: c,

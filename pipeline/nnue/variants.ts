@@ -35,12 +35,13 @@
  */
 import { type Expr, hasDerivative, postorder } from "../expr/expr.ts";
 import { eliminateDerivatives } from "../expr/derivative.ts";
-import { nodeCost, staticCost } from "../expr/cost.ts";
+// Variants only need some weighting of ops to spread over: the op table's own, for every target.
+import { nodeCost, REFERENCE_COSTS, staticCost } from "../expr/cost.ts";
 import { KIND_COUNT, LEAF_CONST, LEAF_VAR, opCode } from "../expr/ops.ts";
 import { Rng } from "../expr/random.ts";
 import type { Ranges } from "../expr/sample.ts";
 import { EGraph } from "../egraph/egraph.ts";
-import { Extractor, STATIC_KIND_COST } from "../egraph/extract.ts";
+import { Extractor } from "../egraph/extract.ts";
 import { kBest } from "../egraph/kbest.ts";
 import { runRules } from "../egraph/runner.ts";
 import { ALL_RULES } from "../rules/all.ts";
@@ -134,7 +135,7 @@ function opProfile(e: Expr): Float64Array {
   const p = new Float64Array(KIND_COUNT);
   for (const n of postorder(e)) {
     const k = n.tag === "const" ? LEAF_CONST : n.tag === "var" ? LEAF_VAR : opCode(n.op);
-    p[k] += NODE_WEIGHT + nodeCost(n);
+    p[k] += NODE_WEIGHT + nodeCost(n, REFERENCE_COSTS);
   }
   return p;
 }
@@ -243,7 +244,7 @@ function walk(
 
 /** Static kind costs multiplied by random factors in [1/4, 4] (log-uniform). */
 function perturbedCosts(rng: Rng): Float64Array {
-  const c = STATIC_KIND_COST.slice();
+  const c = REFERENCE_COSTS.byKind.slice();
   for (let k = 2; k < c.length; k++) c[k] *= Math.exp(rng.range(-Math.LN2 * 2, Math.LN2 * 2));
   return c;
 }
@@ -256,7 +257,10 @@ function egraphForms(starts: readonly Variant[], ranges: Ranges, rng: Rng, o: Va
   for (const s of starts.slice(1)) g.union(root, g.add(s.expr));
   g.rebuild();
   runRules(g, o.rules, { nodeLimit: o.egraphNodes, timeLimitMs: o.egraphMs, iterLimit: o.egraphIters });
-  const out: Variant[] = kBest(g, root, o.kbest).map((r, i) => ({ expr: r.expr, how: `kbest:${i}` }));
+  const out: Variant[] = kBest(g, root, o.kbest, new Extractor(g, REFERENCE_COSTS.byKind)).map((r, i) => ({
+    expr: r.expr,
+    how: `kbest:${i}`,
+  }));
   for (let i = 0; i < o.perturbed; i++) {
     const ex = new Extractor(g, perturbedCosts(rng));
     for (const [j, r] of kBest(g, root, 2, ex).entries()) out.push({ expr: r.expr, how: `perturbed:${i}.${j}` });
@@ -319,7 +323,7 @@ export function genEgraphVariants(
  */
 function spread(vs: readonly Variant[], fixed: number, count: number, minDistance: number): Variant[] {
   const prof = vs.map((v) => opProfile(v.expr));
-  const cost = vs.map((v) => staticCost(v.expr));
+  const cost = vs.map((v) => staticCost(v.expr, REFERENCE_COSTS));
   const chosen: number[] = [];
   const near = new Float64Array(vs.length).fill(Infinity);
   const take = (i: number) => {

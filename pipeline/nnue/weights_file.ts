@@ -45,8 +45,11 @@ export const FILE_NAMES = {
 export type FileKind = keyof typeof FILE_NAMES;
 const KIND_CODE: Readonly<Record<FileKind, number>> = { embeddings: 1, judge: 2, guide: 3 };
 const KIND_TEXT = ["", "shared embeddings", "Judge head", "Guide head"];
-/** The three default files live here. */
-export const DEFAULT_WEIGHTS_DIR = join(ROOT, "data");
+/**
+ * The shipped weights: those of the profile they were calibrated on (data/profiles/). Tests and tools
+ * given no profile read these; commands choose by the host's profile (pipeline/nnue/profiles.ts).
+ */
+export const DEFAULT_WEIGHTS_DIR = join(ROOT, "data", "profiles", "amd-zen4-avx512-gcc12");
 /** Budget of the three files together (the repository's limit is 16 MB). */
 export const DEFAULT_MAX_BYTES = 15_500_000;
 const ROW_BYTES = 4 + 2 * DIMS;

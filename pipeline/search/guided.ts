@@ -29,9 +29,10 @@
 import { type Expr } from "../expr/expr.ts";
 import { Rng } from "../expr/random.ts";
 import type { Ranges } from "../expr/sample.ts";
-import { staticCost } from "../expr/cost.ts";
+import { type CostTable, staticCost } from "../expr/cost.ts";
 import { EGraph } from "../egraph/egraph.ts";
 import { kBest } from "../egraph/kbest.ts";
+import { Extractor } from "../egraph/extract.ts";
 import { runRules } from "../egraph/runner.ts";
 import { FeatureDag, type RewriteDelta } from "../nnue/feature_dag.ts";
 import type { Network } from "../nnue/network.ts";
@@ -45,6 +46,8 @@ import { neighbourhood } from "./rewrite.ts";
 export interface GuidedOptions {
   readonly rules: readonly Rule[];
   readonly ranges: Ranges;
+  /** The static table the search descends (the target's, for the code that will run). */
+  readonly costs: CostTable;
   /** Most rewrites to apply. */
   readonly budget: number;
   /** Wall-time limit in milliseconds. */
@@ -88,7 +91,7 @@ export interface GuidedOptions {
   readonly patience: number;
 }
 
-export const DEFAULT_GUIDED: Omit<GuidedOptions, "rules" | "ranges"> = {
+export const DEFAULT_GUIDED: Omit<GuidedOptions, "rules" | "ranges" | "costs"> = {
   budget: 5000,
   timeMs: 2000,
   epsilon: 0.05,
@@ -174,7 +177,7 @@ interface Waiting {
 export function guidedSearch(
   input: Expr,
   nw: Network,
-  options: Partial<GuidedOptions> & Pick<GuidedOptions, "rules" | "ranges">,
+  options: Partial<GuidedOptions> & Pick<GuidedOptions, "rules" | "ranges" | "costs">,
 ): GuidedResult {
   const o: GuidedOptions = { ...DEFAULT_GUIDED, ...options };
   const t0 = performance.now();
@@ -192,8 +195,8 @@ export function guidedSearch(
   const key = (c: Candidate) => c.site.id * 4096 + c.ruleIndex;
   let scored = 0, rescored = 0, heapPeak = 0;
 
-  const selfCost = selfFeatureCosts(nw);
-  let costNow = staticCost(input);
+  const selfCost = selfFeatureCosts(nw, o.costs);
+  let costNow = staticCost(input, o.costs);
   /** Objective (table or Judge) plus Guide gain of the state after each delta. */
   const scoreOf = (deltas: readonly RewriteDelta[]): Float32Array => {
     const gain = nw.scoreDeltas("guide", acc, deltas);
@@ -274,7 +277,7 @@ export function guidedSearch(
   const inputChoice: Choice = {
     expr: input,
     judge: judgeNow(),
-    cost: staticCost(input),
+    cost: staticCost(input, o.costs),
     from: "state",
     steps: [],
     path: [],
@@ -355,7 +358,7 @@ export function guidedSearch(
     egraph.union(egraph.add(w.c.site), egraph.add(w.c.result));
 
     const judge = judgeNow();
-    const cost = staticCost(after);
+    const cost = staticCost(after, o.costs);
     costNow = cost;
     stepNames.push(w.c.rule.name);
     pathIdx.push(trajectory.length);
@@ -398,7 +401,9 @@ export function guidedSearch(
       iterLimit: POLISH_ITERATIONS,
     });
   }
-  const extracted = kBest(egraph, egraph.find(rootClass), o.k).map((r) => r.expr);
+  const extracted = kBest(egraph, egraph.find(rootClass), o.k, new Extractor(egraph, o.costs.byKind)).map((r) =>
+    r.expr
+  );
   const pool = new Map<number, Expr>();
   for (const e of extracted) pool.set(e.id, e);
   const topStates = [...states].sort(byObjective(o.objective)).slice(0, o.maxStates);
@@ -406,7 +411,7 @@ export function guidedSearch(
   const choices: Choice[] = [...topStates];
   [...pool.values()].forEach((e, i) => {
     if (!topStates.some((s) => s.expr === e)) {
-      choices.push({ expr: e, judge: judged[i], cost: staticCost(e), from: "extraction" });
+      choices.push({ expr: e, judge: judged[i], cost: staticCost(e, o.costs), from: "extraction" });
     }
   });
   // The input is among the states, so the first choice is never worse than it.
@@ -470,8 +475,8 @@ function better(a: Choice, b: Choice, objective: GuidedOptions["objective"]): bo
 }
 
 /** Static cost of each kind's self feature (one per unique node): a delta's cost change. */
-function selfFeatureCosts(nw: Network): Map<number, number> {
-  const costs = kindCosts();
+function selfFeatureCosts(nw: Network, table: CostTable): Map<number, number> {
+  const costs = kindCosts(table);
   return new Map([...costs.keys()].map((k) => [selfFeature(nw.fs, k), costs[k]]));
 }
 

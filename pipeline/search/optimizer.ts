@@ -33,7 +33,7 @@
 import { eliminateDerivatives } from "../expr/derivative.ts";
 import { evaluateBatch } from "../expr/evaluate.ts";
 import { type Expr, hasDerivative } from "../expr/expr.ts";
-import { staticCost } from "../expr/cost.ts";
+import { type CostTable, staticCost } from "../expr/cost.ts";
 import { type Ranges, sampleInputs } from "../expr/sample.ts";
 import { type ErrorStats, flooredErrorStats, outputFloor } from "../expr/ulp.ts";
 import type { Network } from "../nnue/network.ts";
@@ -62,6 +62,8 @@ const REPORTED_DROPPED = 20;
 export interface OptimizeOptions {
   readonly search: SearchKind;
   readonly rules: readonly Rule[];
+  /** The static table of the target and of the code that will run (pipeline/target/cost_tables.ts). */
+  readonly costs: CostTable;
   /** Rewrites the guided search may apply. */
   readonly budget: number;
   /** Search time limit, milliseconds. */
@@ -80,7 +82,7 @@ export interface OptimizeOptions {
   readonly iterLimit: number;
 }
 
-export const DEFAULT_OPTIMIZE: Omit<OptimizeOptions, "rules"> = {
+export const DEFAULT_OPTIMIZE: Omit<OptimizeOptions, "rules" | "costs"> = {
   search: "guided",
   budget: DEFAULT_GUIDED.budget,
   timeMs: DEFAULT_GUIDED.timeMs,
@@ -154,6 +156,7 @@ function runSearch(input: Expr, ranges: Ranges, nw: Network, o: OptimizeOptions)
     const r = guidedSearch(input, nw, {
       rules: o.rules,
       ranges,
+      costs: o.costs,
       budget: o.budget,
       timeMs: o.timeMs,
       seed: o.seed,
@@ -184,6 +187,7 @@ function runSearch(input: Expr, ranges: Ranges, nw: Network, o: OptimizeOptions)
   const r = saturateAndExtract(input, {
     rules: o.rules,
     ranges,
+    costs: o.costs,
     nodeLimit: o.nodeLimit,
     iterLimit: o.iterLimit,
     timeLimitMs: o.timeMs,
@@ -260,7 +264,7 @@ export function optimize(
   vars: readonly string[],
   ranges: Ranges,
   nw: Network,
-  options: Partial<OptimizeOptions> & Pick<OptimizeOptions, "rules">,
+  options: Partial<OptimizeOptions> & Pick<OptimizeOptions, "rules" | "costs">,
 ): OptimizeResult {
   const o: OptimizeOptions = { ...DEFAULT_OPTIMIZE, ...options };
   const baselineExpr = eliminateDerivatives(input);
@@ -271,7 +275,7 @@ export function optimize(
   // the untidied input keeps it.
   const baseSteps = { steps: baselineExpr === input ? [] : [ELIMINATE_D], complete: true };
   const baseFound: Found = { expr: baselineExpr, visited: true, steps: () => baseSteps };
-  const tidy = makeTidy(o.rules, ranges);
+  const tidy = makeTidy(o.rules, ranges, o.costs);
   const tidiedPool = new Map<Expr, Found>([[baselineExpr, baseFound]]);
   for (const f of found) {
     const e = hasDerivative(f.expr) ? eliminateDerivatives(f.expr) : f.expr;
@@ -297,7 +301,7 @@ export function optimize(
 
   // Fastest predicted first, forms within JUDGE_MARGIN of each other by the
   // table (judgeOrder); or cheapest by the table, the Judge breaking ties.
-  const scored = exprs.map((e, i) => ({ e, ns: ns[i], cost: staticCost(e) }));
+  const scored = exprs.map((e, i) => ({ e, ns: ns[i], cost: staticCost(e, o.costs) }));
   const order = o.rank === "judge"
     ? judgeOrder(scored, JUDGE_MARGIN)
     : scored.sort((a, b) => a.cost - b.cost || a.ns - b.ns);

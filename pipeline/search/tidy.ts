@@ -13,9 +13,9 @@
  * cost in compiled code, and removing it is exact (the rules are checked).
  *
  * @example
- * tidy(parseExpr("(+ (* x 1) 0)"), ALL_RULES, {}).steps;   // ["mul-one", "add-zero"]
+ * tidy(parseExpr("(+ (* x 1) 0)"), ALL_RULES, {}, REFERENCE_COSTS).steps;   // ["mul-one", "add-zero"]
  */
-import { staticCost } from "../expr/cost.ts";
+import { type CostTable, staticCost } from "../expr/cost.ts";
 import { dagSize, type Expr, postorder } from "../expr/expr.ts";
 import type { Ranges } from "../expr/sample.ts";
 import type { Pattern } from "../rules/pattern.ts";
@@ -45,21 +45,21 @@ const MAX_STEPS = 500;
  * (intervals, per hash-consed node) are built once and shared, since the
  * optimizer tidies hundreds of forms that share most of their subtrees.
  */
-export function makeTidy(rules: readonly Rule[], ranges: Ranges): (e: Expr) => Tidied {
+export function makeTidy(rules: readonly Rule[], ranges: Ranges, costs: CostTable): (e: Expr) => Tidied {
   const index = new RuleIndex(tidyRules(rules));
   const facts = new NodeFacts(ranges);
   // Lower static cost first, fewer nodes on a tie (fms a b 0 costs what a * b does).
   const better = (a: { cost: number; size: number }, b: { cost: number; size: number }) =>
     a.cost < b.cost - 1e-9 || (Math.abs(a.cost - b.cost) <= 1e-9 && a.size < b.size);
   return (e) => {
-    let cur = { expr: e, cost: staticCost(e), size: dagSize(e), rule: "" };
+    let cur = { expr: e, cost: staticCost(e, costs), size: dagSize(e), rule: "" };
     const steps: string[] = [];
     for (let i = 0; i < MAX_STEPS; i++) {
       let next: typeof cur | null = null;
       for (const n of postorder(cur.expr)) {
         for (const c of candidatesAt(n, index, facts)) {
           const x = replaceNode(cur.expr, c.site, c.result);
-          const cand = { expr: x, cost: staticCost(x), size: dagSize(x), rule: c.rule.name };
+          const cand = { expr: x, cost: staticCost(x, costs), size: dagSize(x), rule: c.rule.name };
           if (better(cand, next ?? cur)) next = cand;
         }
       }
@@ -72,6 +72,6 @@ export function makeTidy(rules: readonly Rule[], ranges: Ranges): (e: Expr) => T
 }
 
 /** Tidies one form (see `makeTidy` for many). */
-export function tidy(e: Expr, rules: readonly Rule[], ranges: Ranges): Tidied {
-  return makeTidy(rules, ranges)(e);
+export function tidy(e: Expr, rules: readonly Rule[], ranges: Ranges, costs: CostTable): Tidied {
+  return makeTidy(rules, ranges, costs)(e);
 }

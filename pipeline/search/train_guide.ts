@@ -34,9 +34,12 @@ import { type EpochReport, fitLoss, GUIDE_TRAINING, type Sample, splitByGroup, t
 import type { Rule } from "../rules/rule.ts";
 import { unfuse } from "../stages/unfuse.ts";
 import { guidedSearch, type Step } from "./guided.ts";
+import type { CostTable } from "../expr/cost.ts";
 
 export interface TrainGuideOptions {
   readonly rules: readonly Rule[];
+  /** The static table the searches descend (the weights' profile's, for our code). */
+  readonly costs: CostTable;
   /** Expressions searched per round (half random, half BWD). */
   readonly expressions: number;
   readonly horizon: number;
@@ -52,7 +55,7 @@ export interface TrainGuideOptions {
   readonly seed: number;
 }
 
-export const DEFAULT_TRAIN_GUIDE: Omit<TrainGuideOptions, "rules"> = {
+export const DEFAULT_TRAIN_GUIDE: Omit<TrainGuideOptions, "rules" | "costs"> = {
   expressions: 200,
   horizon: 8,
   budget: 150,
@@ -124,7 +127,7 @@ export interface RoundReport {
  */
 export async function trainGuideRound(
   nw: Network,
-  options: Partial<TrainGuideOptions> & Pick<TrainGuideOptions, "rules">,
+  options: Partial<TrainGuideOptions> & Pick<TrainGuideOptions, "rules" | "costs">,
   round: number,
   progress: (done: number, total: number) => void = () => {},
 ): Promise<RoundReport> {
@@ -138,6 +141,7 @@ export async function trainGuideRound(
     if (i > 0) await endOfJob();
     const r = guidedSearch(t.expr, nw, {
       rules: o.rules,
+      costs: o.costs,
       ranges: t.ranges,
       budget: o.budget,
       timeMs: o.timeMs,

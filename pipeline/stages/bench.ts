@@ -11,7 +11,19 @@
  * deno task parse data/kernels/*.fpcore | deno task compile | deno task bench
  */
 import { z } from "zod";
-import { type Command, EXIT_OK, intOption, numberOption, onErrorOption, parseCommand, runJsonlStage } from "./cli.ts";
+import {
+  type Command,
+  commandTarget,
+  EXIT_OK,
+  intOption,
+  numberOption,
+  onErrorOption,
+  parseCommand,
+  runJsonlStage,
+  TARGET_OPTION,
+  targetOption,
+} from "./cli.ts";
+import { describeTarget, ISAS } from "../target/target.ts";
 import { batchStage } from "./batching.ts";
 import { AnyRecord } from "./compile.ts";
 import { type BenchOptions, benchRecords, DEFAULT_N, type Rec } from "../kernel/measure.ts";
@@ -33,6 +45,7 @@ interface BenchOpts {
   "no-cache": boolean;
   fresh: boolean;
   "on-error": "stop" | "skip";
+  target?: string;
 }
 
 const BenchCmd: Command<BenchOpts> = {
@@ -49,7 +62,9 @@ the record with its measurement to stdout; progress goes to stderr.
   --timeout-ms X   a kernel still running after this fails (default 10000)
   --cache PATH     benchmark cache (default data/benchmark_cache.jsonl)
   --no-cache       neither read nor write the cache
-  --fresh          measure again what the cache already has (and append)`,
+  --fresh          measure again what the cache already has (and append)
+  --target T       ${ISAS.join("|")}: time only kernels built for T (default: every kernel this
+                   CPU runs natively; each record's kernel.isa says what it was built for)`,
   options: {
     batch: { type: "string", default: "100" },
     n: { type: "string", default: String(DEFAULT_N) },
@@ -61,6 +76,7 @@ the record with its measurement to stdout; progress goes to stderr.
     "no-cache": { type: "boolean", default: false },
     fresh: { type: "boolean", default: false },
     "on-error": { type: "string", default: "stop" },
+    ...TARGET_OPTION,
   },
   schema: z.object({
     batch: intOption(1, 100000),
@@ -73,6 +89,7 @@ the record with its measurement to stdout; progress goes to stderr.
     "no-cache": z.boolean(),
     fresh: z.boolean(),
     "on-error": onErrorOption,
+    target: targetOption,
   }),
 };
 
@@ -80,7 +97,10 @@ export async function benchMain(argv: readonly string[]): Promise<number> {
   const parsed = parseCommand(BenchCmd, argv);
   if (parsed === null) return EXIT_OK;
   const o = parsed.opts;
+  const target = o.target === undefined ? undefined : commandTarget("bench", o.target, true);
+  if (target !== undefined) console.error(`bench: target ${describeTarget(target)}`);
   const stage = benchStage({
+    isa: target?.isa,
     batch: o.batch,
     n: o.n,
     rounds: o.rounds,

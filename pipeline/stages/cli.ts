@@ -9,6 +9,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
 import { describeZodError, JsonlError, type OnError, parseRecords, readLines, toJsonl } from "./jsonl.ts";
+import { ISAS, requireNative, resolveTarget, type Target, TargetError } from "../target/target.ts";
 
 export const EXIT_OK = 0;
 export const EXIT_DATA = 1;
@@ -72,6 +73,31 @@ export const numberOption = (min = -Infinity, max = Infinity) =>
     .pipe(z.number().min(min).max(max));
 
 export const onErrorOption = z.enum(["stop", "skip"]).default("stop");
+
+/** `--target ISA`, for every command that compiles, times, predicts or searches. */
+export const TARGET_OPTION = { target: { type: "string" } } as const;
+export const targetOption = z.string().optional();
+/** The usage line of --target, the same in every command. */
+export const TARGET_USAGE = `  --target T  ${
+  ISAS.join("|")
+}: what our kernels are built for (default: KOPT_TARGET, else the
+              widest this CPU runs)`;
+
+/**
+ * The target of command `name`: --target, else KOPT_TARGET, else the host's
+ * widest ISA. One this host cannot serve, or an emulated one for a command
+ * that times kernels, is a usage error naming why.
+ */
+export function commandTarget(name: string, requested: string | undefined, timed: boolean): Target {
+  try {
+    const t = resolveTarget(requested);
+    if (timed) requireNative(t, name);
+    return t;
+  } catch (e) {
+    if (e instanceof TargetError) throw new CliError(`${name}: ${e.message}`, EXIT_USAGE);
+    throw e;
+  }
+}
 
 /** Runs a command's body and turns errors into messages and exit codes. */
 export async function runMain(body: () => number | void | Promise<number | void>): Promise<never> {

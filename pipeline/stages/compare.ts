@@ -13,12 +13,25 @@ import { runCompare } from "../compare/compare.ts";
 import { DEFAULT_SWEEP_RULES, runSweep, spread } from "../compare/sweep.ts";
 import { formatCompare } from "../compare/table.ts";
 import type { CompareResult } from "../compare/results.ts";
-import { CliError, type Command, EXIT_DATA, EXIT_OK, intOption, numberOption, parseCommand } from "./cli.ts";
+import {
+  CliError,
+  type Command,
+  commandTarget,
+  EXIT_DATA,
+  EXIT_OK,
+  intOption,
+  numberOption,
+  parseCommand,
+  TARGET_OPTION,
+  targetOption,
+} from "./cli.ts";
+import { describeTarget, ISAS, type Target } from "../target/target.ts";
 import { DEFAULT_SEARCH, openNetwork, RulesOption } from "./optimize.ts";
 import { jobOf } from "./optimize_input.ts";
 import { corpusFiles } from "./peers.ts";
 import type { ExpressionRecord } from "./schema.ts";
 import { formatBenchmarkError, fpcoreRecords } from "./parse.ts";
+import { BUILDERS, costTableFor } from "../target/cost_tables.ts";
 
 export const DEFAULT_CORPUS = join(ROOT, "data", "kernels");
 
@@ -38,6 +51,8 @@ export const COMPARE_OPTIONS = {
   "sweep-rules": { type: "string", default: DEFAULT_SWEEP_RULES.map((c) => (c === 0 ? "all" : c)).join(",") },
   "sweep-time": { type: "string", default: "1" },
   weights: { type: "string" },
+  ...TARGET_OPTION,
+  for: { type: "string" },
 } as const;
 
 export const CompareOpts = z.object({
@@ -55,6 +70,8 @@ export const CompareOpts = z.object({
   "sweep-rules": z.string().regex(/^((\d+|all),)*(\d+|all)$/, "must be a list like 10,50,all"),
   "sweep-time": numberOption(0.001, 3600),
   weights: z.string().optional(),
+  target: targetOption,
+  for: z.enum(BUILDERS).optional(),
 });
 export type CompareOpts = z.infer<typeof CompareOpts>;
 
@@ -68,7 +85,12 @@ export const COMPARE_HELP = `corpus and search:
   --samples N       sampled inputs for the search's accuracy guard (default ${DEFAULT_SEARCH.samples})
   --seed S          search seed (default ${DEFAULT_SEARCH.seed})
   --front N         extra guided candidates timed per kernel, for the report's Pareto plot (default 3)
-  --weights DIR     network weights (default data/)
+  --weights DIR     network weights (default: this machine's profile, else the static table)
+  --target T        ${ISAS.join("|")}: what our kernels and the peers are built for (default:
+                    KOPT_TARGET, else the widest this CPU runs)
+  --for B           kopt (default): our SIMD code; gcc or clang: the optimized expression as plain C
+                    under that compiler at -O3 -ffast-math, searched with that build's static table,
+                    timed and judged against the original built the same way
 timing:
   --n N             elements per timed call (default ${DEFAULT_N})
   --rounds R        timing rounds (default 5)
@@ -123,8 +145,9 @@ export function loadCorpus(paths: readonly string[]): { records: ExpressionRecor
 }
 
 /** The search settings of the options, but the rules (each caller picks its own). */
-function searchSettings(o: CompareOpts, timeS: number) {
+function searchSettings(o: CompareOpts, timeS: number, target: Target) {
   return {
+    costs: costTableFor(target, o.for ?? "kopt"),
     budget: DEFAULT_SEARCH.budget,
     timeMs: timeS * 1000,
     maxUlp: o["max-ulp"],
@@ -142,14 +165,15 @@ export async function addSweep(
   kernels: number,
   nw: Network,
   o: CompareOpts,
+  target: Target,
   progress: (message: string) => void,
 ): Promise<CompareResult> {
   const jobs = spread(result.kernels, kernels).map(jobOf);
-  const settings = searchSettings(o, o["sweep-time"]);
+  const settings = searchSettings(o, o["sweep-time"], target);
   const points = await runSweep(jobs, nw, {
     settings,
     counts: o["sweep-rules"].split(",").map((c) => (c === "all" ? 0 : Number(c))),
-    plan: { n: o.n, rounds: o.rounds },
+    plan: { target, n: o.n, rounds: o.rounds },
     progress,
   });
   return { ...result, sweep: { timeMs: settings.timeMs, points } };
@@ -160,10 +184,14 @@ export async function compareWith(o: CompareOpts, defaultSweepKernels: number): 
   const { records: all, skipped } = loadCorpus(o.corpus);
   const records = spread(all, o.kernels);
   if (records.length === 0) throw new CliError("compare: no kernels in the corpus", EXIT_DATA);
-  using nw = openNetwork("compare", o.weights);
+  const target = commandTarget("compare", o.target, true);
+  using nw = openNetwork("compare", o.weights, target);
   const progress = (m: string) => console.error(`compare: ${m}`);
+  progress(`target ${describeTarget(target)}`);
   const result = await runCompare(records, skipped, nw, {
-    settings: { rules: o.rules.length === 0 ? ALL_RULES : rulesOf(o.rules), ...searchSettings(o, o.time) },
+    target,
+    settings: { rules: o.rules.length === 0 ? ALL_RULES : rulesOf(o.rules), ...searchSettings(o, o.time, target) },
+    builder: o.for ?? "kopt",
     front: o.front,
     n: o.n,
     rounds: o.rounds,
@@ -172,7 +200,7 @@ export async function compareWith(o: CompareOpts, defaultSweepKernels: number): 
   });
   // One kernel row per record, in order: the sweep's kernels are the records spread.
   const sweepKernels = o["sweep-kernels"] ?? defaultSweepKernels;
-  return sweepKernels === 0 ? result : await addSweep(result, sweepKernels, nw, o, progress);
+  return sweepKernels === 0 ? result : await addSweep(result, sweepKernels, nw, o, target, progress);
 }
 
 export async function compareMain(argv: readonly string[]): Promise<number> {

@@ -4,26 +4,43 @@
  * `error: {stage, message}` when the record is bad (unknown op or variable,
  * empty or inverted range, a `d` left in) or its kernel does not compile.
  * Records are compiled in batches (one compiler call per chunk, two at a
- * time); unknown fields pass through.
+ * time); unknown fields pass through. When records were given and not one
+ * came out with a kernel, the stage says so on stderr and exits 3 (a kernel
+ * that could not be compiled), or 1 when every record was refused as bad.
  *
  * @example
  * deno task generate --count 100 | deno task compile | deno task bench
  */
 import { z } from "zod";
-import { type Command, EXIT_OK, intOption, onErrorOption, parseCommand, runJsonlStage } from "./cli.ts";
+import {
+  type Command,
+  commandTarget,
+  EXIT_DATA,
+  EXIT_INTERNAL,
+  EXIT_OK,
+  intOption,
+  onErrorOption,
+  parseCommand,
+  runJsonlStage,
+  TARGET_OPTION,
+  TARGET_USAGE,
+  targetOption,
+} from "./cli.ts";
+import { describeTarget } from "../target/target.ts";
 import { batchStage } from "./batching.ts";
-import { compileRecords, type CompileRecordsOptions, type Rec } from "../kernel/measure.ts";
+import { compileRecords, type CompileRecordsOptions, type CompileSummary, type Rec } from "../kernel/measure.ts";
+import { errorLine } from "../compare/measured.ts";
 
 /** Any JSON object: what is wrong with a record becomes its error field, not a lost line. */
 export const AnyRecord = z.looseObject({});
 
 /** The compile stage as a stream of records, `batch` records per compiler run. */
-export function compileStage(options: CompileRecordsOptions & { batch?: number } = {}): TransformStream<Rec, Rec> {
+export function compileStage(options: CompileRecordsOptions & { batch?: number }): TransformStream<Rec, Rec> {
   return batchStage(options.batch ?? 200, (b) => compileRecords(b, options));
 }
 
 interface CompileOpts {
-  isa: "avx512" | "avx2";
+  target?: string;
   batch: number;
   jobs: number;
   "on-error": "stop" | "skip";
@@ -31,24 +48,28 @@ interface CompileOpts {
 
 const CompileCmd: Command<CompileOpts> = {
   name: "compile",
-  usage: `usage: compile [--isa avx512|avx2] [--batch N] [--jobs J] [--on-error=stop|skip] < records.jsonl
+  usage: `usage: compile [--target T] [--batch N] [--jobs J] [--on-error=stop|skip] < records.jsonl
 
 Compiles each expression record (JSONL on stdin) into a SIMD kernel and
 writes the record with a \`kernel\` field to stdout. Kernels are cached in
 build/kcache/ by a hash of their source and flags.
-  --isa       avx512 (16 lanes, default) or avx2 (8 lanes, -mno-avx512f)
+${TARGET_USAGE}
   --batch N   records per batch (default 200)
   --jobs J    compiler processes at once (default 2)
 Bad records come out with an \`error\` field; lines that are not JSON
-objects stop the stage (or are skipped with --on-error=skip).`,
+objects stop the stage (or are skipped with --on-error=skip).
+
+exit codes: 0 success (some records may carry errors), 1 a malformed line, or
+every record refused as bad, 2 bad usage, 3 records were given and not one
+compiled (the compiler failed; the summary on stderr gives its first error).`,
   options: {
-    isa: { type: "string", default: "avx512" },
+    ...TARGET_OPTION,
     batch: { type: "string", default: "200" },
     jobs: { type: "string", default: "2" },
     "on-error": { type: "string", default: "stop" },
   },
   schema: z.object({
-    isa: z.enum(["avx512", "avx2"]),
+    target: targetOption,
     batch: intOption(1, 100000),
     jobs: intOption(1, 64),
     "on-error": onErrorOption,
@@ -59,11 +80,41 @@ export async function compileMain(argv: readonly string[]): Promise<number> {
   const parsed = parseCommand(CompileCmd, argv);
   if (parsed === null) return EXIT_OK;
   const o = parsed.opts;
+  const target = commandTarget("compile", o.target, false);
+  console.error(`compile: target ${describeTarget(target)}`);
+  const total = {
+    records: 0,
+    compiled: 0,
+    refused: 0,
+    failed: 0,
+    passed: 0,
+    firstError: undefined as string | undefined,
+  };
   const stage = compileStage({
-    isa: o.isa,
+    target,
     batch: o.batch,
     jobs: o.jobs,
     progress: (m) => console.error(m),
+    summary: (s: CompileSummary) => {
+      total.records += s.records;
+      total.compiled += s.compiled;
+      total.refused += s.refused;
+      total.failed += s.failed;
+      total.passed += s.passed;
+      total.firstError ??= s.firstError;
+    },
   });
-  return await runJsonlStage("compile", AnyRecord, stage, o["on-error"]);
+  const code = await runJsonlStage("compile", AnyRecord, stage, o["on-error"]);
+  if (total.records === 0) return code;
+  const parts = [
+    `${total.compiled} of ${total.records} record(s) compiled`,
+    ...(total.failed > 0 ? [`${total.failed} failed to compile (first: ${errorLine(total.firstError ?? "")})`] : []),
+    ...(total.refused > 0 ? [`${total.refused} refused as bad records`] : []),
+    ...(total.passed > 0 ? [`${total.passed} error record(s) of an earlier stage passed on`] : []),
+  ];
+  // Nothing compiled, and not for want of records to compile: the stage failed.
+  const none = total.compiled === 0 && total.failed + total.refused > 0;
+  const exit = !none ? code : total.failed > 0 ? EXIT_INTERNAL : EXIT_DATA;
+  console.error(`compile: ${none ? "FAILED: " : ""}${parts.join("; ")}${none ? ` (exit ${exit})` : ""}`);
+  return exit;
 }

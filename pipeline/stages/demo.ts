@@ -9,7 +9,7 @@ import { ROOT } from "../../ffi/build.ts";
 import { evaluateBatch } from "../expr/evaluate.ts";
 import { parseFPCoreFile } from "../expr/fpcore.ts";
 import { printFPCore, printInfix } from "../expr/print.ts";
-import { staticCost } from "../expr/cost.ts";
+import { REFERENCE_COSTS, staticCost } from "../expr/cost.ts";
 import { errorStats, ulpDistance } from "../expr/ulp.ts";
 import { Rng } from "../expr/random.ts";
 import { dagSize, treeSize } from "../expr/expr.ts";
@@ -42,7 +42,7 @@ export async function demoMain(argv: readonly string[]): Promise<number> {
   console.log(`fpcore   ${printFPCore(e)}`);
   console.log(`infix    ${printInfix(e)}`);
   console.log(`size     ${dagSize(e)} unique nodes, ${treeSize(e)} as a tree`);
-  console.log(`cost     ${staticCost(e).toFixed(1)} cycles per 16-lane vector (static table)`);
+  console.log(`cost     ${staticCost(e, REFERENCE_COSTS).toFixed(1)} (${REFERENCE_COSTS.name})`);
   const rng = new Rng(7);
   const n = 1000;
   const cols = b.vars.map((v) => {

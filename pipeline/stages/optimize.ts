@@ -17,15 +17,18 @@
  * Outputs (optimize_output.ts): a text report, or `--emit json|fpcore|infix|c`.
  *
  * Exit codes: 0 success; 1 bad input data (a kernel, a line, a file);
- * 2 bad usage (unknown option, bad value); 3 internal failure (including a
- * kernel that could not be compiled or timed with --measure).
+ * 2 bad usage (unknown option, bad value); 3 internal failure (including,
+ * with --measure, any build of ours, of the original, the optimized form or
+ * an alternative, that could not be compiled or timed: the report then says
+ * so per kernel and in its summary, and shows no speedups for a kernel
+ * returned as a peer compiler's build because ours failed).
  */
 import { z } from "zod";
 import { endOfJob, type Expr } from "../expr/expr.ts";
 import type { Interval } from "../expr/interval.ts";
 import { rangeOf } from "../expr/sample.ts";
 import { DEFAULT_N } from "../kernel/measure.ts";
-import { loadNetwork } from "../nnue/weights_file.ts";
+import { describeWeights, networkOf, weightsSource } from "../nnue/profiles.ts";
 import type { Network } from "../nnue/network.ts";
 import { rulesOf } from "../rules/all.ts";
 import { type Domain, DOMAINS } from "../rules/rule.ts";
@@ -37,10 +40,11 @@ import {
   type OptimizeOptions,
   type OptimizeResult,
 } from "../search/optimizer.ts";
-import { measureKernels } from "../compare/measured.ts";
+import { failedOurs, measureKernels } from "../compare/measured.ts";
 import {
   CliError,
   type Command,
+  commandTarget,
   EXIT_DATA,
   EXIT_INTERNAL,
   EXIT_OK,
@@ -49,7 +53,11 @@ import {
   numberOption,
   onErrorOption,
   parseCommand,
+  TARGET_OPTION,
+  TARGET_USAGE,
+  targetOption,
 } from "./cli.ts";
+import { describeTarget, type Target } from "../target/target.ts";
 import { isFile, type Job, type Loaded, loadExpression, loadFile, loadRecords } from "./optimize_input.ts";
 import {
   formatOutcome,
@@ -60,23 +68,44 @@ import {
   outcomeRecord,
   outcomesC,
 } from "./optimize_output.ts";
+import { type Builder, BUILDERS, costTableFor } from "../target/cost_tables.ts";
 
 /** How `optimize` searches (the optimizer's options); shared with `compare`. */
 export type SearchSettings = OptimizeOptions;
 
 /** The optimizer's defaults, with 2 s of search. */
-export const DEFAULT_SEARCH: Omit<SearchSettings, "rules"> = { ...DEFAULT_OPTIMIZE, timeMs: 2000 };
+export const DEFAULT_SEARCH: Omit<SearchSettings, "rules" | "costs"> = { ...DEFAULT_OPTIMIZE, timeMs: 2000 };
 
 /**
- * The network of `--weights` (default data/) for optimize, compare and
- * report; a load failure is `command`'s data error.
+ * The network of `--weights`, else of this machine's profile for `target`,
+ * else the untrained one (the static table), for optimize, compare and
+ * report; says on stderr which, in one line. A load failure is `command`'s
+ * data error.
  */
-export function openNetwork(command: string, weights: string | undefined): Network {
+export function openNetwork(command: string, weights: string | undefined, target: Target): Network {
+  const source = weightsSource(target, weights);
+  console.error(`${command}: ${describeWeights(source)}`);
   try {
-    return weights === undefined ? loadNetwork() : loadNetwork(weights);
+    return networkOf(source, costTableFor(target, "kopt"));
   } catch (e) {
     throw new CliError(`${command}: cannot load the network: ${(e as Error).message}`, EXIT_DATA);
   }
+}
+
+/** What each --for means, for reports. */
+export const BUILDER_WORDS: Readonly<Record<Builder, string>> = {
+  kopt: "our SIMD code",
+  gcc: "plain C under gcc -O3 -ffast-math",
+  clang: "plain C under clang -O3 -ffast-math",
+};
+
+/**
+ * The code the output will run as: --for, else by --emit: an expression
+ * (fpcore, infix) goes to the user's compiler, gcc by default; the report,
+ * JSON and the C file carry our SIMD code.
+ */
+export function builderFor(requested: Builder | undefined, emit: string): Builder {
+  return requested ?? (emit === "fpcore" || emit === "infix" ? "gcc" : "kopt");
 }
 
 /** Every variable's range (DEFAULT_RANGE where none is given): searched, sampled and timed alike. */
@@ -88,6 +117,7 @@ export function jobRanges(job: Pick<Job, "vars" | "ranges">): Record<string, Int
 export function optimizeJob(job: Job, s: SearchSettings, nw: Network): OptimizeResult {
   return optimize(job.expr, job.vars, jobRanges(job), nw, {
     rules: s.rules,
+    costs: s.costs,
     search: s.search,
     rank: s.rank,
     budget: s.budget,
@@ -201,6 +231,8 @@ const Opts = z.object({
   n: intOption(16, 1 << 24),
   rounds: intOption(1, 64),
   "on-error": onErrorOption,
+  target: targetOption,
+  for: z.enum(BUILDERS).optional(),
 });
 type Opts = z.infer<typeof Opts>;
 
@@ -232,7 +264,8 @@ search:
   --k N             forms extracted for the ranking (default ${DEFAULT_SEARCH.k})
   --node-limit N    saturation: e-node limit (default ${DEFAULT_SEARCH.nodeLimit})
   --iter-limit N    saturation: iteration limit (default ${DEFAULT_SEARCH.iterLimit})
-  --weights DIR     the network's weights files (default data/)
+  --weights DIR     the network's weights files (default: this machine's profile under
+                    data/profiles/, else the untrained network, i.e. the static table)
 accuracy guard:
   --max-ulp U       a result's max error may exceed the input's float32 kernel's by at most U
                     floored ulps (default ${DEFAULT_SEARCH.maxUlp}); faster forms that break it are dropped
@@ -245,6 +278,19 @@ measuring:
                     the guard (or breaks the guard when measured), the original is returned
   --n N             elements per timed call (default ${DEFAULT_N})
   --rounds R        timing rounds (default 5)
+target:
+${
+    TARGET_USAGE.replace("  --target T  ", "  --target T        ").replaceAll(
+      "\n              ",
+      "\n                    ",
+    )
+  }
+  --for B           the code that will run, which the search's costs, the guard and --measure use:
+                    kopt (our SIMD code; default for text, json and c), gcc or clang (the returned
+                    expression as plain C under that compiler at -O3 -ffast-math; default gcc for
+                    fpcore and infix, which a user compiles). The returned form is never slower than
+                    the input built the same way when measured. With gcc or clang the candidates are
+                    ranked by that build's static table (the Judge predicts our code)
 output:
   --emit F          text (default: the report), json (one record per kernel), fpcore (one
                     FPCore form per kernel, :name and :pre kept), infix (one line per kernel),
@@ -256,7 +302,8 @@ output:
                     skip: report bad inputs, go on, exit 0
 
 exit codes: 0 success, 1 bad input (file, kernel or line), 2 bad usage, 3 internal failure
-(a kernel that could not be compiled or timed).`,
+(with --measure: a build of ours, of the original, the optimized form or an alternative, that
+could not be compiled or timed; the report says which, and shows no speedups for those kernels).`,
   options: {
     search: { type: "string", default: "guided" },
     rank: { type: "string" },
@@ -278,6 +325,8 @@ exit codes: 0 success, 1 bad input (file, kernel or line), 2 bad usage, 3 intern
     n: { type: "string", default: String(DEFAULT_N) },
     rounds: { type: "string", default: "5" },
     "on-error": { type: "string", default: "stop" },
+    ...TARGET_OPTION,
+    for: { type: "string" },
   },
   schema: Opts,
   positionals: true,
@@ -332,15 +381,20 @@ export async function optimizeMain(argv: readonly string[]): Promise<number> {
   if (opts.out !== undefined && opts.emit === "text") {
     throw new CliError("optimize: --out writes an --emit format (json, fpcore, infix or c)", EXIT_USAGE);
   }
+  const target = commandTarget("optimize", opts.target, opts.measure);
   const loaded = await loadInput(positionals[0], opts);
   if (loaded.jobs.length === 0) {
     if (loaded.failed === 0) console.error("optimize: no input kernels");
     return EXIT_DATA;
   }
+  const builder = builderFor(opts.for, opts.emit);
+  const costs = costTableFor(target, builder);
+  console.error(`optimize: target ${describeTarget(target)}; costs for ${BUILDER_WORDS[builder]} (${costs.name})`);
   const settings: SearchSettings = {
     search: opts.search,
-    rank: opts.rank ?? (opts.search === "guided" ? "judge" : "static"),
+    rank: opts.rank ?? (opts.search === "guided" && builder === "kopt" ? "judge" : "static"),
     rules: rulesOf(opts.rules),
+    costs,
     budget: opts.budget,
     timeMs: opts.time * 1000,
     maxUlp: opts["max-ulp"],
@@ -350,7 +404,7 @@ export async function optimizeMain(argv: readonly string[]): Promise<number> {
     nodeLimit: opts["node-limit"],
     iterLimit: opts["iter-limit"],
   };
-  const nw = openNetwork("optimize", opts.weights);
+  const nw = openNetwork("optimize", opts.weights, target);
   let found: JobResults;
   try {
     // Measured runs also time saturation's choice (measuredAlternatives).
@@ -366,10 +420,13 @@ export async function optimizeMain(argv: readonly string[]): Promise<number> {
     result: results[i],
     alternatives: opts.measure ? measuredAlternatives(results[i], saturated[i]) : [],
     rank: settings.rank,
+    target,
     rules: settings.rules.length,
     samples: settings.samples,
   }));
-  let measureFailed = 0;
+  // Kernels whose returned build could not be timed, and kernels with any build of ours that failed.
+  let measureFailed = 0, oursFailed = 0;
+  let firstFailure = "";
   if (opts.measure) {
     const measured = await measureKernels(
       outcomes.map((o) => ({
@@ -380,10 +437,23 @@ export async function optimizeMain(argv: readonly string[]): Promise<number> {
         alternatives: o.alternatives,
         modelMaxUlp: o.result.baseline.error.maxUlp,
       })),
-      { maxUlp: settings.maxUlp, n: opts.n, rounds: opts.rounds, progress: (m) => console.error(`optimize: ${m}`) },
+      {
+        target,
+        maxUlp: settings.maxUlp,
+        n: opts.n,
+        rounds: opts.rounds,
+        progress: (m) => console.error(`optimize: ${m}`),
+      },
     );
     outcomes = outcomes.map((o, i) => ({ ...o, measured: measured[i], n: opts.n }));
     measureFailed = measured.filter((m) => !m.cells[m.returned.build]?.ok).length;
+    const failures = measured.map((m) => failedOurs(m.cells));
+    oursFailed = failures.filter((f) => f.length > 0).length;
+    const first = failures.findIndex((f) => f.length > 0);
+    if (first >= 0) {
+      const f = failures[first][0];
+      firstFailure = ` (first: ${outcomes[first].job.name ?? outcomes[first].job.id}, ${f.label}: ${f.error})`;
+    }
   }
 
   const text = outcomes.map(formatOutcome).join("\n\n") +
@@ -404,8 +474,14 @@ export async function optimizeMain(argv: readonly string[]): Promise<number> {
   } finally {
     await w.close();
   }
-  if (measureFailed > 0) {
-    console.error(`optimize: ${measureFailed} kernel(s) could not be compiled or timed`);
+  if (measureFailed > 0 || oursFailed > 0) {
+    if (oursFailed > 0) {
+      console.error(
+        `optimize: builds of our SIMD code failed to compile or time for ${oursFailed} of ${outcomes.length} ` +
+          `kernel(s)${firstFailure}`,
+      );
+    }
+    if (measureFailed > 0) console.error(`optimize: ${measureFailed} kernel(s) could not be compiled or timed`);
     return EXIT_INTERNAL;
   }
   return loaded.failed > 0 && opts["on-error"] === "stop" ? EXIT_DATA : EXIT_OK;

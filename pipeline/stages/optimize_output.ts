@@ -13,10 +13,15 @@ import { fpcoreShared as printFPCore, infixShared } from "./shared_print.ts";
 import { simdKernel } from "../kernel/codegen.ts";
 import { cFile, type EmittedKernel, sourceFlags } from "../kernel/c_file.ts";
 import { plainKernel } from "../kernel/plain_c.ts";
-import { KERNEL_CONFIGS, PEER_CONFIGS } from "../kernel/toolchain.ts";
+import { kernelConfig, PEER_LABELS } from "../kernel/toolchain.ts";
+import type { Target } from "../target/target.ts";
 import {
   alternativeLabel,
+  errorLine,
+  failedOurs,
   fmtUlp,
+  guardCell,
+  guardText,
   type KernelMeasurement,
   MEASURE_PEERS,
   OPTIMIZED,
@@ -33,6 +38,8 @@ import { OptimizeRecord } from "./schema.ts";
 export interface Outcome {
   readonly job: Job;
   readonly result: OptimizeResult;
+  /** What the kernel was searched, measured and is emitted for. */
+  readonly target: Target;
   /** Forms timed next to the Judge's pick (`alternative 1`, ...), with --measure. */
   readonly alternatives: readonly Expr[];
   readonly rank: "judge" | "static";
@@ -57,9 +64,40 @@ export function returnedIsOptimized(m: KernelMeasurement): boolean {
   return m.returned.build === OPTIMIZED || m.returned.build.startsWith("alternative");
 }
 
+/**
+ * Why the measured speedups of `m` are no optimization result, or null when
+ * they are one: the returned build could not be timed, or builds of ours
+ * failed and what is returned is a peer compiler's build of the original.
+ */
+export function notOptimizedWhy(m: KernelMeasurement): string | null {
+  const ret = m.cells[m.returned.build];
+  if (ret === undefined || !ret.ok) return "not optimized: the returned build could not be compiled or timed";
+  if (failedOurs(m.cells).length > 0 && PEER_LABELS.includes(m.returned.build)) {
+    return "not optimized: our builds failed";
+  }
+  return null;
+}
+
+/**
+ * `our builds failed to compile or time: ours on the original, optimized (gcc failed: ...)`,
+ * builds grouped by their error's line; null when none failed.
+ */
+export function failedText(m: KernelMeasurement): string | null {
+  const failed = failedOurs(m.cells);
+  if (failed.length === 0) return null;
+  const byError = new Map<string, string[]>();
+  for (const f of failed) byError.set(f.error, [...(byError.get(f.error) ?? []), buildName(f.label)]);
+  return `our build${failed.length === 1 ? "" : "s"} failed to compile or time: ${
+    [...byError].map(([error, labels]) => `${labels.join(", ")} (${error})`).join("; ")
+  }`;
+}
+
 /** Why that form: a sentence. */
 export function returnedWhy(o: Outcome): string {
-  if (o.measured !== undefined) return o.measured.returned.why;
+  if (o.measured !== undefined) {
+    const failed = failedText(o.measured);
+    return failed === null ? o.measured.returned.why : `${o.measured.returned.why}; ${failed}`;
+  }
   return o.result.best.expr === o.result.baseline.expr
     ? "no faster form was predicted: the input is the result"
     : "the Judge's fastest prediction within the accuracy guard (not measured: --measure times it)";
@@ -156,10 +194,15 @@ export function formatOutcome(o: Outcome): string {
   }
   const m = o.measured;
   if (m !== undefined) {
+    // Builds of ours that failed are named once more with their errors on the `failed` line.
     const cells = Object.entries(m.cells).map(([label, c]) =>
-      `${buildName(label)} ${c.ok ? f3(c.ns) : `failed (${c.error.split("\n")[0]})`}`
+      `${buildName(label)} ${
+        c.ok ? f3(c.ns) : PEER_LABELS.includes(label) ? `failed (${errorLine(c.error)})` : "failed"
+      }`
     );
     lines.push(`${pad("measured")}ns/element (one timing run, n = ${o.n}): ${wrap(cells, " ".repeat(11))}`);
+    const failed = failedText(m);
+    if (failed !== null) lines.push(`${pad("failed")}${failed}`);
     const ret = m.cells[m.returned.build];
     lines.push(
       `${pad("returned")}${returnedIsOptimized(m) ? `the optimized form: ${m.returned.why}` : m.returned.why}`,
@@ -176,14 +219,18 @@ export function formatOutcome(o: Outcome): string {
     }
     const sp = speedups(m);
     const order = [...MEASURE_PEERS, ORIGINAL].filter((l) => l in sp);
-    if (ret?.ok) {
-      lines.push(
-        `${pad("speedup")}${order.map((l) => `x${f2(sp[l])} vs ${buildName(l)}`).join(", ")}`,
-        `${pad("")}measured error: max ${fmtUlp(ret.maxUlp)} ulp, mean ${f2(ret.meanUlp)} ulp (guard: max <= ${
-          fmtUlp(m.guardLimit)
-        })`,
-      );
-    }
+    const not = notOptimizedWhy(m);
+    if (not !== null) {
+      const what = ret?.ok
+        ? ` (returned: the original as plain C under ${m.returned.build}, ${f3(ret.ns)} ns/element)`
+        : "";
+      lines.push(`${pad("speedup")}${not}${what}`);
+    } else lines.push(`${pad("speedup")}${order.map((l) => `x${f2(sp[l])} vs ${buildName(l)}`).join(", ")}`);
+    lines.push(
+      `${pad("")}measured error: ${
+        ret?.ok ? `max ${fmtUlp(ret.maxUlp)} ulp, mean ${f2(ret.meanUlp)} ulp` : "none (not timed)"
+      } (guard: ${guardText(m)})`,
+    );
   }
   const s = r.search;
   lines.push(
@@ -208,7 +255,7 @@ export function formatSummary(outcomes: readonly Outcome[], failed: number): str
   const lines = ["", "kernel".padEnd(nameW) + cols.map((c, i) => pad(c, widths[i])).join("")];
   const pred: number[] = [];
   const sp: Record<string, number[]> = Object.fromEntries(MEASURE_PEERS.map((p) => [p, []]));
-  let fellBack = 0, dropped = 0;
+  let fellBack = 0, dropped = 0, failedKernels = 0, notOptimized = 0;
   for (const o of outcomes) {
     const p = o.result.baseline.predictedNs / o.result.best.predictedNs;
     pred.push(p);
@@ -216,11 +263,18 @@ export function formatSummary(outcomes: readonly Outcome[], failed: number): str
     const row = [`x${f2(p)}`];
     if (o.measured !== undefined) {
       const m = o.measured, ret = m.cells[m.returned.build];
-      if (!returnedIsOptimized(m)) fellBack++;
-      const s = speedups(m);
+      const failed = failedOurs(m.cells).length > 0, not = notOptimizedWhy(m) !== null;
+      if (!returnedIsOptimized(m) && !(failed && not)) fellBack++;
+      if (failed) failedKernels++;
+      if (not) notOptimized++;
+      // Speedups of a build returned because ours failed are no result of the optimizer: not shown, not averaged.
+      const s = not ? {} : speedups(m);
       row.push(
-        returnedIsOptimized(m) ? (m.returned.build === OPTIMIZED ? "optimized" : "alternative") : m.returned.build ===
-            ORIGINAL
+        failed && !returnedIsOptimized(m)
+          ? "ours failed"
+          : returnedIsOptimized(m)
+          ? (m.returned.build === OPTIMIZED ? "optimized" : "alternative")
+          : m.returned.build === ORIGINAL
           ? "original"
           : "orig/peer",
       );
@@ -229,7 +283,7 @@ export function formatSummary(outcomes: readonly Outcome[], failed: number): str
         row.push(s[peer] === undefined ? "-" : `x${f2(s[peer])}`);
         if (s[peer] !== undefined) sp[peer].push(s[peer]);
       }
-      row.push(ret?.ok ? fmtUlp(ret.maxUlp) : "-", fmtUlp(m.guardLimit));
+      row.push(ret?.ok ? fmtUlp(ret.maxUlp) : "-", guardCell(m));
     } else {
       row.push(fmtUlp(o.result.best.error.maxUlp), fmtUlp(o.result.baseline.error.maxUlp + o.result.allowance));
     }
@@ -242,9 +296,17 @@ export function formatSummary(outcomes: readonly Outcome[], failed: number): str
     `${outcomes.length} kernel(s)`,
     `${dropped} with candidates dropped by the accuracy guard`,
     ...(measured ? [`${fellBack} returned as the original (the optimized form did not win when measured)`] : []),
+    ...(failedKernels > 0 ? [`${failedKernels} with builds of ours that failed to compile or time`] : []),
     ...(failed > 0 ? [`${failed} input(s) failed to parse`] : []),
   ];
   lines.push(notes.join("; "));
+  if (failedKernels > 0) {
+    lines.push(
+      `FAILED: builds of our SIMD code failed to compile or time for ${failedKernels} of ${outcomes.length} ` +
+        `kernel(s) (each kernel's "failed" line gives the compiler's error); ${notOptimized} not optimized, ` +
+        "their speedups not shown (exit 3)",
+    );
+  }
   if (measured) {
     lines.push(
       "speedups: the returned kernel against the original compiled by each peer, times measured in one run " +
@@ -302,7 +364,8 @@ export function outcomeRecord(o: Outcome): OptimizeRecord {
           ]),
         ),
         guard_max_ulp: m.guardLimit,
-        speedup: speedups(m),
+        // No speedups where the optimizer returned a peer's build because ours failed (returned.why says so).
+        speedup: notOptimizedWhy(m) === null ? speedups(m) : {},
       },
     }),
     returned: {
@@ -352,42 +415,50 @@ function notes(o: Outcome): string[] {
   else {
     const ret = m.cells[m.returned.build];
     const sp = speedups(m);
+    const not = notOptimizedWhy(m);
     if (ret?.ok) {
       out.push(
         `  measured:  ${f3(ret.ns)} ns/element; ${
-          Object.entries(sp).map(([l, x]) => `x${f2(x)} vs ${buildName(l)}`).join(", ")
+          not ?? Object.entries(sp).map(([l, x]) => `x${f2(x)} vs ${buildName(l)}`).join(", ")
         }`,
-        `             max ${fmtUlp(ret.maxUlp)} ulp, mean ${f2(ret.meanUlp)} ulp measured (guard <= ${
-          fmtUlp(m.guardLimit)
-        })`,
+        `             max ${fmtUlp(ret.maxUlp)} ulp, mean ${f2(ret.meanUlp)} ulp measured (guard: ${guardText(m)})`,
       );
-    }
+    } else out.push(`  measured:  ${not}`);
   }
   return out;
 }
+
+const ISA_WORDS: Readonly<Record<Target["isa"], string>> = {
+  avx512: "AVX-512",
+  avx2: "AVX2 and FMA",
+  neon: "aarch64 Advanced SIMD (NEON)",
+};
 
 /** `--emit c`: the returned kernels as one C file. */
 export function outcomesC(outcomes: readonly Outcome[], command: string): string {
   const kernels: EmittedKernel[] = outcomes.map((o) => {
     const e = returnedExpr(o);
     const build = o.measured?.returned.build ?? OPTIMIZED;
-    const peer = PEER_CONFIGS.some((c) => c.label === build);
+    const peer = PEER_LABELS.includes(build);
     return {
       name: o.job.name ?? (outcomes.length === 1 ? "kernel" : o.job.id),
       vars: o.job.vars,
-      source: peer ? plainKernel(e, o.job.vars) : simdKernel(e, o.job.vars, "avx512"),
-      ...(peer ? { peer: peerConfig(build) } : {}),
+      source: peer ? plainKernel(e, o.job.vars) : simdKernel(e, o.job.vars, o.target.isa),
+      ...(peer ? { peer: peerConfig(build, o.target) } : {}),
       notes: notes(o),
     };
   });
+  const target = outcomes[0]?.target;
+  if (target === undefined) throw new Error("no kernels to emit");
+  const ours = kernelConfig(target);
   const header = [
     "Generated by the kernel optimizer:",
     `  ${command}`,
-    `on ${new Date().toISOString()}. Our kernels use AVX-512 intrinsics and vector math`,
-    "(glibc libmvec, SLEEF for pow); they are built with",
-    `  ${KERNEL_CONFIGS.avx512.cc} ${sourceFlags(KERNEL_CONFIGS.avx512).join(" ")}`,
+    `on ${new Date().toISOString()}. Our kernels use ${ISA_WORDS[target.isa]} intrinsics and vector math`,
+    `(${target.veclib}); they are built with`,
+    `  ${ours.cc} ${sourceFlags(ours).join(" ")}`,
     "-fno-math-errno lets sqrt be one instruction; -ffp-contract=off keeps every multiply and add",
     "apart unless the kernel says fma, so results equal the optimizer's float32 model.",
   ];
-  return cFile(kernels, header);
+  return cFile(kernels, header, target);
 }

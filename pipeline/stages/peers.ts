@@ -6,7 +6,18 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { ROOT } from "../../ffi/build.ts";
-import { type Command, EXIT_DATA, EXIT_OK, intOption, numberOption, parseCommand } from "./cli.ts";
+import {
+  type Command,
+  commandTarget,
+  EXIT_DATA,
+  EXIT_OK,
+  intOption,
+  numberOption,
+  parseCommand,
+  TARGET_OPTION,
+  TARGET_USAGE,
+  targetOption,
+} from "./cli.ts";
 import { formatBenchmarkError, fpcoreRecords } from "./parse.ts";
 import type { ExpressionRecord } from "./schema.ts";
 import { formatPeersTable, runPeers } from "../kernel/peers.ts";
@@ -19,17 +30,19 @@ interface PeersOpts {
   "min-ms": number;
   core?: number;
   json: boolean;
+  target?: string;
 }
 
 const PeersCmd: Command<PeersOpts> = {
   name: "peers",
-  usage: `usage: peers [--corpus PATH]... [--n N] [--rounds R] [--min-ms X] [--core C] [--json]
+  usage: `usage: peers [--corpus PATH]... [--n N] [--rounds R] [--min-ms X] [--core C] [--target T] [--json]
 
 Times each kernel of the corpus (FPCore files, or folders of them; default
 data/kernels/) as plain C compiled by gcc and clang at -O2, -O3 and
 -O3 -ffast-math (-march=native), and as our SIMD code of the unchanged
 expression, in one harness run; prints ns per element with geometric means.
-  --json   print the result as JSON instead of the table`,
+${TARGET_USAGE}
+  --json      print the result as JSON instead of the table`,
   options: {
     corpus: { type: "string", multiple: true },
     n: { type: "string", default: String(DEFAULT_N) },
@@ -37,6 +50,7 @@ expression, in one harness run; prints ns per element with geometric means.
     "min-ms": { type: "string", default: "8" },
     core: { type: "string" },
     json: { type: "boolean", default: false },
+    ...TARGET_OPTION,
   },
   schema: z.object({
     corpus: z.array(z.string()).default([join(ROOT, "data", "kernels")]),
@@ -45,6 +59,7 @@ expression, in one harness run; prints ns per element with geometric means.
     "min-ms": numberOption(0, 60000),
     core: intOption(-1, 4096).optional(),
     json: z.boolean(),
+    target: targetOption,
   }),
 };
 
@@ -84,7 +99,9 @@ export async function peersMain(argv: readonly string[]): Promise<number> {
     console.error("peers: no kernels in the corpus");
     return EXIT_DATA;
   }
+  const target = commandTarget("peers", o.target, true);
   const result = await runPeers(records, {
+    target,
     n: o.n,
     rounds: o.rounds,
     minMs: o["min-ms"],

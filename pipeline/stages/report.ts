@@ -10,7 +10,7 @@ import { z } from "zod";
 import { BUILD } from "../../ffi/build.ts";
 import { type CompareResult, readCompareResult } from "../compare/results.ts";
 import { reportHtml } from "../compare/report_html.ts";
-import { CliError, type Command, EXIT_DATA, EXIT_OK, parseCommand } from "./cli.ts";
+import { CliError, type Command, commandTarget, EXIT_DATA, EXIT_OK, parseCommand } from "./cli.ts";
 import { addSweep, COMPARE_HELP, COMPARE_OPTIONS, CompareOpts, compareWith } from "./compare.ts";
 import { openNetwork } from "./optimize.ts";
 
@@ -58,8 +58,9 @@ export async function reportMain(argv: readonly string[]): Promise<number> {
       }
     });
     if (sweepKernels > 0 && results.every((r) => r.sweep === undefined)) {
-      using nw = openNetwork("report", o.weights);
-      results[0] = await addSweep(results[0], sweepKernels, nw, o, (m) => console.error(`report: ${m}`));
+      const target = commandTarget("report", o.target, true);
+      using nw = openNetwork("report", o.weights, target);
+      results[0] = await addSweep(results[0], sweepKernels, nw, o, target, (m) => console.error(`report: ${m}`));
     }
   } else {
     results = [await compareWith(o, sweepKernels)];

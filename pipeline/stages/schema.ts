@@ -4,6 +4,7 @@
  * stage never drops what a later stage needs.
  */
 import { z } from "zod";
+import { ISAS } from "../target/target.ts";
 import { freeVars, isValidVarName } from "../expr/expr.ts";
 import { parseExpr } from "../expr/fpcore.ts";
 
@@ -74,7 +75,8 @@ export const KernelInfo = z.looseObject({
   flags: z.array(z.string()),
   /** Wall time of the kernel's compiler call divided by the kernels in it. */
   compile_ms: z.number().nonnegative(),
-  isa: z.string().optional(),
+  /** The target ISA the kernel was built for; bench times only what this host runs natively. */
+  isa: z.enum(ISAS),
   codegen: z.number().int().optional(),
   /** Hash of compiler version, flags and preamble: the rest of what decides the code. */
   config: z.string().optional(),

@@ -17,7 +17,7 @@ import { ErrorRecord, ExpressionRecord, type VariantRecord } from "./schema.ts";
 import type { Rec } from "../kernel/measure.ts";
 import { parseExpr } from "../expr/fpcore.ts";
 import { printFPCore } from "../expr/print.ts";
-import { staticCost } from "../expr/cost.ts";
+import { REFERENCE_COSTS, staticCost } from "../expr/cost.ts";
 import { DEFAULT_VARIANTS, genEgraphVariants, type VariantOptions } from "../nnue/variants.ts";
 
 /** Per-kernel seed: a kernel gets the same variants wherever it sits in a stream. */
@@ -43,7 +43,7 @@ export function variantRecords(rec: ExpressionRecord, options: Partial<VariantOp
     expr: printFPCore(v.expr),
     how: v.how,
     ...(v.steps !== undefined && v.steps.length > 0 ? { steps: [...v.steps] } : {}),
-    static_cost: staticCost(v.expr),
+    static_cost: staticCost(v.expr, REFERENCE_COSTS),
   }));
 }
 

@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { parseExpr } from "../../pipeline/expr/fpcore.ts";
-import { cFile, commentSafe, peerMacro } from "../../pipeline/kernel/c_file.ts";
+import { cFile, commentSafe, peerMacro, sourceFlags } from "../../pipeline/kernel/c_file.ts";
 import { simdKernel } from "../../pipeline/kernel/codegen.ts";
 import { plainKernel } from "../../pipeline/kernel/plain_c.ts";
-import { PEER_CONFIGS } from "../../pipeline/kernel/toolchain.ts";
+import { peerConfigs } from "../../pipeline/kernel/toolchain.ts";
+import { HOST } from "./util.ts";
 
+const PEER_CONFIGS = peerConfigs(HOST);
 const fm = PEER_CONFIGS.find((c) => c.label === "gcc -O3 -ffast-math")!;
 
 async function compiles(src: string, flags: string[]): Promise<string> {
@@ -21,8 +23,12 @@ async function compiles(src: string, flags: string[]): Promise<string> {
 Deno.test("C file: comments cannot be closed from input text; names are C identifiers, unique", async () => {
   assert.equal(commentSafe("a */ b /* c"), "a * / b / * c");
   const e = parseExpr("(+ (* x y) 1)");
-  const k = { vars: ["x", "y"], source: simdKernel(e, ["x", "y"]), notes: ["evil */ name"] };
-  const src = cFile([{ ...k, name: "my kernel */" }, { ...k, name: "my-kernel" }, { ...k, name: "9" }], ["hdr */"]);
+  const k = { vars: ["x", "y"], source: simdKernel(e, ["x", "y"], HOST.isa), notes: ["evil */ name"] };
+  const src = cFile(
+    [{ ...k, name: "my kernel */" }, { ...k, name: "my-kernel" }, { ...k, name: "9" }],
+    ["hdr */"],
+    HOST,
+  );
   assert.match(src, /void kopt_my_kernel\(const float \*x_x, const float \*x_y, float \*out, size_t n\)/);
   assert.match(src, /void kopt_my_kernel_2\(/);
   assert.match(src, /void kopt_9\(/);
@@ -33,14 +39,18 @@ Deno.test("C file: comments cannot be closed from input text; names are C identi
 Deno.test("C file: originals for compiler peers are further parts, each compiled with its peer's flags", async () => {
   const e = parseExpr("(exp (* x y))");
   const cfm = PEER_CONFIGS.find((c) => c.label === "clang -O3 -ffast-math")!;
-  const src = cFile([
-    { name: "ours", vars: ["x", "y"], source: simdKernel(e, ["x", "y"]), notes: [] },
-    { name: "peer", vars: ["x", "y"], source: plainKernel(e, ["x", "y"]), peer: fm, notes: [] },
-    { name: "other", vars: ["x"], source: plainKernel(parseExpr("(sqrt x)"), ["x"]), peer: cfm, notes: [] },
-  ], []);
+  const src = cFile(
+    [
+      { name: "ours", vars: ["x", "y"], source: simdKernel(e, ["x", "y"], HOST.isa), notes: [] },
+      { name: "peer", vars: ["x", "y"], source: plainKernel(e, ["x", "y"]), peer: fm, notes: [] },
+      { name: "other", vars: ["x"], source: plainKernel(parseExpr("(sqrt x)"), ["x"]), peer: cfm, notes: [] },
+    ],
+    [],
+    HOST,
+  );
   assert.equal(peerMacro(fm), "KOPT_PEER_GCC_O3_FFAST_MATH");
-  assert.match(src, new RegExp(`gcc -O3 -ffast-math -march=native -D${peerMacro(fm)} -c`));
-  assert.match(src, new RegExp(`clang -O3 -ffast-math -march=native -D${peerMacro(cfm)} -c`));
+  assert.match(src, new RegExp(`gcc ${sourceFlags(fm).join(" ")} -D${peerMacro(fm)} -c`));
+  assert.match(src, new RegExp(`clang ${sourceFlags(cfm).join(" ")} -D${peerMacro(cfm)} -c`));
   assert.equal(await compiles(src, ["-O3", "-march=native", "-fno-math-errno", "-ffp-contract=off"]), "");
   assert.equal(await compiles(src, ["-O3", "-march=native", "-ffast-math", `-D${peerMacro(fm)}`]), "");
   assert.equal(await compiles(src, ["-O3", "-march=native", "-ffast-math", `-D${peerMacro(cfm)}`]), "");
@@ -48,6 +58,7 @@ Deno.test("C file: originals for compiler peers are further parts, each compiled
   const alone = cFile(
     [{ name: "peer", vars: ["x", "y"], source: plainKernel(e, ["x", "y"]), peer: fm, notes: [] }],
     [],
+    HOST,
   );
   assert.doesNotMatch(alone, /#if/);
   assert.equal(await compiles(alone, ["-O3", "-march=native", "-ffast-math"]), "");

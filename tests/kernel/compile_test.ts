@@ -7,14 +7,17 @@ import assert from "node:assert/strict";
 import { randomExpr, Rng } from "../../pipeline/expr/random.ts";
 import { type KernelSource, simdKernel } from "../../pipeline/kernel/codegen.ts";
 import { compileKernels, isInsideCache } from "../../pipeline/kernel/compile.ts";
-import { KERNEL_CONFIGS } from "../../pipeline/kernel/toolchain.ts";
-import { tempCache } from "./util.ts";
+import { kernelConfig } from "../../pipeline/kernel/toolchain.ts";
+import { targetFor } from "../../pipeline/target/target.ts";
+import { HOST, tempCache } from "./util.ts";
+
+const OURS = kernelConfig(HOST);
 
 const VARS = ["x", "y", "z"];
 
 function sources(seed: number, count: number): KernelSource[] {
   const rng = new Rng(seed);
-  return Array.from({ length: count }, () => simdKernel(randomExpr(rng, { vars: VARS, size: 8 }), VARS));
+  return Array.from({ length: count }, () => simdKernel(randomExpr(rng, { vars: VARS, size: 8 }), VARS, HOST.isa));
 }
 
 /** A kernel whose text does not build (test-only: codegen never writes this). */
@@ -23,7 +26,7 @@ function broken(tag: string, body: string): KernelSource {
   return {
     symbol,
     text: `void ${symbol}(const float *const *in, float *out, size_t n) { ${body} }\n`,
-    flavor: "avx512",
+    flavor: HOST.isa,
   };
 }
 // A syntax error, and a call to a function that does not exist (caught at link time by -z defs).
@@ -34,7 +37,7 @@ Deno.test("a batch compiles into few libraries; a broken kernel fails alone, wit
   const cache = tempCache();
   const good = sources(1, 24);
   const all = [...good.slice(0, 10), BAD1, ...good.slice(10), BAD2];
-  const res = await compileKernels(all, KERNEL_CONFIGS.avx512, { cacheDir: cache, jobs: 2 });
+  const res = await compileKernels(all, OURS, { cacheDir: cache, jobs: 2 });
   assert.equal(res.length, all.length);
   const failed = res.filter((r) => !r.ok);
   assert.deepEqual(failed.map((r) => r.symbol).sort(), [BAD1.symbol, BAD2.symbol].sort());
@@ -46,7 +49,7 @@ Deno.test("a batch compiles into few libraries; a broken kernel fails alone, wit
   assert.ok(res.every((r) => !r.cached));
 
   // Second time: everything from the cache, the same libraries, failures remembered.
-  const again = await compileKernels(all, KERNEL_CONFIGS.avx512, { cacheDir: cache });
+  const again = await compileKernels(all, OURS, { cacheDir: cache });
   assert.ok(again.every((r) => r.cached));
   assert.deepEqual(again.map((r) => (r.ok ? r.lib : r.error)), res.map((r) => (r.ok ? r.lib : r.error)));
 });
@@ -54,12 +57,18 @@ Deno.test("a batch compiles into few libraries; a broken kernel fails alone, wit
 Deno.test("duplicates are compiled once; results come back in input order", async () => {
   const cache = tempCache();
   const [a, b] = sources(2, 2);
-  const res = await compileKernels([a, b, a, a], KERNEL_CONFIGS.avx512, { cacheDir: cache });
+  const res = await compileKernels([a, b, a, a], OURS, { cacheDir: cache });
   assert.deepEqual(res.map((r) => r.symbol), [a.symbol, b.symbol, a.symbol, a.symbol]);
   assert.ok(res.every((r) => r.ok));
 });
 
 Deno.test("a kernel of the wrong flavor is refused before any compiler runs", async () => {
   const [a] = sources(3, 1);
-  await assert.rejects(() => compileKernels([a], KERNEL_CONFIGS.avx2, { cacheDir: tempCache() }), /cannot be built/);
+  await assert.rejects(
+    () =>
+      compileKernels([a], kernelConfig(targetFor(HOST.isa === "avx2" ? "avx512" : "avx2", "x86_64")), {
+        cacheDir: tempCache(),
+      }),
+    /cannot be built/,
+  );
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { app, type Expr, num, v } from "../../pipeline/expr/expr.ts";
-import { staticCost } from "../../pipeline/expr/cost.ts";
+import { REFERENCE_COSTS, staticCost } from "../../pipeline/expr/cost.ts";
 import { FUSED_MIX, Rng } from "../../pipeline/expr/random.ts";
 import { FeatureDag } from "../../pipeline/nnue/feature_dag.ts";
 import { MAX_EXACT_COST } from "../../pipeline/nnue/latency_init.ts";
@@ -18,7 +18,7 @@ Deno.test("the untrained Judge equals the static cost on random expressions", ()
     for (let i = 0; i < 10; i++) es.push(compositeExpr(rng, 1000, FUSED_MIX));
     const ys = nw.judgeCosts(es);
     es.forEach((e, i) => {
-      const c = staticCost(e);
+      const c = staticCost(e, REFERENCE_COSTS);
       assert.ok(c <= MAX_EXACT_COST);
       assert.ok(close(ys[i], c), `depth ${depth}, expr ${i}: judge ${ys[i]} vs static ${c}`);
       assert.equal(ys[i], c, "exact, in fact");
@@ -38,11 +38,11 @@ Deno.test("the untrained Judge follows the static cost through deltas", () => {
     for (let s = 0; s < 10; s++) {
       const d = dag.rewrite(...randomRewrite(rng, e));
       const [scored] = nw.scoreDeltas("judge", acc, [d]);
-      assert.ok(close(scored, staticCost(d.after)), "scored candidate");
+      assert.ok(close(scored, staticCost(d.after, REFERENCE_COSTS)), "scored candidate");
       nw.applyDelta(acc, d);
       dag.commit(d);
       e = d.after;
-      assert.ok(close(nw.net.eval("judge", acc)[0], staticCost(e)), "after apply");
+      assert.ok(close(nw.net.eval("judge", acc)[0], staticCost(e, REFERENCE_COSTS)), "after apply");
     }
   }
 });
@@ -51,12 +51,12 @@ Deno.test("derivative nodes cost 1000 each and saturate past MAX_EXACT_COST", ()
   using nw = Network.create();
   let e: Expr = v("x");
   for (let i = 0; i < 25; i++) e = app("d", [v("x"), app("+", [e, num(i)])]);
-  const c = staticCost(e);
+  const c = staticCost(e, REFERENCE_COSTS);
   assert.ok(c > MAX_EXACT_COST);
   assert.equal(nw.judgeCost(e), MAX_EXACT_COST);
   let small: Expr = v("y");
   for (let i = 0; i < 12; i++) small = app("d", [v("y"), small]);
-  assert.equal(nw.judgeCost(small), staticCost(small));
+  assert.equal(nw.judgeCost(small), staticCost(small, REFERENCE_COSTS));
 });
 
 Deno.test("the Guide starts at zero lookahead gain on any expression", () => {

@@ -9,6 +9,7 @@ import { derive, type Equation, shortenPath } from "../../pipeline/search/deriva
 import { guidedSearch } from "../../pipeline/search/guided.ts";
 import { replaceNode } from "../../pipeline/search/rewrite.ts";
 import { unfuse } from "../../pipeline/stages/unfuse.ts";
+import { REFERENCE_COSTS } from "../../pipeline/expr/cost.ts";
 
 const p = (s: string) => parseExpr(s);
 const eq = (rule: string, site: string, result: string): Equation => ({ rule, site: p(site), result: p(result) });
@@ -54,7 +55,14 @@ Deno.test("derivations of guided-search results replay to the form they claim, a
     const e = i % 2 === 0
       ? randomExpr(rng, { size: 10, vars: VARS, mix: DEFAULT_MIX, range: [0.5, 4] })
       : unfuse(randomFusedExpr(rng, { vars: VARS }), 5, rng, RANGES, ALL_RULES).expr;
-    const r = guidedSearch(e, nw, { rules: ALL_RULES, ranges: RANGES, budget: 80, seed: i, epsilon: 0.2 });
+    const r = guidedSearch(e, nw, {
+      costs: REFERENCE_COSTS,
+      rules: ALL_RULES,
+      ranges: RANGES,
+      budget: 80,
+      seed: i,
+      epsilon: 0.2,
+    });
     for (const c of r.choices) {
       if (c.path !== undefined) {
         states++;

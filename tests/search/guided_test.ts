@@ -4,7 +4,7 @@ import type { Expr } from "../../pipeline/expr/expr.ts";
 import { randomFusedExpr } from "../../pipeline/expr/fused.ts";
 import { DEFAULT_MIX, randomExpr, Rng } from "../../pipeline/expr/random.ts";
 import { sampleInputs } from "../../pipeline/expr/sample.ts";
-import { staticCost } from "../../pipeline/expr/cost.ts";
+import { REFERENCE_COSTS, staticCost } from "../../pipeline/expr/cost.ts";
 import { printFPCore } from "../../pipeline/expr/print.ts";
 import { Network } from "../../pipeline/nnue/network.ts";
 import { FeatureDag } from "../../pipeline/nnue/feature_dag.ts";
@@ -37,7 +37,14 @@ Deno.test("every state and choice of the guided search keeps the input's value",
     const e = i % 2 === 0
       ? randomExpr(rng, { size: 10, vars: VARS, mix: DEFAULT_MIX, range: [0.5, 4] })
       : unfuse(randomFusedExpr(rng, { vars: VARS }), 5, rng, RANGES, ALL_RULES).expr;
-    const r = guidedSearch(e, nw, { rules: ALL_RULES, ranges: RANGES, budget: 60, seed: i, epsilon: 0.2 });
+    const r = guidedSearch(e, nw, {
+      costs: REFERENCE_COSTS,
+      rules: ALL_RULES,
+      ranges: RANGES,
+      budget: 60,
+      seed: i,
+      epsilon: 0.2,
+    });
     for (const c of r.choices) assertSameValues(e, c.expr, `choice (${c.from})`);
     assert.ok(r.best.judge <= r.input.judge, "never worse than the input by the Judge");
   }
@@ -51,8 +58,14 @@ Deno.test("guided search recovers the fused form of backward-generated pairs", (
   for (let i = 0; i < n; i++) {
     const fused = randomFusedExpr(rng, { vars: VARS });
     const u = unfuse(fused, 1 + rng.int(6), rng, RANGES, ALL_RULES);
-    const r = guidedSearch(u.expr, nw, { rules: ALL_RULES, ranges: RANGES, budget: 300, seed: i });
-    if (r.best.cost <= staticCost(fused) + 1e-9) recovered++;
+    const r = guidedSearch(u.expr, nw, {
+      costs: REFERENCE_COSTS,
+      rules: ALL_RULES,
+      ranges: RANGES,
+      budget: 300,
+      seed: i,
+    });
+    if (r.best.cost <= staticCost(fused, REFERENCE_COSTS) + 1e-9) recovered++;
   }
   assert.ok(recovered >= 0.9 * n, `recovered ${recovered} of ${n}`);
 });
@@ -84,7 +97,7 @@ Deno.test("unfused BWD pairs are equal in value and mostly cost more", () => {
     // Each rule costs more as a tree, except splitting an fma into the
     // multiply and the add it costs (ops.ts); and in the DAG, two fmas split
     // into adds of one shared product cost less.
-    if (staticCost(u.expr) > staticCost(fused)) costlier++;
+    if (staticCost(u.expr, REFERENCE_COSTS) > staticCost(fused, REFERENCE_COSTS)) costlier++;
   }
   assert.ok(costlier >= 140, `${costlier} of 200 cost more`);
 });

@@ -5,6 +5,7 @@ import { fitLoss, GUIDE_TRAINING, splitByGroup } from "../../pipeline/nnue/train
 import { ALL_RULES } from "../../pipeline/rules/all.ts";
 import { guidedSearch } from "../../pipeline/search/guided.ts";
 import { guideSamples, roundExpressions, trainGuideRound } from "../../pipeline/search/train_guide.ts";
+import { REFERENCE_COSTS } from "../../pipeline/expr/cost.ts";
 
 Deno.test("Guide targets are the gain reachable within the horizon, inside one path", () => {
   const f = new Int32Array([1]);
@@ -28,7 +29,14 @@ Deno.test("Guide targets are the gain reachable within the horizon, inside one p
 
 Deno.test("a round of Loop B lowers the Guide's validation loss (fixed seed)", async () => {
   using nw = Network.create();
-  const r = await trainGuideRound(nw, { rules: ALL_RULES, expressions: 120, epochs: 4, seed: 7, budget: 100 }, 0);
+  const r = await trainGuideRound(nw, {
+    costs: REFERENCE_COSTS,
+    rules: ALL_RULES,
+    expressions: 120,
+    epochs: 4,
+    seed: 7,
+    budget: 100,
+  }, 0);
   assert.ok(r.samples > 1000, `${r.samples} samples`);
   assert.ok(r.validationAfter < r.validationBefore, `${r.validationBefore} -> ${r.validationAfter}`);
 });
@@ -38,14 +46,28 @@ Deno.test("the Guide head trains while the shared embedding stays frozen by defa
   const tasks = roundExpressions(20, 3, ALL_RULES);
   const samples = tasks.flatMap((t, i) =>
     guideSamples(
-      guidedSearch(t.expr, nw, { rules: ALL_RULES, ranges: t.ranges, budget: 40, record: true, seed: i }).trajectory,
+      guidedSearch(t.expr, nw, {
+        costs: REFERENCE_COSTS,
+        rules: ALL_RULES,
+        ranges: t.ranges,
+        budget: 40,
+        record: true,
+        seed: i,
+      }).trajectory,
       8,
       i,
     )
   );
   const { train } = splitByGroup(samples, 0, 1);
   const judgeBefore = fitLoss(nw, train, { head: "judge", loss: "linear" });
-  await trainGuideRound(nw, { rules: ALL_RULES, expressions: 20, epochs: 2, seed: 3, budget: 40 }, 0);
+  await trainGuideRound(nw, {
+    costs: REFERENCE_COSTS,
+    rules: ALL_RULES,
+    expressions: 20,
+    epochs: 2,
+    seed: 3,
+    budget: 40,
+  }, 0);
   assert.equal(fitLoss(nw, train, { head: "judge", loss: "linear" }), judgeBefore);
   assert.equal(GUIDE_TRAINING.trainEmbedding, false);
 });

@@ -11,9 +11,10 @@ import { ROOT } from "../../ffi/build.ts";
 import { benchRecords, compileRecords, measureExpressions, type Rec } from "../../pipeline/kernel/measure.ts";
 import { loadBenchCache } from "../../pipeline/kernel/bench_cache.ts";
 import { MeasuredRecord } from "../../pipeline/stages/schema.ts";
+import { HOST } from "../kernel/util.ts";
 
 /** Quick timing: enough to exercise everything, not to be precise. */
-const QUICK = { rounds: 2, minMs: 1, warmupMs: 0.5 };
+const QUICK = { target: HOST, rounds: 2, minMs: 1, warmupMs: 0.5 };
 
 function temp(): { cacheDir: string; benchCache: string } {
   const dir = Deno.makeTempDirSync({ prefix: "bench-test-" });
@@ -65,7 +66,7 @@ void k_00000000000dead2(const float *const *in, float *out, size_t n) {
 
 Deno.test("a segfaulting and an endlessly looping kernel fail alone; the records around them are measured", async () => {
   const t = temp();
-  const compiled = await compileRecords(RECORDS, { cacheDir: t.cacheDir });
+  const compiled = await compileRecords(RECORDS, { target: HOST, cacheDir: t.cacheDir });
   const dir = join(t.cacheDir, "evil");
   Deno.mkdirSync(dir, { recursive: true });
   Deno.writeTextFileSync(join(dir, "evil.c"), EVIL);
@@ -98,7 +99,7 @@ Deno.test("a segfaulting and an endlessly looping kernel fail alone; the records
 
 Deno.test("bench refuses records that are not compiled or name a library outside the kernel cache", async () => {
   const t = temp();
-  const [compiled] = await compileRecords([RECORDS[0]], { cacheDir: t.cacheDir });
+  const [compiled] = await compileRecords([RECORDS[0]], { target: HOST, cacheDir: t.cacheDir });
   const outside = {
     ...compiled,
     id: "outside",

@@ -9,6 +9,7 @@ import { calibrate, kernelSource } from "../../pipeline/nnue/calibrate.ts";
 import { loadNetwork } from "../../pipeline/nnue/weights_file.ts";
 import { readSummary } from "../../pipeline/nnue/train_judge.ts";
 import { parseExpr } from "../../pipeline/expr/fpcore.ts";
+import { HOST } from "../kernel/util.ts";
 
 const TINY = {
   kernels: 3,
@@ -32,7 +33,7 @@ Deno.test("calibrate: a tiny run writes weights that load back, and a second run
     benchCache: join(dir, "bench_cache.jsonl"),
     cacheDir: join(dir, "kcache"),
   };
-  const first = await calibrate(opts);
+  const first = await calibrate(HOST, opts);
   try {
     assert.equal(first.kernels, 6);
     assert.ok(first.measured >= 6 && first.measured <= 18, `${first.measured} measured`);
@@ -51,7 +52,7 @@ Deno.test("calibrate: a tiny run writes weights that load back, and a second run
   assert.deepEqual(back.trainKernels, first.summary.trainKernels);
   assert.ok(nw.predictNs([parseExpr("(+ x 1)")])[0] > 0);
 
-  const second = await calibrate(opts);
+  const second = await calibrate(HOST, opts);
   try {
     assert.equal(second.measured, first.measured);
     assert.equal(second.fromCache, second.measured, "every variant came from the benchmark cache");

@@ -10,6 +10,8 @@ import { collect, fromIterable } from "../../pipeline/stages/jsonl.ts";
 import { compileStage } from "../../pipeline/stages/compile.ts";
 import { CompiledRecord } from "../../pipeline/stages/schema.ts";
 import { runCli } from "./run_cli.ts";
+import { FAILING_GCC_ERROR, failingGcc, runCliWith } from "./failing_gcc.ts";
+import { HOST } from "../kernel/util.ts";
 
 const GOOD = [
   { id: "a", expr: "(+ (* x y) 1)", vars: ["x", "y"], ranges: { x: [0, 1], y: [-1, 1] }, extra: { keep: [1, 2] } },
@@ -57,18 +59,45 @@ Deno.test("compile: a malformed line stops with its line number after earlier re
 
 Deno.test("compile: error records from an earlier stage pass unchanged; the stage composes in-process", async () => {
   const earlier = { id: "e", expr: "(+ x 1)", vars: ["x"], error: { stage: "unfuse", message: "gave up" } };
-  const out = await collect(fromIterable([GOOD[1], earlier]).pipeThrough(compileStage({ batch: 1 })));
+  const out = await collect(fromIterable([GOOD[1], earlier]).pipeThrough(compileStage({ target: HOST, batch: 1 })));
   assert.equal(out.length, 2);
   assert.ok(out[0].kernel !== undefined);
   assert.deepEqual(out[1], earlier);
 });
 
-Deno.test("compile: --isa avx2 builds 8-lane kernels; bad options are usage errors", async () => {
-  const r = await runCli(["compile", "--isa", "avx2"], lines([GOOD[1]]));
+Deno.test("compile: --target avx2 builds 8-lane kernels; bad options are usage errors", async () => {
+  const r = await runCli(["compile", "--target", "avx2"], lines([GOOD[1]]));
   assert.equal(r.code, 0, r.err);
   const o = JSON.parse(r.out);
   assert.equal(o.kernel.isa, "avx2");
   assert.ok(o.kernel.flags.includes("-mno-avx512f"));
-  const bad = await runCli(["compile", "--isa", "sse9"], "");
+  const bad = await runCli(["compile", "--target", "sse9"], "");
   assert.equal(bad.code, 2);
+  assert.match(bad.err, /compile: unknown target "sse9": expected one of avx512, avx2, neon/);
+});
+
+Deno.test("compile: when no record compiles, a one-line summary on stderr and exit 3 (1 if all were bad)", async () => {
+  // The same records under a gcc that cannot build our kernels: every one fails, the stage exits 3.
+  await using gcc = await failingGcc();
+  const recs = [GOOD[1], { id: "c", expr: "(- (* x x) 0.8125)", vars: ["x"] }];
+  const all = await runCliWith(["compile"], gcc.env, lines(recs));
+  assert.equal(all.code, 3, all.err);
+  const out = all.out.trim().split("\n").map((l) => JSON.parse(l));
+  assert.deepEqual(out.map((o) => [o.id, o.error?.stage]), [["b", "compile"], ["c", "compile"]]);
+  assert.ok(out.every((o) => o.error.message.includes(FAILING_GCC_ERROR)));
+  const summary = all.err.trim().split("\n").at(-1)!;
+  assert.match(summary, /^compile: FAILED: 0 of 2 record\(s\) compiled; 2 failed to compile \(first: gcc failed: /);
+  assert.ok(summary.includes(FAILING_GCC_ERROR) && summary.endsWith("(exit 3)"), summary);
+  // With bad records among them, still 3: the compiler failed.
+  assert.equal((await runCliWith(["compile"], gcc.env, lines([...recs, BAD[0]]))).code, 3);
+  // One record that compiles (real gcc) is enough for 0; only bad records is bad input; no records is no failure.
+  const some = await runCli(["compile"], lines([BAD[0], GOOD[1]]));
+  assert.equal(some.code, 0, some.err);
+  assert.match(some.err, /^compile: 1 of 2 record\(s\) compiled; 1 refused as bad records$/m);
+  const bad = await runCli(["compile"], lines(BAD));
+  assert.equal(bad.code, 1, bad.err);
+  assert.match(bad.err, /^compile: FAILED: 0 of 4 record\(s\) compiled; 4 refused as bad records \(exit 1\)$/m);
+  const none = await runCli(["compile"], "");
+  assert.equal(none.code, 0, none.err);
+  assert.doesNotMatch(none.err, /FAILED/);
 });

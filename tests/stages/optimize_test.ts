@@ -8,7 +8,7 @@ import { Rng } from "../../pipeline/expr/random.ts";
 import { printInfix } from "../../pipeline/expr/print.ts";
 import { sampleInputs } from "../../pipeline/expr/sample.ts";
 import { flooredErrorStats } from "../../pipeline/expr/ulp.ts";
-import { loadNetwork } from "../../pipeline/nnue/weights_file.ts";
+import { DEFAULT_WEIGHTS_DIR, loadNetwork } from "../../pipeline/nnue/weights_file.ts";
 import { ALL_RULES } from "../../pipeline/rules/all.ts";
 import {
   DEFAULT_SEARCH,
@@ -22,6 +22,8 @@ import { OptimizeRecord } from "../../pipeline/stages/schema.ts";
 import { parseExpressionArg } from "../../pipeline/stages/optimize_input.ts";
 import { alternativeCandidates, ALTERNATIVES, JUDGE_MARGIN, judgeOrder } from "../../pipeline/search/optimizer.ts";
 import { runCli } from "./run_cli.ts";
+import { FAILING_GCC_ERROR, failingGcc, runCliWith } from "./failing_gcc.ts";
+import { REFERENCE_COSTS } from "../../pipeline/expr/cost.ts";
 
 const FPBENCH = join(ROOT, "..", "shared", "fpbench");
 
@@ -42,6 +44,7 @@ Deno.test({
     const quick = {
       ...DEFAULT_SEARCH,
       rules: ALL_RULES,
+      costs: REFERENCE_COSTS,
       timeMs: 60,
       nodeLimit: 3000,
       iterLimit: 8,
@@ -90,7 +93,8 @@ const decoder = new TextDecoder();
 
 const optimizeCli = (args: string[], stdin?: string) => runCli(["optimize", ...args], stdin);
 
-const FAST = ["--time", "0.3", "--samples", "500"];
+/** The shipped weights, whatever this machine's profile: the forms asserted below are theirs. */
+const FAST = ["--time", "0.3", "--samples", "500", "--weights", DEFAULT_WEIGHTS_DIR];
 /** Measuring as briefly as the harness allows: outputs and a rough time. */
 const MEASURE = ["--measure", "--rounds", "1", "--n", "256"];
 
@@ -245,6 +249,58 @@ Deno.test("optimize --measure: every build timed in one run, what is returned, J
   assert.match(text.out, /^returned\s+/m);
 });
 
+Deno.test("optimize --measure: when our builds fail, it says so per kernel and in the summary, shows no speedups, exits 3", async () => {
+  // The issue's demo: a gcc that builds the peers' plain C but none of our SIMD code.
+  await using gcc = await failingGcc();
+  const dir = await Deno.makeTempDir();
+  const json = join(dir, "out.jsonl");
+  const recs = [
+    { id: "srgb", expr: "(pow (/ (+ c 0.055) 1.055) 2.4)", vars: ["c"], ranges: { c: [0, 1] } },
+    { id: "dist", expr: "(+ (* x y) (* x z))", vars: ["x", "y", "z"] },
+  ];
+  const input = recs.map((r) => JSON.stringify(r)).join("\n") + "\n";
+  const r = await runCliWith(["optimize", ...FAST, ...MEASURE, "--emit", "json", "--out", json], gcc.env, input);
+  assert.equal(r.code, 3, r.err);
+  // Per kernel: which builds of ours failed and the compiler's error; no speedup presented as the optimizer's.
+  const failed = r.out.match(/^failed {5}our builds? failed to compile or time: .*$/gm) ?? [];
+  assert.equal(failed.length, 2, r.out);
+  for (const l of failed) assert.ok(l.includes(`ours on the original`) && l.includes(FAILING_GCC_ERROR), l);
+  const speedup = r.out.match(/^speedup .*$/gm) ?? [];
+  assert.equal(speedup.length, 2, r.out);
+  for (const l of speedup) {
+    assert.match(
+      l,
+      /^speedup {4}not optimized: our builds failed \(returned: the original as plain C under (gcc|clang) /,
+    );
+  }
+  assert.doesNotMatch(r.out, /NaN\/inf/);
+  assert.equal((r.out.match(/\(guard: max <= \d+ \(our build of the original failed; taken from /g) ?? []).length, 2);
+  // The summary: the failure first, no speedup columns or geomeans.
+  assert.match(r.out, /^FAILED: builds of our SIMD code failed to compile or time for 2 of 2 kernel\(s\)/m);
+  for (const id of ["srgb", "dist"]) {
+    assert.match(
+      r.out,
+      new RegExp(`^${id}\\s+x[\\d.]+\\s+ours failed\\s+[\\d.]+\\s+-\\s+-\\s+-\\s+\\d+\\s+\\d+$`, "m"),
+    );
+  }
+  assert.match(r.out, /^geomean \(2\)\s+x[\d.]+\s+-\s+-\s+-$/m);
+  assert.match(
+    r.err,
+    /^optimize: builds of our SIMD code failed to compile or time for 2 of 2 kernel\(s\) \(first: srgb, kopt: /m,
+  );
+  // --emit json: what is returned is a peer's build within a real guard, with no speedups, and says why.
+  const out = (await Deno.readTextFile(json)).trim().split("\n").map((l) => OptimizeRecord.parse(JSON.parse(l)));
+  await Deno.remove(dir, { recursive: true });
+  for (const o of out) {
+    const m = o.measured!;
+    assert.ok(!m.builds.kopt.ok && !m.builds.optimized.ok, JSON.stringify(m.builds));
+    const ret = m.builds[o.returned.build];
+    assert.ok(ret.ok && ret.max_ulp <= m.guard_max_ulp && m.guard_max_ulp < 2 ** 32, JSON.stringify(o.measured));
+    assert.deepEqual(m.speedup, {});
+    assert.ok(o.returned.why.includes(FAILING_GCC_ERROR), o.returned.why);
+  }
+});
+
 Deno.test("optimize --emit c: the file compiles with gcc and its kernels compute the returned forms", async () => {
   const dir = await Deno.makeTempDir();
   const file = join(dir, "k.fpcore");
@@ -334,7 +390,7 @@ Deno.test("optimize --help", async () => {
 Deno.test("measured alternatives: accepted candidates, the table's cheapest, saturation's choice; never the input", () => {
   using nw = loadNetwork();
   const job = { id: "k", expr: parseExpr("(+ (* x y) (* x z))"), vars: ["x", "y", "z"], ranges: {} };
-  const quick = { ...DEFAULT_SEARCH, rules: ALL_RULES, timeMs: 200, samples: 300 };
+  const quick = { ...DEFAULT_SEARCH, rules: ALL_RULES, costs: REFERENCE_COSTS, timeMs: 200, samples: 300 };
   const guided = optimizeJob(job, { ...quick, search: "guided", rank: "judge" }, nw);
   const sat = optimizeJob(job, { ...quick, search: "saturate", rank: "static" }, nw);
   const alts = measuredAlternatives(guided, sat);
@@ -351,7 +407,11 @@ Deno.test("measured alternatives: accepted candidates, the table's cheapest, sat
 Deno.test("the forms --measure may return carry their derivations; the others do not", () => {
   using nw = loadNetwork();
   const job = { id: "k", expr: parseExpr("(+ (+ (* x y) (* x z)) (* x w))"), vars: ["x", "y", "z", "w"], ranges: {} };
-  const r = optimizeJob(job, { ...DEFAULT_SEARCH, rules: ALL_RULES, timeMs: 300, samples: 300 }, nw);
+  const r = optimizeJob(
+    job,
+    { ...DEFAULT_SEARCH, rules: ALL_RULES, costs: REFERENCE_COSTS, timeMs: 300, samples: 300 },
+    nw,
+  );
   const alts = alternativeCandidates(r.candidates, r.best, r.baseline, ALTERNATIVES);
   assert.ok(alts.length > 0, "this kernel has accepted alternatives");
   for (const c of [r.best, ...alts]) {
@@ -374,7 +434,14 @@ Deno.test("searchJobs: kernel after kernel, saturation's choice beside each, mac
     vars: ["x", "y", "z"].filter((v) => e.includes(v)),
     ranges: {},
   }));
-  const quick = { ...DEFAULT_SEARCH, rules: ALL_RULES, timeMs: 150, samples: 300, search: "guided" as const };
+  const quick = {
+    ...DEFAULT_SEARCH,
+    rules: ALL_RULES,
+    costs: REFERENCE_COSTS,
+    timeMs: 150,
+    samples: 300,
+    search: "guided" as const,
+  };
   let ticks = 0;
   const timer = setInterval(() => ticks++, 0);
   const seen: string[] = [];

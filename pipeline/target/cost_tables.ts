@@ -1,0 +1,80 @@
+/**
+ * The static cost table of a target and of the code that will run: ours
+ * (`kopt`, the SIMD code generator), or the plain C a user's compiler makes
+ * of an emitted expression (`gcc` or `clang`, at -O3 -ffast-math). They
+ * differ most in vector math: our code calls libmvec or SLEEF on whole
+ * vectors; gcc vectorizes the functions glibc's math-vector.h declares;
+ * clang without -fveclib calls scalar libm once per lane. A rewrite of exp
+ * into exp2 that pays in our code can make clang's build 2-14x slower.
+ *
+ * Tables are measured by `deno task bench:ops --target T --for B --json`
+ * into data/cost_tables/<isa>-<build>.json (units: one add per vector of
+ * the ISA). The AVX-512 table of our code is the op table's own (ops.ts),
+ * which the calibration's held-out kernels were checked against. NEON runs
+ * here only under emulation, where nothing can be timed: its tables are the
+ * AVX2 ones, said so in their name.
+ */
+import { join } from "node:path";
+import { z } from "zod";
+import { ROOT } from "../../ffi/build.ts";
+import { type CostTable, costTable, REFERENCE_COSTS } from "../expr/cost.ts";
+import { OP_NAMES, type OpName } from "../expr/ops.ts";
+import type { Isa, Target } from "./target.ts";
+
+/** Whose code the costs are of: ours, or plain C under that compiler at -O3 -ffast-math. */
+export type Builder = "kopt" | "gcc" | "clang";
+export const BUILDERS: readonly Builder[] = ["kopt", "gcc", "clang"];
+
+export const COST_TABLES_DIR = join(ROOT, "data", "cost_tables");
+
+const Half = z.number().nonnegative().refine((x) => Number.isInteger(x * 2), "must be a multiple of 0.5");
+
+/** A measured table as bench:ops --json writes it. */
+export const CostTableFile = z.object({
+  isa: z.string(),
+  build: z.enum(["kopt", "gcc", "clang"]),
+  unit: z.string(),
+  machine: z.string(),
+  measured: z.string(),
+  costs: z.record(z.string(), Half),
+  var: Half,
+  const: Half,
+});
+
+/** The file of `isa`'s table for `build`. */
+export function costTablePath(isa: Isa, build: Builder): string {
+  return join(COST_TABLES_DIR, `${isa}-${build}.json`);
+}
+
+const cache = new Map<string, CostTable>();
+
+function readTable(isa: Isa, build: Builder, name: string): CostTable {
+  const path = costTablePath(isa, build);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(Deno.readTextFileSync(path));
+  } catch (e) {
+    throw new Error(`cost table ${path}: ${(e as Error).message} (deno task bench:ops --json writes it)`);
+  }
+  const f = CostTableFile.parse(raw);
+  const missing = OP_NAMES.filter((n) => n !== "d" && !(n in f.costs));
+  if (missing.length > 0) throw new Error(`cost table ${path}: no cost for ${missing.join(", ")}`);
+  // `d` cannot be compiled: it keeps the op table's prohibitive price.
+  const ops = Object.fromEntries(
+    OP_NAMES.map((n) => [n, n === "d" ? REFERENCE_COSTS.byKind[2 + OP_NAMES.indexOf("d")] : f.costs[n]]),
+  ) as Record<OpName, number>;
+  return costTable(name, ops, { var: f.var, const: f.const });
+}
+
+/** The static table for `target`'s code as `build` makes it. */
+export function costTableFor(target: Target, build: Builder): CostTable {
+  const key = `${target.isa}-${build}`;
+  let t = cache.get(key);
+  if (t === undefined) {
+    if (target.isa === "avx512" && build === "kopt") t = REFERENCE_COSTS;
+    else if (target.isa === "neon") t = readTable("avx2", build, `neon-${build} (the avx2-${build} table: not timed)`);
+    else t = readTable(target.isa, build, key);
+    cache.set(key, t);
+  }
+  return t;
+}
