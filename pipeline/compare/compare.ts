@@ -115,9 +115,15 @@ export async function runCompare(
 ): Promise<CompareResult> {
   const start = loadAvg();
   const jobs: Job[] = records.map(jobOf);
-  const found = await searchJobs(jobs, { ...o.settings, search: "guided", rank: "judge" }, nw, true, (i, job) => {
-    o.progress?.(`[${i + 1}/${jobs.length}] ${job.id}: guided search, then saturation`);
-  });
+  const found = await searchJobs(
+    jobs,
+    { ...o.settings, search: "guided", rank: o.builder === "kopt" ? "judge" : "static" },
+    nw,
+    true,
+    (i, job) => {
+      o.progress?.(`[${i + 1}/${jobs.length}] ${job.id}: guided search, then saturation`);
+    },
+  );
   const guided = found.results;
   const saturated = found.saturated.map((r) => r!);
   const fronts = guided.map((g) => frontCandidates(g, o.front));
@@ -140,6 +146,7 @@ export async function runCompare(
       maxUlp: o.settings.maxUlp,
       peers: PEER_LABELS,
       target: o.target,
+      builder: o.builder,
       n: o.n,
       rounds: o.rounds,
       progress: o.progress,
@@ -178,6 +185,7 @@ export async function runCompare(
     created: new Date().toISOString(),
     machine: { ...machineFingerprint(), cpu_flags: [...machineFingerprint().cpu_flags] },
     target: describeTarget(o.target),
+    builder: o.builder,
     load: { start, end: loadAvg() },
     corpus: [...o.corpus],
     settings: {

@@ -57,6 +57,7 @@ import { DEFAULT_N, INPUT_SEED } from "../kernel/measure.ts";
 import { type PlanEntry, type PlanOptions, timePlan } from "../kernel/timing_plan.ts";
 import { type CompilerConfig, kernelConfig, PEER_LABELS, peerConfigs } from "../kernel/toolchain.ts";
 import type { Target } from "../target/target.ts";
+import type { Builder } from "../target/cost_tables.ts";
 
 /** Labels of the builds every measurement has. */
 export const OPTIMIZED = "optimized";
@@ -186,6 +187,18 @@ export interface MeasureOptions extends PlanOptions {
   readonly peers?: readonly string[];
   /** Allowance over the original's max error, floored ulps. */
   readonly maxUlp: number;
+  /**
+   * How the original, the optimized form and the alternatives are built:
+   * our SIMD code (default), or plain C under that compiler at -O3
+   * -ffast-math (optimize --for), so the returned form is judged against
+   * the input built the same way.
+   */
+  readonly builder?: Builder;
+}
+
+/** The build of the measured forms for `builder`. */
+export function builderConfig(builder: Builder, target: Target): CompilerConfig {
+  return builder === "kopt" ? kernelConfig(target) : peerConfig(`${builder} -O3 -ffast-math`, target);
 }
 
 /** Whether the optimized form is the original (with its derivatives written out, as every build has them). */
@@ -211,6 +224,7 @@ export async function measureKernels(
   const n = options.n ?? DEFAULT_N;
   const labelsOf: string[][] = [];
   const aliasesOf: [string, string][][] = [];
+  const ourBuild = builderConfig(options.builder ?? "kopt", options.target);
   const groups = requests.map((r) => {
     // Builds of our code generator, one per distinct form: a label whose form is already built aliases it.
     const entries: PlanEntry[] = [];
@@ -222,7 +236,7 @@ export async function measureKernels(
       if (had !== undefined) aliases.push([label, had]);
       else {
         first.set(e, label);
-        entries.push({ label, expr: e, config: kernelConfig(options.target) });
+        entries.push({ label, expr: e, config: ourBuild });
       }
     };
     ours(ORIGINAL, r.original);
@@ -264,7 +278,7 @@ export async function measureKernels(
       cells,
       guardLimit: guard.limit,
       guardFrom: guard.from,
-      returned: decide(cells, guard.limit, sameForm(r)),
+      returned: decide(cells, guard.limit, sameForm(r), options.builder),
     };
   });
 }
@@ -281,7 +295,12 @@ type Timed = Extract<Cell, { ok: true }>;
  * comment). `same`: the optimized form is the original (nothing better was
  * found), so only the two builds of the original compete.
  */
-export function decide(cells: Readonly<Record<string, Cell>>, guardLimit: number, same: boolean): Returned {
+export function decide(
+  cells: Readonly<Record<string, Cell>>,
+  guardLimit: number,
+  same: boolean,
+  builder: Builder = "kopt",
+): Returned {
   const ours = cells[ORIGINAL], fast = cells[FAST_PEER];
   const passes = (c: Cell | undefined): c is Timed => c !== undefined && c.ok && c.maxUlp <= guardLimit;
   // The measured choice among the proposed forms: the Judge's pick unless an alternative is clearly faster.
@@ -295,8 +314,13 @@ export function decide(cells: Readonly<Record<string, Cell>>, guardLimit: number
   }
   const opt = pick === undefined ? undefined : cells[pick];
   const label = pick === OPTIMIZED ? "it" : `${pick} (faster than the Judge's pick when measured)`;
-  // Builds of the original that may be returned: ours, and the measured peers (ours first on ties).
-  const originals = ([ORIGINAL, ...MEASURE_PEERS].map((l) => [l, cells[l]]) as [string, Cell | undefined][])
+  // Builds of the original that may be returned: ours, and the measured peers (ours first on ties); for
+  // plain C under the user's compiler (--for), only the original built the same way: that is what they get.
+  const ourWords = builder === "kopt" ? "our SIMD code" : `plain C under ${builder} -O3 -ffast-math`;
+  const originals = ((builder === "kopt" ? [ORIGINAL, ...MEASURE_PEERS] : [ORIGINAL]).map((l) => [l, cells[l]]) as [
+    string,
+    Cell | undefined,
+  ][])
     .filter((x): x is [string, Timed] => passes(x[1]))
     .sort((a, b) => a[1].ratio - b[1].ratio);
   const best = originals[0];
@@ -309,7 +333,7 @@ export function decide(cells: Readonly<Record<string, Cell>>, guardLimit: number
   // Our own build of the original when it is within the margin of the fastest passing one.
   if (passes(ours) && (best === undefined || ours.ratio <= MARGIN * best[1].ratio)) {
     const why = !proposed ? "no faster form was found" : `the optimized form ${lost(opt, ours, guardLimit)}`;
-    return { build: ORIGINAL, why: `returns the original (our SIMD code, ${vsFast(ours)}): ${why}` };
+    return { build: ORIGINAL, why: `returns the original (${ourWords}, ${vsFast(ours)}): ${why}` };
   }
   if (best === undefined) {
     // Only a build within the guard is returned as one: else the original, and the caller says it failed.
@@ -318,7 +342,7 @@ export function decide(cells: Readonly<Record<string, Cell>>, guardLimit: number
       : { build: ORIGINAL, why: `no build passed the accuracy guard or could be timed${failedWhy(ours)}` };
   }
   const [winner, cell] = best;
-  const how = winner === ORIGINAL ? "our SIMD code" : `plain C under ${winner}`;
+  const how = winner === ORIGINAL ? ourWords : `plain C under ${winner}`;
   const why = !proposed ? "no faster form was found" : `the optimized form ${lost(opt, cell, guardLimit)}`;
   return { build: winner, why: `returns the original (${how}): ${why}` };
 }

@@ -6,7 +6,7 @@
  * time-over-reference ratios (same run), so machine drift cancels.
  */
 import { geomean } from "../kernel/peers.ts";
-import { fmtUlp } from "./measured.ts";
+import { fmtUlp, ORIGINAL as ORIGINAL_COLUMN } from "./measured.ts";
 import { DOMAIN_ORDER, GUIDED } from "./compare.ts";
 import type { CompareResult, KernelRow } from "./results.ts";
 
@@ -34,6 +34,44 @@ const cell = (k: KernelRow, c: string): Ok | null => {
 export function speedupOver(k: KernelRow, c: string): number | null {
   const g = cell(k, GUIDED), o = cell(k, c);
   return g === null || o === null ? null : o.ratio / g.ratio;
+}
+
+/** The -O3 -ffast-math peers a build of `builder` is compared with: the same compiler's, or either for ours. */
+const FAST_MATH_PEERS: Readonly<Record<CompareResult["builder"], readonly string[]>> = {
+  kopt: ["gcc -O3 -ffast-math", "clang -O3 -ffast-math"],
+  gcc: ["gcc -O3 -ffast-math"],
+  clang: ["clang -O3 -ffast-math"],
+};
+
+/**
+ * The figures compare --for is judged by: per domain, the geomean speedup
+ * of what is returned over the best -O3 -ffast-math peer built by the same
+ * compiler (either peer for our code), and every kernel returned more than
+ * 2% slower than the original built the same way (the `kopt` column is that
+ * build: our code, or the plain C of the --for compiler).
+ */
+export function builderFigures(r: CompareResult): {
+  readonly peers: readonly string[];
+  readonly byDomain: readonly { readonly domain: string; readonly x: number; readonly n: number }[];
+  readonly slower: readonly { readonly kernel: string; readonly ratio: number }[];
+} {
+  const peers = FAST_MATH_PEERS[r.builder];
+  const over = (k: KernelRow) => {
+    const g = cell(k, GUIDED);
+    const best = peers.map((p) => cell(k, p)).filter((c) => c !== null).map((c) => c!.ratio);
+    return g === null || best.length === 0 ? null : Math.min(...best) / g.ratio;
+  };
+  const byDomain = [...domainsOf(r), null].map((d) => {
+    const xs = r.kernels.filter((k) => d === null || k.domain === d).map(over).filter((x): x is number => x !== null);
+    return { domain: d ?? "all", x: geomean(xs), n: xs.length };
+  });
+  const slower = r.kernels.flatMap((k) => {
+    const g = cell(k, GUIDED), o = cell(k, ORIGINAL_COLUMN);
+    return g !== null && o !== null && g.ratio > o.ratio * 1.02
+      ? [{ kernel: k.name ?? k.id, ratio: g.ratio / o.ratio }]
+      : [];
+  });
+  return { peers, byDomain, slower };
 }
 
 export function domainsOf(r: CompareResult): string[] {
@@ -216,6 +254,15 @@ export function formatCompare(r: CompareResult): string {
       "-march=native)",
   );
 
+  const bf = builderFigures(r);
+  const what = r.builder === "kopt" ? "our SIMD code" : `plain C under ${r.builder} -O3 -ffast-math`;
+  lines.push(
+    "",
+    `built as ${what} (--for ${r.builder}): geomean speedup over the best of ${bf.peers.join(", ")}, by domain`,
+    ...bf.byDomain.map((d) => `  ${d.domain.padEnd(nameW - 2)}${pad(String(d.n), 9)}${pad(fx(d.x))}`),
+    `  kernels returned more than 2% slower than the original built the same way: ${bf.slower.length}` +
+      bf.slower.map((s) => `\n    ${s.kernel}: x${s.ratio.toFixed(3)}`).join(""),
+  );
   lines.push("", "targets:");
   for (const [i, t] of targets(r).entries()) {
     lines.push(`  ${i + 1}. [${t.pass === null ? "N/A" : t.pass ? "PASS" : "FAIL"}] ${t.name}`, `     ${t.detail}`);

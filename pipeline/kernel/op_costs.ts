@@ -1,9 +1,11 @@
 /**
  * The measured cost of each op: the marginal ns per element of adding it to
  * a kernel, which is what the op table's static `throughput` estimates
- * (pipeline/expr/ops.ts; cycles per 16-lane vector).
+ * (pipeline/expr/ops.ts; cycles per 16-lane vector), for one build: our
+ * SIMD code (`kopt`) or plain C as a user's compiler builds it (`gcc` =
+ * gcc -O3 -ffast-math, `clang` = clang -O3 -ffast-math; `peerConfigs`).
  *
- * For an op f, the kernel with the op is
+ * Our kernels. For an op f, the kernel with the op is
  *     sum over j = 1..M of f(a_j, a_j, ...)      a_j = x + c_j
  * (every argument the same a_j) and the kernel without it is
  *     sum over j = 1..M of a_j
@@ -19,21 +21,69 @@
  * FP adds and FP multiplies/FMAs on different pipes, so a multiply or an
  * FMA added to an add-bound kernel costs almost nothing; extra rows measure
  * those ops (and +) in a kernel built from multiplies instead.
+ *
+ * Plain C under -ffast-math needs other kernels (`plainOpKernels`), because
+ * the compilers reassociate and contract our kernels away:
+ *   - sum of (x + c_j) is linear in x: gcc folds the whole kernel without
+ *     the op to one `vfmadd132ps` (8x + sum c_j), clang to the same per
+ *     unrolled vector, so every op would be charged the 15 adds it keeps;
+ *   - f(a_j, a_j) folds for half the binary ops: a - a = 0, a / a = 1,
+ *     fmin/fmax/copysign(a, a) = a, and (gcc) hypot(a, a) = |a| sqrt 2;
+ *   - a + a = 2a, and 2a_1 + 2a_2 + ... = 2 (a_1 + a_2 + ...): a + (or a -)
+ *     inside a sum, like a * inside a product, is absorbed into the chain;
+ *   - products of x * k_j fold to x^8 times a constant (the mul-bound row).
+ * So for the plain builds the leaves are opaque: a_j = |x + c_j| (mul-bound:
+ * copysign(x * k_j, x), which is |x * k_j| for x > 0; clang would merge
+ * |a| * |b| into |a * b| in the kernel without the op only), an add
+ * (multiply) and a logic op, which runs beside the adds (multiplies) and
+ * costs nothing there; `bench:ops` with our build measures fabs at 0, and
+ * a sum of |x + c_j| costs 2 adds per term, as a sum of
+ * x + c_j does. Binary and ternary ops take distinct leaves, f(a_j, a_j+1,
+ * a_j+2) (indices mod M), so nothing cancels; copysign takes x + c_j+1 as
+ * its sign source, because both compilers know |.| is non-negative and
+ * fold copysign(a, |b|) to |a|. The op that joins the chain (+ and - in the
+ * add-bound kernel, * in the mul-bound one) is measured as the chain's
+ * growth instead: the kernel with 2M leaves against the one with M, over
+ * 2M, since each extra leaf brings its own add (multiply) and one more join.
+ * Checked on the assembly of gcc 12 and clang 14 (-march=native, AVX-512
+ * and AVX2): every kernel pair differs by exactly the op's instructions or
+ * its vector (gcc: libmvec `_ZGVeN16v_expf`) or scalar (clang: `expf`, one
+ * lane at a time) math calls, with these exceptions, which measure what the
+ * compilers do with the op: neg folds into the sum (sum of -a_j = -(sum of
+ * a_j)), fabs of a non-negative leaf is dropped, copysign(|a|, b) becomes a
+ * single `vpternlogd` (AVX2: andn, and, or; all of these cost ~0 beside
+ * the adds, like the logic ops they are), gcc drops the |.| under cos,
+ * cosh and hypot (even functions), clang contracts the last step of its
+ * rsqrt into the sum; the add-bound `*` row contracts a_j * a_j+1 + sum
+ * into an FMA (the cost table takes the mul-bound row).
+ * The pow (base < 0) row is ours only: under -ffast-math pow(a, 2) is a * a.
  */
 import { app, type Expr, num, v } from "../expr/expr.ts";
 import { OP_NAMES, type OpName, OPS } from "../expr/ops.ts";
 import { sampleInputs } from "../expr/sample.ts";
-import { simdKernel } from "./codegen.ts";
+import { type KernelSource, simdKernel } from "./codegen.ts";
 import { compileKernels } from "./compile.ts";
 import { type HarnessSettings, runHarness } from "./harness.ts";
 import { DEFAULT_N, INPUT_SEED } from "./measure.ts";
-import { kernelConfig } from "./toolchain.ts";
-import type { Target } from "../target/target.ts";
+import { plainKernel } from "./plain_c.ts";
+import { type CompilerConfig, kernelConfig, peerConfigs } from "./toolchain.ts";
+import type { Isa, Target } from "../target/target.ts";
+
+/** Whose code is measured: ours, or plain C under the user's compiler at -O3 -ffast-math. */
+export type OpBuild = "kopt" | "gcc" | "clang";
+export const OP_BUILDS: readonly OpBuild[] = ["kopt", "gcc", "clang"];
+
+/** How a_j is made and the copies combined: with adds (the FP add pipes) or multiplies (the FMA pipes). */
+export type OpContext = "add" | "mul";
 
 export interface OpCost {
-  /** Op name, with a note for variants (`pow (base < 0)`). */
+  /** Op name, with a note for variants (`pow (base < 0)`, `* (mul-bound)`). */
   readonly label: string;
   readonly op: OpName;
+  /** The kernel it was measured in: bound by the add pipes or by the multiply pipes. */
+  readonly context: OpContext;
+  /** True for the pow row with negative bases. */
+  readonly negative: boolean;
   /** Marginal ns per element of one application. */
   readonly nsPerElem: number;
   /** The same per vector of the ISA's width. */
@@ -44,6 +94,8 @@ export interface OpCost {
 
 export interface OpCostOptions extends HarnessSettings {
   readonly target: Target;
+  /** Whose code to measure (default `kopt`). */
+  readonly build?: OpBuild;
   /** Applications per kernel (default 8). */
   readonly copies?: number;
   readonly cacheDir?: string;
@@ -51,9 +103,6 @@ export interface OpCostOptions extends HarnessSettings {
 }
 
 const VARS = ["x"];
-
-/** How a_j is made and the copies combined: with adds (the FP add pipes) or multiplies (the FMA pipes). */
-export type OpContext = "add" | "mul";
 
 /**
  * The kernel with `copies` applications of `op`, and the one without. With
@@ -79,31 +128,112 @@ export function opKernels(
   return { withOp: combine(a.map((aj) => app(op, args(aj)))), without: combine(a) };
 }
 
-/** Measures every compilable op; one row per op (plus pow with negative bases). */
-export async function measureOpCosts(options: OpCostOptions): Promise<OpCost[]> {
-  const isa = options.target.isa;
-  const copies = options.copies ?? 8;
+/**
+ * The kernels for plain C under -ffast-math (see the module comment): the
+ * leaves are a_j = |x + j/256| ("mul": copysign(x * (1 + j/256), x)), binary and
+ * ternary ops take a_j, a_j+1, a_j+2 (indices mod M; copysign's sign source
+ * is x + (j+1)/256), and the join (+ or - when adding, * when multiplying)
+ * is measured by the chain of 2M leaves against the chain of M.
+ * `applications` is what the time difference is divided by.
+ */
+export function plainOpKernels(
+  op: OpName,
+  copies: number,
+  context: OpContext = "add",
+): { withOp: Expr; without: Expr; applications: number } {
+  if (copies < 3) throw new RangeError(`plain op kernels need 3 copies or more (distinct arguments), not ${copies}`);
+  const join: OpName = context === "add" ? "+" : "*";
+  const raw = (j: number) =>
+    context === "add" ? app("+", [v("x"), num(j / 256)]) : app("*", [v("x"), num(1 + j / 256)]);
+  // |x * k_j| as copysign(x * k_j, x): clang merges |a| * |b| into |a * b| where it can, in the kernel
+  // without the op but not in the one with it, whose leaves have other uses.
+  const leaf = (j: number) => context === "add" ? app("fabs", [raw(j)]) : app("copysign", [raw(j), v("x")]);
+  const leaves = (m: number) => Array.from({ length: m }, (_, j) => leaf(j + 1));
+  const chain = (f: OpName, terms: readonly Expr[]) => terms.reduce((acc, t) => app(f, [acc, t]));
+  if (op === join || (context === "add" && op === "-")) {
+    return { withOp: chain(op, leaves(2 * copies)), without: chain(op, leaves(copies)), applications: 2 * copies };
+  }
+  const next = (j: number, k: number) => ((j - 1 + k) % copies) + 1;
+  const apply = (j: number) =>
+    op === "copysign"
+      ? app(op, [leaf(j), raw(next(j, 1))])
+      : app(op, Array.from({ length: OPS[op].arity }, (_, k) => leaf(next(j, k))));
+  return {
+    withOp: chain(join, Array.from({ length: copies }, (_, j) => apply(j + 1))),
+    without: chain(join, leaves(copies)),
+    applications: copies,
+  };
+}
+
+/** The ops measured where the multiply pipes are the busy ones (they hide beside adds). */
+export const MUL_BOUND_OPS: readonly OpName[] = ["*", "fma", "fms", "fnma"];
+
+export interface OpRow {
+  readonly label: string;
+  readonly op: OpName;
+  readonly negative: boolean;
+  readonly context: OpContext;
+  /** The applications of the op the with-kernel has more than the without-kernel. */
+  readonly applications: number;
+}
+
+/** Everything a measurement compiles: the rows, two sources per row (with, without), and the config. */
+export interface OpCostKernels {
+  readonly rows: readonly OpRow[];
+  readonly sources: readonly KernelSource[];
+  readonly config: CompilerConfig;
+}
+
+/** The compiler config of `build` for `target`: ours, or the peer `<cc> -O3 -ffast-math`. */
+export function opBuildConfig(build: OpBuild, target: Target): CompilerConfig {
+  if (build === "kopt") return kernelConfig(target);
+  const label = `${build} -O3 -ffast-math`;
+  const config = peerConfigs(target).find((c) => c.label === label);
+  if (config === undefined) throw new Error(`no peer config ${label} for ${target.isa}`);
+  return config;
+}
+
+/** The measuring kernels of every row for `build`, not compiled. */
+export function opCostKernels(build: OpBuild, target: Target, copies = 8): OpCostKernels {
+  const plain = build !== "kopt";
   const ops = OP_NAMES.filter((op) => op !== "d");
-  const rows: { label: string; op: OpName; negative: boolean; context: OpContext }[] = [
+  const rows: OpRow[] = [
     ...ops.map((op) => ({ label: op as string, op, negative: false, context: "add" as const })),
-    { label: "pow (base < 0)", op: "pow", negative: true, context: "add" },
+    // Ours only: plain C under -ffast-math turns pow(a, 2) into a * a.
+    ...(plain ? [] : [{ label: "pow (base < 0)", op: "pow" as const, negative: true, context: "add" as const }]),
     // The multiply-pipe ops again, where those pipes are the busy ones.
-    ...(["*", "fma", "fms", "fnma", "+"] as const).map((op) => ({
+    ...([...MUL_BOUND_OPS, "+"] as const).map((op) => ({
       label: `${op} (mul-bound)`,
       op,
       negative: false,
       context: "mul" as const,
     })),
-  ];
+  ].map((r) => ({ ...r, applications: copies }));
   const exprs: Expr[] = [];
-  for (const r of rows) {
+  const measured = rows.map((r) => {
+    if (plain) {
+      const k = plainOpKernels(r.op, copies, r.context);
+      exprs.push(k.withOp, k.without);
+      return { ...r, applications: k.applications };
+    }
     const k = opKernels(r.op, copies, r.negative ? 2 : undefined, r.context);
     exprs.push(k.withOp, k.without);
-  }
-  options.progress?.(`ops: compiling ${exprs.length} kernels`);
-  const compiled = await compileKernels(exprs.map((e) => simdKernel(e, VARS, isa)), kernelConfig(options.target), {
-    cacheDir: options.cacheDir,
+    return r;
   });
+  const isa: Isa = target.isa;
+  return {
+    rows: measured,
+    sources: exprs.map((e) => (plain ? plainKernel(e, VARS) : simdKernel(e, VARS, isa))),
+    config: opBuildConfig(build, target),
+  };
+}
+
+/** Measures every compilable op; one row per op (plus pow with negative bases for ours, and the mul-bound rows). */
+export async function measureOpCosts(options: OpCostOptions): Promise<OpCost[]> {
+  const build = options.build ?? "kopt";
+  const { rows, sources, config } = opCostKernels(build, options.target, options.copies ?? 8);
+  options.progress?.(`ops: compiling ${sources.length} kernels (${config.label})`);
+  const compiled = await compileKernels(sources, config, { cacheDir: options.cacheDir });
   const n = DEFAULT_N;
   const positive = sampleInputs(VARS, { x: [0.1, 0.9] }, n, INPUT_SEED);
   // Negative bases: x in [-0.9, -0.2] shifted by c_j stays negative.
@@ -121,8 +251,16 @@ export async function measureOpCosts(options: OpCostOptions): Promise<OpCost[]> 
   return rows.map((r, i) => {
     const a = timed[2 * i], b = timed[2 * i + 1];
     if (!a.ok || !b.ok) throw new Error(`op ${r.label}: ${!a.ok ? a.message : !b.ok ? b.message : ""}`);
-    const ns = (a.nsPerElem - b.nsPerElem) / copies;
-    return { label: r.label, op: r.op, nsPerElem: ns, nsPerVector: ns * lanes, tableCycles: OPS[r.op].throughput };
+    const ns = (a.nsPerElem - b.nsPerElem) / r.applications;
+    return {
+      label: r.label,
+      op: r.op,
+      context: r.context,
+      negative: r.negative,
+      nsPerElem: ns,
+      nsPerVector: ns * lanes,
+      tableCycles: OPS[r.op].throughput,
+    };
   });
 }
 
@@ -131,11 +269,13 @@ export async function measureOpCosts(options: OpCostOptions): Promise<OpCost[]> 
  * measured `+` (one cycle per vector on Zen 4; here that implies the clock
  * the column states), the unit of the op table.
  */
-export function formatOpCosts(rows: readonly OpCost[], target: Target): string {
+export function formatOpCosts(rows: readonly OpCost[], target: Target, build: OpBuild = "kopt"): string {
   const { isa, lanes } = target;
-  const add = rows.find((r) => r.op === "+")?.nsPerVector ?? NaN;
+  const add = addUnit(rows);
   const lines = [
-    `marginal cost of one op application (${isa}, ${lanes} lanes; table = ops.ts throughput, cycles per 16-lane vector)`,
+    `marginal cost of one op application (${isa}, ${lanes} lanes, ${
+      build === "kopt" ? "our code" : `plain C, ${build} -O3 -ffast-math`
+    }; table = ops.ts throughput, cycles per 16-lane vector)`,
     `cycles: ns per vector / ns of one + (1 cycle per vector on Zen 4), i.e. a ${(1 / add).toFixed(2)} GHz clock`,
     `${"op".padEnd(16)}${"ns/elem".padStart(10)}${"ns/vector".padStart(11)}${"cycles".padStart(9)}${
       "table".padStart(8)
@@ -153,5 +293,63 @@ export function formatOpCosts(rows: readonly OpCost[], target: Target): string {
     "(rows without a note: in a kernel bound by the add pipes, where * and the fused ops, which run on the",
     " multiply/FMA pipes, cost ~0; the (mul-bound) rows measure them where those pipes are the busy ones)",
   );
+  if (build !== "kopt") {
+    lines.push(
+      "(plain C: kernels over |x + c_j| leaves, with distinct arguments, that -ffast-math cannot fold; + and -,",
+      " and * (mul-bound), as one more term of the sum (product); see pipeline/kernel/op_costs.ts)",
+    );
+  }
   return lines.join("\n");
+}
+
+/** ns per vector of one + in the add-bound kernel: the unit of every table. */
+function addUnit(rows: readonly OpCost[]): number {
+  return rows.find((r) => r.op === "+" && r.context === "add")?.nsPerVector ?? NaN;
+}
+
+/** Leaf costs of the static table (pipeline/expr/ops.ts VAR_COST, CONST_COST). */
+const LEAF_COSTS = { var: 0.5, const: 0 } as const;
+
+/** A static cost table for one (ISA, build), as data/cost_tables/<isa>-<build>.json holds it. */
+export interface CostTable {
+  readonly isa: Isa;
+  readonly build: OpBuild;
+  readonly unit: "one + per vector";
+  readonly machine: { readonly cpu: string; readonly hash: string };
+  /** ISO date (YYYY-MM-DD) of the measurement. */
+  readonly measured: string;
+  /** Cost of each op and leaf in units of one +, multiples of 0.5, at least 0.5 for every op. */
+  readonly costs: Readonly<Record<string, number>>;
+}
+
+/**
+ * The cost table of measured `rows`: each op's cycles in units of the
+ * add-bound `+`, from its add-bound row, except `*`, fma, fms and fnma,
+ * which hide on the multiply pipes there and take their mul-bound row;
+ * rounded to a multiple of 0.5 and at least 0.5 (an op that measures ~0,
+ * like neg or fabs, still costs something). `d` has no row; pow's
+ * negative-base row is not used. Also the leaves: var 0.5, const 0.
+ */
+export function costTable(
+  rows: readonly OpCost[],
+  meta: { isa: Isa; build: OpBuild; machine: { cpu: string; hash: string }; measured: string },
+): CostTable {
+  const add = addUnit(rows);
+  if (!(add > 0)) throw new Error("cost table: no positive add-bound + row to count in");
+  const costs: Record<string, number> = { ...LEAF_COSTS };
+  for (const op of OP_NAMES) {
+    if (op === "d") continue;
+    const context: OpContext = MUL_BOUND_OPS.includes(op) ? "mul" : "add";
+    const row = rows.find((r) => r.op === op && r.context === context && !r.negative);
+    if (row === undefined) throw new Error(`cost table: no ${context}-bound row for ${op}`);
+    costs[op] = Math.max(0.5, Math.round((row.nsPerVector / add) * 2) / 2);
+  }
+  return {
+    isa: meta.isa,
+    build: meta.build,
+    unit: "one + per vector",
+    machine: { cpu: meta.machine.cpu, hash: meta.machine.hash },
+    measured: meta.measured,
+    costs,
+  };
 }

@@ -421,6 +421,7 @@ export async function optimizeMain(argv: readonly string[]): Promise<number> {
     alternatives: opts.measure ? measuredAlternatives(results[i], saturated[i]) : [],
     rank: settings.rank,
     target,
+    builder,
     rules: settings.rules.length,
     samples: settings.samples,
   }));
@@ -439,6 +440,7 @@ export async function optimizeMain(argv: readonly string[]): Promise<number> {
       })),
       {
         target,
+        builder,
         maxUlp: settings.maxUlp,
         n: opts.n,
         rounds: opts.rounds,

@@ -17,6 +17,7 @@ import { kernelConfig, PEER_LABELS } from "../kernel/toolchain.ts";
 import type { Target } from "../target/target.ts";
 import {
   alternativeLabel,
+  builderConfig,
   errorLine,
   failedOurs,
   fmtUlp,
@@ -28,6 +29,7 @@ import {
   ORIGINAL,
   peerConfig,
 } from "../compare/measured.ts";
+import type { Builder } from "../target/cost_tables.ts";
 import type { OptimizeResult } from "../search/optimizer.ts";
 import type { Expr } from "../expr/expr.ts";
 import { geomean } from "../kernel/peers.ts";
@@ -40,6 +42,8 @@ export interface Outcome {
   readonly result: OptimizeResult;
   /** What the kernel was searched, measured and is emitted for. */
   readonly target: Target;
+  /** The code the returned form runs as (optimize --for). */
+  readonly builder: Builder;
   /** Forms timed next to the Judge's pick (`alternative 1`, ...), with --measure. */
   readonly alternatives: readonly Expr[];
   readonly rank: "judge" | "static";
@@ -439,12 +443,17 @@ export function outcomesC(outcomes: readonly Outcome[], command: string): string
   const kernels: EmittedKernel[] = outcomes.map((o) => {
     const e = returnedExpr(o);
     const build = o.measured?.returned.build ?? OPTIMIZED;
-    const peer = PEER_LABELS.includes(build);
+    // Plain C when a peer's build is returned, or when the form was made for the user's compiler (--for).
+    const peer = PEER_LABELS.includes(build)
+      ? peerConfig(build, o.target)
+      : o.builder !== "kopt"
+      ? builderConfig(o.builder, o.target)
+      : null;
     return {
       name: o.job.name ?? (outcomes.length === 1 ? "kernel" : o.job.id),
       vars: o.job.vars,
-      source: peer ? plainKernel(e, o.job.vars) : simdKernel(e, o.job.vars, o.target.isa),
-      ...(peer ? { peer: peerConfig(build, o.target) } : {}),
+      source: peer !== null ? plainKernel(e, o.job.vars) : simdKernel(e, o.job.vars, o.target.isa),
+      ...(peer !== null ? { peer } : {}),
       notes: notes(o),
     };
   });

@@ -34,16 +34,29 @@ export const CostTableFile = z.object({
   isa: z.string(),
   build: z.enum(["kopt", "gcc", "clang"]),
   unit: z.string(),
-  machine: z.string(),
+  /** The machine it was measured on. */
+  machine: z.object({ cpu: z.string(), hash: z.string() }),
   measured: z.string(),
+  /** Per op, and the two leaves as `var` and `const`. */
   costs: z.record(z.string(), Half),
-  var: Half,
-  const: Half,
 });
 
 /** The file of `isa`'s table for `build`. */
 export function costTablePath(isa: Isa, build: Builder): string {
   return join(COST_TABLES_DIR, `${isa}-${build}.json`);
+}
+
+/**
+ * `x` rounded to 8 significant bits. The untrained Judge holds each cost
+ * in a bfloat16 row of the embedding, which must store it exactly (the C
+ * network refuses an inexact latency row): 226.5 becomes 226, 1029.5 becomes
+ * 1032, every cost below 128 stays as measured (a multiple of 0.5). The
+ * change is under 0.4%, well inside the timings' noise.
+ */
+export function bf16Exact(x: number): number {
+  if (x === 0) return 0;
+  const step = 2 ** (Math.floor(Math.log2(x)) - 7);
+  return Math.round(x / step) * step;
 }
 
 const cache = new Map<string, CostTable>();
@@ -57,13 +70,13 @@ function readTable(isa: Isa, build: Builder, name: string): CostTable {
     throw new Error(`cost table ${path}: ${(e as Error).message} (deno task bench:ops --json writes it)`);
   }
   const f = CostTableFile.parse(raw);
-  const missing = OP_NAMES.filter((n) => n !== "d" && !(n in f.costs));
+  const missing = [...OP_NAMES.filter((n) => n !== "d"), "var", "const"].filter((n) => !(n in f.costs));
   if (missing.length > 0) throw new Error(`cost table ${path}: no cost for ${missing.join(", ")}`);
   // `d` cannot be compiled: it keeps the op table's prohibitive price.
   const ops = Object.fromEntries(
-    OP_NAMES.map((n) => [n, n === "d" ? REFERENCE_COSTS.byKind[2 + OP_NAMES.indexOf("d")] : f.costs[n]]),
+    OP_NAMES.map((n) => [n, n === "d" ? REFERENCE_COSTS.byKind[2 + OP_NAMES.indexOf("d")] : bf16Exact(f.costs[n])]),
   ) as Record<OpName, number>;
-  return costTable(name, ops, { var: f.var, const: f.const });
+  return costTable(name, ops, { var: f.costs.var, const: f.costs.const });
 }
 
 /** The static table for `target`'s code as `build` makes it. */

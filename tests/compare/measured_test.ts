@@ -187,3 +187,24 @@ Deno.test("measureKernels: our builds fail to compile, the peers' do not; a real
     await Deno.remove(cacheDir, { recursive: true });
   }
 });
+
+Deno.test("decide --for clang: judged against the original built the same way; no other compiler's build returned", () => {
+  // ORIGINAL is here clang's build of the original; gcc -ffast-math's build is faster still.
+  const won = decide(cells(t(1.5), t(2), t(1)), 10, false, "clang");
+  assert.equal(won.build, OPTIMIZED, "faster than the input built by clang: returned, whatever gcc does");
+  const lost = decide(cells(t(2.5), t(2), t(1)), 10, false, "clang");
+  assert.equal(lost.build, ORIGINAL);
+  assert.match(lost.why, /returns the original \(plain C under clang -O3 -ffast-math.*slower \(\+25\.0%\)/);
+  // Property: over random cells, what is returned is never more than 2% slower than the same build of the input.
+  const rng = new Rng(5);
+  for (let i = 0; i < 2000; i++) {
+    const c = cells(t(rng.range(0.2, 3), rng.int(12)), t(rng.range(0.2, 3), rng.int(12)), t(rng.range(0.2, 3)));
+    for (const b of ["gcc", "clang"] as const) {
+      const r = decide(c, 10, false, b);
+      assert.ok(r.build === OPTIMIZED || r.build === ORIGINAL, r.build);
+      const got = c[r.build] as { ratio: number; maxUlp: number };
+      const base = c[ORIGINAL] as { ratio: number; maxUlp: number };
+      if (base.maxUlp <= 10) assert.ok(got.ratio <= base.ratio * 1.02, `${b}: ${JSON.stringify(c)} -> ${r.build}`);
+    }
+  }
+});

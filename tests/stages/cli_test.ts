@@ -53,6 +53,6 @@ Deno.test("demo prints the bundled kernel in both syntaxes with cost and accurac
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /fpcore\s+\(/);
   assert.match(r.out, /infix\s+/);
-  assert.match(r.out, /cost\s+[\d.]+ cycles/);
+  assert.match(r.out, /cost\s+[\d.]+ \(avx512-kopt/);
   assert.match(r.out, /accuracy over 1000 points: max \d+ ulp/);
 });
