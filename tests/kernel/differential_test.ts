@@ -8,35 +8,18 @@
  * documented ulp bound.
  */
 import assert from "node:assert/strict";
-import { app, type Expr, v } from "../../pipeline/expr/expr.ts";
+import { app, v } from "../../pipeline/expr/expr.ts";
 import { evaluateBatch } from "../../pipeline/expr/evaluate.ts";
 import { type OpName, OPS } from "../../pipeline/expr/ops.ts";
-import { type OpMix, randomExpr, Rng } from "../../pipeline/expr/random.ts";
+import { randomExpr, Rng } from "../../pipeline/expr/random.ts";
 import { ulpDistance } from "../../pipeline/expr/ulp.ts";
 import { EXACT_OPS, ulpBound, VECTOR_MATH } from "../../pipeline/kernel/preamble.ts";
 import { printFPCore } from "../../pipeline/expr/print.ts";
 import { isaTest, kernelOutputs, RUNNABLE_ISAS, sameFloat, tempCache, X86_ISAS } from "./util.ts";
+import { approxCases, column, EXACT_MIX, failure, SPECIAL } from "./differential.ts";
 
 const VARS = ["x", "y", "z"];
 const N = 1003; // not a multiple of 8 or 16: the masked tail runs
-const SPECIAL = [0, -0, 1, -1, 0.5, -2.5, 1e-40, -1e-40, 1e-45, 3.4e38, -3.4e38, Infinity, -Infinity, NaN, 7, -7];
-
-function column(rng: Rng, n: number, lo: number, hi: number, specials: boolean): Float32Array {
-  const c = new Float32Array(n);
-  for (let k = 0; k < n; k++) {
-    const r = rng.next();
-    if (specials && r < 0.1) c[k] = rng.pick(SPECIAL);
-    else if (specials && r < 0.2) c[k] = Math.exp(rng.range(-100, 100)) * (rng.next() < 0.5 ? -1 : 1);
-    else c[k] = rng.range(lo, hi);
-  }
-  return c;
-}
-
-const EXACT_MIX: OpMix = Object.fromEntries(EXACT_OPS.map((op) => [op, 1]));
-
-function failure(e: Expr, cols: readonly Float32Array[], k: number, got: number, want: number): string {
-  return `${printFPCore(e)} at (${cols.map((c) => c[k]).join(", ")}): kernel ${got}, evaluator ${want}`;
-}
 
 for (const isa of X86_ISAS) {
   isaTest(isa, `${isa}: random expressions over the exact ops equal the float32 evaluator bit for bit`, async () => {
@@ -63,24 +46,7 @@ for (const isa of X86_ISAS) {
   isaTest(isa, `${isa}: approximate ops stay within their documented ulp bound`, async () => {
     const rng = new Rng(isa === "avx512" ? 303 : 404);
     const approx: OpName[] = ["rsqrt", "mulrsqrt", ...Object.keys(VECTOR_MATH) as OpName[]];
-    // The op over plain variables, then over exact subexpressions (whose
-    // values the evaluator and the kernel agree on bit for bit).
-    const exprs: Expr[] = [];
-    const ops: OpName[] = [];
-    for (const op of approx) {
-      const arity = OPS[op].arity;
-      exprs.push(app(op, VARS.slice(0, arity).map(v)));
-      ops.push(op);
-      const sub = () =>
-        randomExpr(rng, { vars: VARS, mix: { "+": 2, "*": 2, "-": 1, fma: 1 }, size: 3, range: [0.25, 2] });
-      exprs.push(app(op, Array.from({ length: arity }, sub)));
-      ops.push(op);
-    }
-    const inputs = exprs.map(() => VARS.map(() => column(rng, N, -3, 3, true)));
-    // Also the moderate ranges where these functions do their real work.
-    inputs.forEach((cols, i) => {
-      if (i % 4 === 0) cols.forEach((c) => c.set(column(rng, N, 0.01, 90, false)));
-    });
+    const { exprs, ops, inputs } = approxCases(rng, VARS, approx, N);
     const outs = await kernelOutputs(exprs, VARS, inputs, isa, tempCache());
     exprs.forEach((e, i) => {
       const bound = ulpBound(ops[i], isa);

@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { app, type Expr, v } from "../../pipeline/expr/expr.ts";
 import { evaluateBatch } from "../../pipeline/expr/evaluate.ts";
 import { type OpName, OPS } from "../../pipeline/expr/ops.ts";
-import { type OpMix, randomExpr, Rng } from "../../pipeline/expr/random.ts";
+import { randomExpr, Rng } from "../../pipeline/expr/random.ts";
 import { ulpDistance } from "../../pipeline/expr/ulp.ts";
 import { printFPCore } from "../../pipeline/expr/print.ts";
 import { simdKernel } from "../../pipeline/kernel/codegen.ts";
@@ -27,6 +27,7 @@ import { runHarness } from "../../pipeline/kernel/harness.ts";
 import { EXACT_OPS, simdPreamble, ulpBound, VECTOR_MATH, vectorMathSymbol } from "../../pipeline/kernel/preamble.ts";
 import { kernelConfig } from "../../pipeline/kernel/toolchain.ts";
 import { type Target, targetFor } from "../../pipeline/target/target.ts";
+import { approxCases, column, EXACT_MIX, failure, SPECIAL } from "./differential.ts";
 
 const F = new Float32Array(1);
 const U = new Uint32Array(F.buffer);
@@ -113,24 +114,6 @@ async function neonOutputs(
 
 const VARS = ["x", "y", "z"];
 const N = 1003; // not a multiple of 4: the tail runs
-const SPECIAL = [0, -0, 1, -1, 0.5, -2.5, 1e-40, -1e-40, 1e-45, 3.4e38, -3.4e38, Infinity, -Infinity, NaN, 7, -7];
-
-function column(rng: Rng, n: number, lo: number, hi: number, specials: boolean): Float32Array {
-  const c = new Float32Array(n);
-  for (let k = 0; k < n; k++) {
-    const r = rng.next();
-    if (specials && r < 0.1) c[k] = rng.pick(SPECIAL);
-    else if (specials && r < 0.2) c[k] = Math.exp(rng.range(-100, 100)) * (rng.next() < 0.5 ? -1 : 1);
-    else c[k] = rng.range(lo, hi);
-  }
-  return c;
-}
-
-const EXACT_MIX: OpMix = Object.fromEntries(EXACT_OPS.map((op) => [op, 1]));
-
-function failure(e: Expr, cols: readonly Float32Array[], k: number, got: number, want: number): string {
-  return `${printFPCore(e)} at (${cols.map((c) => c[k]).join(", ")}): kernel ${got}, evaluator ${want}`;
-}
 
 /** Asserts the kernel outputs equal the float32 evaluator bit for bit (NaNs equal). */
 function assertExact(exprs: readonly Expr[], inputs: readonly (readonly Float32Array[])[], outs: Float32Array[]): void {
@@ -227,24 +210,7 @@ function assertWithinBound(
 
 neonTest("approximate ops stay within their documented ulp bound", async (target) => {
   const rng = new Rng(808);
-  // The op over plain variables, then over exact subexpressions (whose
-  // values the evaluator and the kernel agree on bit for bit).
-  const exprs: Expr[] = [];
-  const ops: OpName[] = [];
-  for (const op of APPROX) {
-    const arity = OPS[op].arity;
-    exprs.push(app(op, VARS.slice(0, arity).map(v)));
-    ops.push(op);
-    const sub = () =>
-      randomExpr(rng, { vars: VARS, mix: { "+": 2, "*": 2, "-": 1, fma: 1 }, size: 3, range: [0.25, 2] });
-    exprs.push(app(op, Array.from({ length: arity }, sub)));
-    ops.push(op);
-  }
-  const inputs = exprs.map(() => VARS.map(() => column(rng, N, -3, 3, true)));
-  // Also the moderate ranges where these functions do their real work.
-  inputs.forEach((cols, i) => {
-    if (i % 4 === 0) cols.forEach((c) => c.set(column(rng, N, 0.01, 90, false)));
-  });
+  const { exprs, ops, inputs } = approxCases(rng, VARS, APPROX, N);
   const outs = await neonOutputs(target, exprs, VARS, inputs);
   exprs.forEach((e, i) => assertWithinBound(ops[i], e, inputs[i], outs[i]));
 });

@@ -10,7 +10,7 @@ import { collect, fromIterable } from "../../pipeline/stages/jsonl.ts";
 import { compileStage } from "../../pipeline/stages/compile.ts";
 import { CompiledRecord } from "../../pipeline/stages/schema.ts";
 import { runCli } from "./run_cli.ts";
-import { FAILING_GCC_ERROR, failingGcc, runCliWith } from "./failing_gcc.ts";
+import { FAILING_GCC_ERROR, failingGcc } from "./failing_gcc.ts";
 import { HOST } from "../kernel/util.ts";
 
 const GOOD = [
@@ -80,7 +80,7 @@ Deno.test("compile: when no record compiles, a one-line summary on stderr and ex
   // The same records under a gcc that cannot build our kernels: every one fails, the stage exits 3.
   await using gcc = await failingGcc();
   const recs = [GOOD[1], { id: "c", expr: "(- (* x x) 0.8125)", vars: ["x"] }];
-  const all = await runCliWith(["compile"], gcc.env, lines(recs));
+  const all = await runCli(["compile"], lines(recs), gcc.env);
   assert.equal(all.code, 3, all.err);
   const out = all.out.trim().split("\n").map((l) => JSON.parse(l));
   assert.deepEqual(out.map((o) => [o.id, o.error?.stage]), [["b", "compile"], ["c", "compile"]]);
@@ -89,7 +89,7 @@ Deno.test("compile: when no record compiles, a one-line summary on stderr and ex
   assert.match(summary, /^compile: FAILED: 0 of 2 record\(s\) compiled; 2 failed to compile \(first: gcc failed: /);
   assert.ok(summary.includes(FAILING_GCC_ERROR) && summary.endsWith("(exit 3)"), summary);
   // With bad records among them, still 3: the compiler failed.
-  assert.equal((await runCliWith(["compile"], gcc.env, lines([...recs, BAD[0]]))).code, 3);
+  assert.equal((await runCli(["compile"], lines([...recs, BAD[0]]), gcc.env)).code, 3);
   // One record that compiles (real gcc) is enough for 0; only bad records is bad input; no records is no failure.
   const some = await runCli(["compile"], lines([BAD[0], GOOD[1]]));
   assert.equal(some.code, 0, some.err);

@@ -12,8 +12,6 @@
  * gcc's cache, and real gcc's cached kernels never hide its failures.
  */
 import { join } from "node:path";
-import { ROOT } from "../../ffi/build.ts";
-import type { CliRun } from "./run_cli.ts";
 
 /** The error line every build of ours gets from the failing gcc. */
 export const FAILING_GCC_ERROR = "kernel.c:1:1: error: this gcc cannot build our SIMD kernels (failing_gcc.ts)";
@@ -43,28 +41,4 @@ exec '${real}' "$@"
     env: { PATH: `${dir}:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}` },
     [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
   };
-}
-
-/** `deno run -A mod.ts ...args` from the project root with `env` added; `stdin` piped in when given. */
-export async function runCliWith(
-  args: readonly string[],
-  env: Record<string, string>,
-  stdin?: string,
-): Promise<CliRun> {
-  const p = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(ROOT, "mod.ts"), ...args],
-    cwd: ROOT,
-    env,
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (stdin !== undefined) {
-    const w = p.stdin.getWriter();
-    await w.write(new TextEncoder().encode(stdin));
-    await w.close();
-  }
-  const r = await p.output();
-  const d = new TextDecoder();
-  return { code: r.code, out: d.decode(r.stdout), err: d.decode(r.stderr) };
 }

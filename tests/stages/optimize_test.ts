@@ -22,7 +22,7 @@ import { OptimizeRecord } from "../../pipeline/stages/schema.ts";
 import { parseExpressionArg } from "../../pipeline/stages/optimize_input.ts";
 import { alternativeCandidates, ALTERNATIVES, JUDGE_MARGIN, judgeOrder } from "../../pipeline/search/optimizer.ts";
 import { runCli } from "./run_cli.ts";
-import { FAILING_GCC_ERROR, failingGcc, runCliWith } from "./failing_gcc.ts";
+import { FAILING_GCC_ERROR, failingGcc } from "./failing_gcc.ts";
 import { REFERENCE_COSTS } from "../../pipeline/expr/cost.ts";
 import { sourceFlags } from "../../pipeline/kernel/c_file.ts";
 import { kernelConfig } from "../../pipeline/kernel/toolchain.ts";
@@ -262,7 +262,7 @@ Deno.test("optimize --measure: when our builds fail, it says so per kernel and i
     { id: "dist", expr: "(+ (* x y) (* x z))", vars: ["x", "y", "z"] },
   ];
   const input = recs.map((r) => JSON.stringify(r)).join("\n") + "\n";
-  const r = await runCliWith(["optimize", ...FAST, ...MEASURE, "--emit", "json", "--out", json], gcc.env, input);
+  const r = await runCli(["optimize", ...FAST, ...MEASURE, "--emit", "json", "--out", json], input, gcc.env);
   assert.equal(r.code, 3, r.err);
   // Per kernel: which builds of ours failed and the compiler's error; no speedup presented as the optimizer's.
   const failed = r.out.match(/^failed {5}our builds? failed to compile or time: .*$/gm) ?? [];

@@ -8,11 +8,15 @@ export interface CliRun {
   readonly err: string;
 }
 
-/** Runs mod.ts with `args`; `stdin`, when given, is piped in (else stdin is empty: /dev/null). */
-export async function runCli(args: readonly string[], stdin?: string): Promise<CliRun> {
+/**
+ * Runs mod.ts with `args`; `stdin`, when given, is piped in (else stdin is
+ * empty: /dev/null); `env` is added to the environment.
+ */
+export async function runCli(args: readonly string[], stdin?: string, env?: Record<string, string>): Promise<CliRun> {
   const p = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", join(ROOT, "mod.ts"), ...args],
     cwd: ROOT,
+    ...(env !== undefined ? { env } : {}),
     stdin: stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",

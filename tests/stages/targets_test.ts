@@ -7,24 +7,12 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { join } from "node:path";
-import { ROOT } from "../../ffi/build.ts";
 import { cpuRuns, hostCpu } from "../../pipeline/target/target.ts";
+import { runCli } from "./run_cli.ts";
 
 const ZEN3 = fileURLToPath(new URL("../target/data/zen3-epyc-7r13.cpuinfo", import.meta.url));
 
-async function cli(args: readonly string[], env: Record<string, string>) {
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(ROOT, "mod.ts"), ...args],
-    cwd: ROOT,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    env,
-  }).output();
-  const d = new TextDecoder();
-  return { code: r.code, out: d.decode(r.stdout), err: d.decode(r.stderr) };
-}
+const cli = (args: readonly string[], env: Record<string, string>) => runCli(args, undefined, env);
 
 const runsAvx2 = cpuRuns(hostCpu(), "avx2");
 
