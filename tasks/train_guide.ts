@@ -8,38 +8,54 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { ALL_RULES } from "../pipeline/rules/all.ts";
-import { type Command, EXIT_OK, intOption, parseCommand, runMain } from "../pipeline/stages/cli.ts";
-import { DEFAULT_WEIGHTS_DIR, loadNetwork, saveNetwork } from "../pipeline/nnue/weights_file.ts";
+import {
+  CliError,
+  type Command,
+  commandTarget,
+  EXIT_DATA,
+  EXIT_OK,
+  intOption,
+  parseCommand,
+  runMain,
+} from "../pipeline/stages/cli.ts";
+import { loadNetwork, saveNetwork } from "../pipeline/nnue/weights_file.ts";
 import { DEFAULT_TRAIN_GUIDE, trainGuideRound } from "../pipeline/search/train_guide.ts";
-import { REFERENCE_COSTS } from "../pipeline/expr/cost.ts";
+import { costTableFor } from "../pipeline/target/cost_tables.ts";
+import { describeTarget } from "../pipeline/target/target.ts";
+import { describeWeights, weightsSource } from "../pipeline/nnue/profiles.ts";
 
 const Cmd: Command<{
   rounds: number;
   expressions: number;
   epochs: number;
   seed: number;
-  dir: string;
+  dir?: string;
   out?: string;
+  target?: string;
   "tune-embeddings": boolean;
   restart: boolean;
 }> = {
   name: "train-guide",
   usage: `usage: deno task train-guide [--rounds R] [--expressions N] [--epochs E] [--seed S]
-                              [--dir D] [--out O] [--tune-embeddings] [--restart]
+                              [--dir D] [--out O] [--target T] [--tune-embeddings] [--restart]
 
 Loop B: each round searches N expressions (half random, half backward-generated)
 with the current Guide, scores the states with the Judge, and trains the Guide
 head to predict the best Judge cost reachable within ${DEFAULT_TRAIN_GUIDE.horizon} rewrites.
-Weights are read from D (default data/) and written to O (default D) after
+Weights are read from D (default: this machine's profile, data/profiles/<profile>/) and
+written to O (default D) after
 every round; finished rounds are counted in O/train_guide_progress.json so a
 rerun resumes (--restart starts over).
+  --target T         avx512|avx2|neon: the target whose profile and static table are meant
+                     (default: detected); the searches descend its table
   --tune-embeddings  also train the shared embedding (frozen by default)`,
   options: {
     rounds: { type: "string", default: "3" },
     expressions: { type: "string", default: String(DEFAULT_TRAIN_GUIDE.expressions) },
     epochs: { type: "string", default: String(DEFAULT_TRAIN_GUIDE.epochs) },
     seed: { type: "string", default: "1" },
-    dir: { type: "string", default: DEFAULT_WEIGHTS_DIR },
+    dir: { type: "string" },
+    target: { type: "string" },
     out: { type: "string" },
     "tune-embeddings": { type: "boolean", default: false },
     restart: { type: "boolean", default: false },
@@ -49,8 +65,9 @@ rerun resumes (--restart starts over).
     expressions: intOption(2, 100000),
     epochs: intOption(1, 1000),
     seed: intOption(0, 2 ** 31 - 1),
-    dir: z.string(),
+    dir: z.string().optional(),
     out: z.string().optional(),
+    target: z.string().optional(),
     "tune-embeddings": z.boolean(),
     restart: z.boolean(),
   }),
@@ -62,7 +79,15 @@ if (import.meta.main) {
   await runMain(async () => {
     const parsed = parseCommand(Cmd, Deno.args);
     if (parsed === null) return EXIT_OK;
-    const o = parsed.opts;
+    const opts = parsed.opts;
+    const target = commandTarget("train-guide", opts.target, false);
+    const source = weightsSource(target, opts.dir);
+    if (source.kind === "table") {
+      throw new CliError(`train-guide: ${describeWeights(source)}; or give --dir`, EXIT_DATA);
+    }
+    console.error(`train-guide: target ${describeTarget(target)}; ${describeWeights(source)}`);
+    const o = { ...opts, dir: source.dir };
+    const costs = costTableFor(target, "kopt");
     const out = o.out ?? o.dir;
     const progressPath = join(out, "train_guide_progress.json");
     let done = 0;
@@ -80,8 +105,7 @@ if (import.meta.main) {
           nw,
           {
             rules: ALL_RULES,
-            // The shipped weights' table: Loop B trains the Guide of the weights it is given.
-            costs: REFERENCE_COSTS,
+            costs,
             expressions: o.expressions,
             epochs: o.epochs,
             seed: o.seed,

@@ -11,7 +11,16 @@
  * deno task parse data/kernels/*.fpcore | deno task variants | deno task compile | deno task bench | deno task train-judge --out /tmp/w
  */
 import { z } from "zod";
-import { type Command, EXIT_DATA, EXIT_OK, intOption, numberOption, onErrorOption, parseCommand } from "./cli.ts";
+import {
+  CliError,
+  type Command,
+  EXIT_DATA,
+  EXIT_OK,
+  intOption,
+  numberOption,
+  onErrorOption,
+  parseCommand,
+} from "./cli.ts";
 import { JsonlError, type Line, type OnError, parseLine, readLines } from "./jsonl.ts";
 import { ErrorRecord, MeasuredVariantRecord } from "./schema.ts";
 import {
@@ -22,6 +31,8 @@ import {
   writeSummary,
 } from "../nnue/train_judge.ts";
 import { DEFAULT_WEIGHTS_DIR, saveNetwork } from "../nnue/weights_file.ts";
+import { costTableFor } from "../target/cost_tables.ts";
+import { ARCH_OF, type Isa, targetFor } from "../target/target.ts";
 
 export interface ReadMeasured {
   readonly records: MeasuredVariantRecord[];
@@ -184,6 +195,15 @@ export async function trainJudgeMain(
     lrHead: o["lr-head"],
     rankWeight: o["rank-weight"],
   };
+  // The untrained Judge starts from the table of the ISA the records were built for.
+  const isas = [...new Set(read.records.map((r) => (r as { kernel?: { isa?: Isa } }).kernel?.isa ?? "avx512"))];
+  if (isas.length > 1) {
+    throw new CliError(
+      `train-judge: the records were built for several ISAs (${isas.join(", ")}): one at a time`,
+      EXIT_DATA,
+    );
+  }
+  const costs = costTableFor(targetFor(isas[0] ?? "avx512", ARCH_OF[isas[0] ?? "avx512"]), "kopt");
   const { network, summary } = trainJudge(read.records, config, (r) => {
     if (r.epoch % 10 === 0 || r.epoch === o.epochs) {
       console.error(
@@ -192,7 +212,7 @@ export async function trainJudgeMain(
         }`,
       );
     }
-  });
+  }, costs);
   try {
     const saved = saveNetwork(network, o.out);
     writeSummary(summary, o.out);
