@@ -28,7 +28,9 @@ import { EGraph } from "../pipeline/egraph/egraph.ts";
 import { compilePattern, ematch } from "../pipeline/egraph/ematch.ts";
 import { Extractor } from "../pipeline/egraph/extract.ts";
 import { runRules, type StopReason } from "../pipeline/egraph/runner.ts";
-import { REFERENCE_COSTS, staticCost } from "../pipeline/expr/cost.ts";
+import { type CostTable, staticCost } from "../pipeline/expr/cost.ts";
+import { BUILDERS, costTableFor } from "../pipeline/target/cost_tables.ts";
+import { describeTarget } from "../pipeline/target/target.ts";
 import { type Expr, hasDerivative } from "../pipeline/expr/expr.ts";
 import { parseFPCoreFile } from "../pipeline/expr/fpcore.ts";
 import type { Interval } from "../pipeline/expr/interval.ts";
@@ -37,7 +39,18 @@ import { randomExpr, Rng } from "../pipeline/expr/random.ts";
 import { rangeOf } from "../pipeline/expr/sample.ts";
 import { rulesByDomain, rulesRoundRobin } from "../pipeline/rules/all.ts";
 import { DOMAINS, type Rule } from "../pipeline/rules/rule.ts";
-import { type Command, EXIT_OK, intOption, numberOption, parseCommand, runMain } from "../pipeline/stages/cli.ts";
+import {
+  type Command,
+  commandTarget,
+  EXIT_OK,
+  intOption,
+  numberOption,
+  parseCommand,
+  runMain,
+  TARGET_OPTION,
+  TARGET_USAGE,
+  targetOption,
+} from "../pipeline/stages/cli.ts";
 
 const Opts = z.object({
   kernels: z.union([z.literal("all"), intOption(1)]),
@@ -47,6 +60,8 @@ const Opts = z.object({
   "iter-limit": intOption(1),
   "per-kernel": z.boolean(),
   "skip-throughput": z.boolean(),
+  target: targetOption,
+  for: z.enum(BUILDERS).default("kopt"),
 });
 type Opts = z.infer<typeof Opts>;
 
@@ -63,7 +78,9 @@ throughput figures.
   --time S         seconds per run (default 10)
   --iter-limit N   iterations per run (default 10000: effectively none)
   --per-kernel     one line per kernel and rule set, not only the matrix
-  --skip-throughput  no throughput measurement`,
+  --skip-throughput  no throughput measurement
+${TARGET_USAGE}
+  --for B          kopt|gcc|clang: whose static table extraction minimizes (default kopt)`,
   options: {
     kernels: { type: "string", default: "24" },
     sets: { type: "string", default: "algebra,20,50,100,150,200,250,300,400,all" },
@@ -72,6 +89,8 @@ throughput figures.
     "iter-limit": { type: "string", default: "10000" },
     "per-kernel": { type: "boolean", default: false },
     "skip-throughput": { type: "boolean", default: false },
+    ...TARGET_OPTION,
+    for: { type: "string" },
   },
   schema: Opts,
 };
@@ -154,7 +173,7 @@ interface Run {
   readonly conflicts: number;
 }
 
-function runOne(k: Kernel, rules: readonly Rule[], o: Opts): Run {
+function runOne(k: Kernel, rules: readonly Rule[], o: Opts, costs: CostTable): Run {
   const g = new EGraph({ ranges: k.ranges });
   const root = g.add(k.expr);
   const rep = runRules(g, rules, {
@@ -162,7 +181,7 @@ function runOne(k: Kernel, rules: readonly Rule[], o: Opts): Run {
     timeLimitMs: o.time * 1000,
     iterLimit: o["iter-limit"],
   });
-  const best = new Extractor(g, REFERENCE_COSTS.byKind).expr(root);
+  const best = new Extractor(g, costs.byKind).expr(root);
   return {
     kernel: k,
     stop: rep.stopReason,
@@ -170,8 +189,8 @@ function runOne(k: Kernel, rules: readonly Rule[], o: Opts): Run {
     classes: rep.classes,
     iterations: rep.iterations.length,
     ms: rep.ms,
-    costIn: staticCost(k.expr, REFERENCE_COSTS),
-    costOut: staticCost(best, REFERENCE_COSTS),
+    costIn: staticCost(k.expr, costs),
+    costOut: staticCost(best, costs),
     dLeft: hasDerivative(best),
     conflicts: g.conflicts,
   };
@@ -377,6 +396,9 @@ function main(argv: readonly string[]): number {
   const parsed = parseCommand(BenchCmd, argv);
   if (parsed === null) return EXIT_OK;
   const o = parsed.opts;
+  const target = commandTarget("bench:saturate", o.target, false);
+  const costs = costTableFor(target, o.for);
+  console.log(`target ${describeTarget(target)}; extraction by ${costs.name}`);
   const corpus = loadCorpus();
   const kernels = subset(corpus, o.kernels);
   const sets = ruleSets(o.sets);
@@ -401,7 +423,7 @@ function main(argv: readonly string[]): number {
   for (const s of sets) {
     const rs: Run[] = [];
     for (const [i, k] of kernels.entries()) {
-      const r = runOne(k, s.rules, o);
+      const r = runOne(k, s.rules, o, costs);
       rs.push(r);
       console.error(
         `[${s.label}] ${i + 1}/${kernels.length} ${k.name}: ${r.stop}, ${r.nodes} e-nodes, ${
