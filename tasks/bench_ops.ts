@@ -8,7 +8,8 @@
  */
 import { dirname } from "node:path";
 import { z } from "zod";
-import { costTable, formatOpCosts, measureOpCosts, OP_BUILDS } from "../pipeline/kernel/op_costs.ts";
+import { costTableFile, formatOpCosts, measureOpCosts } from "../pipeline/kernel/op_costs.ts";
+import { BUILDERS } from "../pipeline/target/cost_tables.ts";
 import { machineFingerprint } from "../pipeline/kernel/machine.ts";
 import {
   CliError,
@@ -41,7 +42,7 @@ ${TARGET_USAGE}
   options: { ...TARGET_OPTION, for: { type: "string" }, copies: { type: "string" }, json: { type: "string" } },
   schema: z.object({
     target: targetOption,
-    for: z.enum(OP_BUILDS as ["kopt", "gcc", "clang"]).default("kopt"),
+    for: z.enum(BUILDERS).default("kopt"),
     copies: intOption(1, 64).default(8),
     json: z.string().min(1).optional(),
   }),
@@ -66,7 +67,7 @@ if (import.meta.main) {
     console.log(formatOpCosts(rows, target, o.for));
     if (o.json !== undefined) {
       const machine = machineFingerprint();
-      const table = costTable(rows, {
+      const table = costTableFile(rows, {
         isa: target.isa,
         build: o.for,
         machine: { cpu: machine.cpu, hash: machine.hash },

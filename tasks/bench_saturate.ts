@@ -397,7 +397,7 @@ function main(argv: readonly string[]): number {
   if (parsed === null) return EXIT_OK;
   const o = parsed.opts;
   const target = commandTarget("bench:saturate", o.target, false);
-  const costs = costTableFor(target, o.for);
+  const costs = costTableFor(target.isa, o.for);
   console.log(`target ${describeTarget(target)}; extraction by ${costs.name}`);
   const corpus = loadCorpus();
   const kernels = subset(corpus, o.kernels);

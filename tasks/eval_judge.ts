@@ -19,7 +19,7 @@ import { MEASURED_PATH, measuredPath } from "../pipeline/nnue/calibrate.ts";
 import { evalJudge, formatEval } from "../pipeline/nnue/eval_judge.ts";
 import { readSummary } from "../pipeline/nnue/train_judge.ts";
 import { DEFAULT_WEIGHTS_DIR, loadNetwork } from "../pipeline/nnue/weights_file.ts";
-import { describeWeights, weightsSource } from "../pipeline/nnue/profiles.ts";
+import { describeWeights, type WeightsSource, weightsSource } from "../pipeline/nnue/profiles.ts";
 import { describeTarget } from "../pipeline/target/target.ts";
 import { MCA_ICELAKE, MCA_ZNVER3 } from "../pipeline/kernel/mca.ts";
 import { readMeasured } from "../pipeline/stages/train_judge.ts";
@@ -68,6 +68,21 @@ all variants, and MAPE, side by side.
   }),
 };
 
+/**
+ * The measured records the weights of `s` were calibrated on: the profile's,
+ * or for a machine without weights the shipped ones'; unknown for --weights.
+ */
+function calibratedOn(s: WeightsSource): string | null {
+  switch (s.kind) {
+    case "profile":
+      return measuredPath(s.profile);
+    case "table":
+      return MEASURED_PATH;
+    case "given":
+      return null;
+  }
+}
+
 if (import.meta.main) {
   await runMain(async () => {
     const parsed = parseCommand(COMMAND, Deno.args);
@@ -76,9 +91,8 @@ if (import.meta.main) {
     const target = commandTarget("eval:judge", parsedOpts.target, false);
     const source = weightsSource(target, parsedOpts.weights);
     const weights = source.kind === "table" ? DEFAULT_WEIGHTS_DIR : source.dir;
-    const data = parsedOpts.data ??
-      (source.kind === "profile" ? measuredPath(source.profile) : source.kind === "table" ? MEASURED_PATH : "");
-    if (data === "") throw new CliError("eval:judge: --weights DIR needs --data PATH", EXIT_USAGE);
+    const data = parsedOpts.data ?? calibratedOn(source);
+    if (data === null) throw new CliError("eval:judge: --weights DIR needs --data PATH", EXIT_USAGE);
     console.error(
       `eval:judge: target ${describeTarget(target)}; ${
         source.kind === "table"
@@ -104,7 +118,7 @@ if (import.meta.main) {
     using nw = loadNetwork(o.weights);
     const r = await evalJudge(nw, summary, records, {
       // The static table of the profile's target, for our code (the shipped weights': the op table's).
-      costs: costTableFor(target, "kopt"),
+      costs: costTableFor(target.isa, "kopt"),
       mca: o["no-mca"] ? [] : [MCA_ZNVER3, MCA_ICELAKE],
       mcaFitSample: o["mca-fit"],
       progress: (m) => console.error(m),

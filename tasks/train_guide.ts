@@ -87,7 +87,7 @@ if (import.meta.main) {
     }
     console.error(`train-guide: target ${describeTarget(target)}; ${describeWeights(source)}`);
     const o = { ...opts, dir: source.dir };
-    const costs = costTableFor(target, "kopt");
+    const costs = costTableFor(target.isa, "kopt");
     const out = o.out ?? o.dir;
     const progressPath = join(out, "train_guide_progress.json");
     let done = 0;

@@ -55,9 +55,8 @@ import { type Ranges, sampleInputs } from "../expr/sample.ts";
 import { type ErrorStats, flooredErrorStats, MAX_ULPS, outputFloor } from "../expr/ulp.ts";
 import { DEFAULT_N, INPUT_SEED } from "../kernel/measure.ts";
 import { type PlanEntry, type PlanOptions, timePlan } from "../kernel/timing_plan.ts";
-import { type CompilerConfig, kernelConfig, PEER_LABELS, peerConfigs } from "../kernel/toolchain.ts";
-import type { Target } from "../target/target.ts";
-import type { Builder } from "../target/cost_tables.ts";
+import { builderConfig, PEER_LABELS, peerConfig } from "../kernel/toolchain.ts";
+import { type Builder, BUILDER_WORDS } from "../target/cost_tables.ts";
 
 /** Labels of the builds every measurement has. */
 export const OPTIMIZED = "optimized";
@@ -74,13 +73,6 @@ export const ACCURATE_PEER = "gcc -O3";
 
 /** The peers `optimize --measure` compares with. */
 export const MEASURE_PEERS: readonly string[] = ["gcc -O3", FAST_PEER, "clang -O3 -ffast-math"];
-
-/** The peer build labelled `label` (`gcc -O3`, ...) for `target`. */
-export function peerConfig(label: string, target: Target): CompilerConfig {
-  const c = peerConfigs(target).find((p) => p.label === label);
-  if (c === undefined) throw new Error(`no compiler peer ${JSON.stringify(label)}`);
-  return c;
-}
 
 export type Cell =
   | {
@@ -194,11 +186,6 @@ export interface MeasureOptions extends PlanOptions {
    * the input built the same way.
    */
   readonly builder?: Builder;
-}
-
-/** The build of the measured forms for `builder`. */
-export function builderConfig(builder: Builder, target: Target): CompilerConfig {
-  return builder === "kopt" ? kernelConfig(target) : peerConfig(`${builder} -O3 -ffast-math`, target);
 }
 
 /** Whether the optimized form is the original (with its derivatives written out, as every build has them). */
@@ -316,7 +303,7 @@ export function decide(
   const label = pick === OPTIMIZED ? "it" : `${pick} (faster than the Judge's pick when measured)`;
   // Builds of the original that may be returned: ours, and the measured peers (ours first on ties); for
   // plain C under the user's compiler (--for), only the original built the same way: that is what they get.
-  const ourWords = builder === "kopt" ? "our SIMD code" : `plain C under ${builder} -O3 -ffast-math`;
+  const ourWords = BUILDER_WORDS[builder];
   const originals = ((builder === "kopt" ? [ORIGINAL, ...MEASURE_PEERS] : [ORIGINAL]).map((l) => [l, cells[l]]) as [
     string,
     Cell | undefined,

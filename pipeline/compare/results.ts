@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { MachineSchema } from "../stages/schema.ts";
+import { BUILDERS } from "../target/cost_tables.ts";
 
 export const CellSchema = z.discriminatedUnion("ok", [
   z.object({
@@ -88,7 +89,7 @@ export const CompareResultSchema = z.object({
   /** The target our code was built for (describeTarget); results written before targets existed were AVX-512. */
   target: z.string().default("avx512 (16 lanes, gcc -march=native)"),
   /** The code the optimized forms run as (compare --for): ours, or plain C under gcc or clang -O3 -ffast-math. */
-  builder: z.enum(["kopt", "gcc", "clang"]).default("kopt"),
+  builder: z.enum(BUILDERS).default("kopt"),
   /** /proc/loadavg (1, 5, 15 min) when the run started and ended. */
   load: z.object({ start: z.array(z.number()), end: z.array(z.number()) }),
   corpus: z.array(z.string()),

@@ -9,6 +9,7 @@ import { geomean } from "../kernel/peers.ts";
 import { fmtUlp, ORIGINAL as ORIGINAL_COLUMN } from "./measured.ts";
 import { DOMAIN_ORDER, GUIDED } from "./compare.ts";
 import type { CompareResult, KernelRow } from "./results.ts";
+import { BUILDER_WORDS } from "../target/cost_tables.ts";
 
 /** Short column headers (the legend under the table spells them out). */
 const SHORT: Readonly<Record<string, string>> = {
@@ -255,7 +256,7 @@ export function formatCompare(r: CompareResult): string {
   );
 
   const bf = builderFigures(r);
-  const what = r.builder === "kopt" ? "our SIMD code" : `plain C under ${r.builder} -O3 -ffast-math`;
+  const what = BUILDER_WORDS[r.builder];
   lines.push(
     "",
     `built as ${what} (--for ${r.builder}): geomean speedup over the best of ${bf.peers.join(", ")}, by domain`,

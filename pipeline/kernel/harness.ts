@@ -177,7 +177,8 @@ function settingArgs(s: HarnessSettings): string[] {
 /** Times every kernel of `job`; one result per kernel, in order. */
 export async function runHarness(job: HarnessJob, settings: HarnessSettings = {}): Promise<HarnessResult[]> {
   const exe = ensureHarness(settings.variant ?? "release", settings.target);
-  const runner = settings.target?.emulated ? settings.target.runner : [];
+  // A native target's runner is empty: the harness runs as itself.
+  const runner = settings.target?.runner ?? [];
   const results: (HarnessResult | undefined)[] = new Array(job.kernels.length);
   if (job.kernels.length === 0) return [];
   const dir = Deno.makeTempDirSync({ prefix: "kharness-" });

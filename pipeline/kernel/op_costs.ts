@@ -59,19 +59,16 @@
  * The pow (base < 0) row is ours only: under -ffast-math pow(a, 2) is a * a.
  */
 import { app, type Expr, num, v } from "../expr/expr.ts";
-import { OP_NAMES, type OpName, OPS } from "../expr/ops.ts";
+import { CONST_COST, OP_NAMES, type OpName, OPS, VAR_COST } from "../expr/ops.ts";
 import { sampleInputs } from "../expr/sample.ts";
 import { type KernelSource, simdKernel } from "./codegen.ts";
 import { compileKernels } from "./compile.ts";
 import { type HarnessSettings, runHarness } from "./harness.ts";
 import { DEFAULT_N, INPUT_SEED } from "./measure.ts";
 import { plainKernel } from "./plain_c.ts";
-import { type CompilerConfig, kernelConfig, peerConfigs } from "./toolchain.ts";
+import { builderConfig, type CompilerConfig } from "./toolchain.ts";
+import type { Builder, CostTableFile } from "../target/cost_tables.ts";
 import type { Isa, Target } from "../target/target.ts";
-
-/** Whose code is measured: ours, or plain C under the user's compiler at -O3 -ffast-math. */
-export type OpBuild = "kopt" | "gcc" | "clang";
-export const OP_BUILDS: readonly OpBuild[] = ["kopt", "gcc", "clang"];
 
 /** How a_j is made and the copies combined: with adds (the FP add pipes) or multiplies (the FMA pipes). */
 export type OpContext = "add" | "mul";
@@ -95,7 +92,7 @@ export interface OpCost {
 export interface OpCostOptions extends HarnessSettings {
   readonly target: Target;
   /** Whose code to measure (default `kopt`). */
-  readonly build?: OpBuild;
+  readonly build?: Builder;
   /** Applications per kernel (default 8). */
   readonly copies?: number;
   readonly cacheDir?: string;
@@ -184,17 +181,8 @@ export interface OpCostKernels {
   readonly config: CompilerConfig;
 }
 
-/** The compiler config of `build` for `target`: ours, or the peer `<cc> -O3 -ffast-math`. */
-export function opBuildConfig(build: OpBuild, target: Target): CompilerConfig {
-  if (build === "kopt") return kernelConfig(target);
-  const label = `${build} -O3 -ffast-math`;
-  const config = peerConfigs(target).find((c) => c.label === label);
-  if (config === undefined) throw new Error(`no peer config ${label} for ${target.isa}`);
-  return config;
-}
-
 /** The measuring kernels of every row for `build`, not compiled. */
-export function opCostKernels(build: OpBuild, target: Target, copies = 8): OpCostKernels {
+export function opCostKernels(build: Builder, target: Target, copies = 8): OpCostKernels {
   const plain = build !== "kopt";
   const ops = OP_NAMES.filter((op) => op !== "d");
   const rows: OpRow[] = [
@@ -224,7 +212,7 @@ export function opCostKernels(build: OpBuild, target: Target, copies = 8): OpCos
   return {
     rows: measured,
     sources: exprs.map((e) => (plain ? plainKernel(e, VARS) : simdKernel(e, VARS, isa))),
-    config: opBuildConfig(build, target),
+    config: builderConfig(build, target),
   };
 }
 
@@ -269,7 +257,7 @@ export async function measureOpCosts(options: OpCostOptions): Promise<OpCost[]> 
  * measured `+` (one cycle per vector on Zen 4; here that implies the clock
  * the column states), the unit of the op table.
  */
-export function formatOpCosts(rows: readonly OpCost[], target: Target, build: OpBuild = "kopt"): string {
+export function formatOpCosts(rows: readonly OpCost[], target: Target, build: Builder = "kopt"): string {
   const { isa, lanes } = target;
   const add = addUnit(rows);
   const lines = [
@@ -307,36 +295,21 @@ function addUnit(rows: readonly OpCost[]): number {
   return rows.find((r) => r.op === "+" && r.context === "add")?.nsPerVector ?? NaN;
 }
 
-/** Leaf costs of the static table (pipeline/expr/ops.ts VAR_COST, CONST_COST). */
-const LEAF_COSTS = { var: 0.5, const: 0 } as const;
-
-/** A static cost table for one (ISA, build), as data/cost_tables/<isa>-<build>.json holds it. */
-export interface CostTable {
-  readonly isa: Isa;
-  readonly build: OpBuild;
-  readonly unit: "one + per vector";
-  readonly machine: { readonly cpu: string; readonly hash: string };
-  /** ISO date (YYYY-MM-DD) of the measurement. */
-  readonly measured: string;
-  /** Cost of each op and leaf in units of one +, multiples of 0.5, at least 0.5 for every op. */
-  readonly costs: Readonly<Record<string, number>>;
-}
-
 /**
- * The cost table of measured `rows`: each op's cycles in units of the
+ * The cost table file (data/cost_tables/<isa>-<build>.json) of measured `rows`: each op's cycles in units of the
  * add-bound `+`, from its add-bound row, except `*`, fma, fms and fnma,
  * which hide on the multiply pipes there and take their mul-bound row;
  * rounded to a multiple of 0.5 and at least 0.5 (an op that measures ~0,
  * like neg or fabs, still costs something). `d` has no row; pow's
  * negative-base row is not used. Also the leaves: var 0.5, const 0.
  */
-export function costTable(
+export function costTableFile(
   rows: readonly OpCost[],
-  meta: { isa: Isa; build: OpBuild; machine: { cpu: string; hash: string }; measured: string },
-): CostTable {
+  meta: { isa: Isa; build: Builder; machine: { cpu: string; hash: string }; measured: string },
+): CostTableFile {
   const add = addUnit(rows);
   if (!(add > 0)) throw new Error("cost table: no positive add-bound + row to count in");
-  const costs: Record<string, number> = { ...LEAF_COSTS };
+  const costs: Record<string, number> = { var: VAR_COST, const: CONST_COST };
   for (const op of OP_NAMES) {
     if (op === "d") continue;
     const context: OpContext = MUL_BOUND_OPS.includes(op) ? "mul" : "add";

@@ -19,6 +19,7 @@ import { simdPreamble } from "./preamble.ts";
 import { PLAIN_PREAMBLE } from "./plain_c.ts";
 import { compilerVersion } from "../target/compiler.ts";
 import { AARCH64_CROSS, type Isa, type Target } from "../target/target.ts";
+import type { Builder } from "../target/cost_tables.ts";
 
 export { compilerVersion };
 
@@ -69,21 +70,43 @@ const LEVELS: readonly (readonly string[])[] = [["-O2"], ["-O3"], ["-O3", "-ffas
 export function peerConfigs(target: Target): CompilerConfig[] {
   const cross = target.arch === "aarch64" && target.emulated;
   const isaFlags = target.isa === "avx2" ? ["-march=native", "-mno-avx512f"] : [...target.isaFlags];
-  return (["gcc", "clang"] as const).flatMap((cc) =>
+  return PEER_COMPILERS.flatMap((cc) =>
     LEVELS.map((level): CompilerConfig => ({
-      label: `${cc} ${level.join(" ")}`,
+      label: peerLabel(cc, level),
       cc: cross ? (cc === "gcc" ? `${AARCH64_CROSS}gcc` : "clang") : cc,
-      flags: [...level, ...(cross && cc === "clang" ? ["--target=aarch64-linux-gnu"] : []), ...isaFlags, ...SHARED],
+      flags: [
+        ...level,
+        ...(cross && cc === "clang" ? ["--target=aarch64-linux-gnu"] : []),
+        ...isaFlags,
+        ...SHARED,
+      ],
       libs: ["-lm"],
       flavor: "plain",
     }))
   );
 }
 
+const PEER_COMPILERS: readonly CompilerName[] = ["gcc", "clang"];
+
+/** `gcc -O3 -ffast-math`: a peer's label, its compiler and level. */
+function peerLabel(cc: CompilerName, level: readonly string[]): string {
+  return `${cc} ${level.join(" ")}`;
+}
+
 /** The peers' labels, in table order (the same for every target). */
-export const PEER_LABELS: readonly string[] = (["gcc", "clang"] as const).flatMap((cc) =>
-  LEVELS.map((level) => `${cc} ${level.join(" ")}`)
-);
+export const PEER_LABELS: readonly string[] = PEER_COMPILERS.flatMap((cc) => LEVELS.map((l) => peerLabel(cc, l)));
+
+/** The peer build labelled `label` (`gcc -O3`, ...) for `target`. */
+export function peerConfig(label: string, target: Target): CompilerConfig {
+  const c = peerConfigs(target).find((p) => p.label === label);
+  if (c === undefined) throw new Error(`no compiler peer ${JSON.stringify(label)}`);
+  return c;
+}
+
+/** The build of `builder`'s code for `target`: ours, or the peer `<cc> -O3 -ffast-math` (optimize --for). */
+export function builderConfig(builder: Builder, target: Target): CompilerConfig {
+  return builder === "kopt" ? kernelConfig(target) : peerConfig(peerLabel(builder, LEVELS[2]), target);
+}
 
 /** Which compiler family a config's executable belongs to. */
 export function compilerFamily(config: CompilerConfig): CompilerName {

@@ -279,7 +279,7 @@ export async function calibrate(target: Target, options: Partial<CalibrateOption
       say("train: time budget reached; stopping");
       return false;
     }
-  }, costTableFor(target, "kopt"));
+  }, costTableFor(target.isa, "kopt"));
   const saved = saveNetwork(trained.network, o.out);
   const summaryPath = writeSummary(
     { ...trained.summary, calibrate: { kernels, variants, measured: measured.length, fromCache, failed } },

@@ -147,7 +147,7 @@ export function loadCorpus(paths: readonly string[]): { records: ExpressionRecor
 /** The search settings of the options, but the rules (each caller picks its own). */
 function searchSettings(o: CompareOpts, timeS: number, target: Target) {
   return {
-    costs: costTableFor(target, o.for ?? "kopt"),
+    costs: costTableFor(target.isa, o.for ?? "kopt"),
     budget: DEFAULT_SEARCH.budget,
     timeMs: timeS * 1000,
     maxUlp: o["max-ulp"],

@@ -68,7 +68,7 @@ import {
   outcomeRecord,
   outcomesC,
 } from "./optimize_output.ts";
-import { type Builder, BUILDERS, costTableFor } from "../target/cost_tables.ts";
+import { type Builder, BUILDER_WORDS, BUILDERS, costTableFor } from "../target/cost_tables.ts";
 
 /** How `optimize` searches (the optimizer's options); shared with `compare`. */
 export type SearchSettings = OptimizeOptions;
@@ -86,18 +86,11 @@ export function openNetwork(command: string, weights: string | undefined, target
   const source = weightsSource(target, weights);
   console.error(`${command}: ${describeWeights(source)}`);
   try {
-    return networkOf(source, costTableFor(target, "kopt"));
+    return networkOf(source, costTableFor(target.isa, "kopt"));
   } catch (e) {
     throw new CliError(`${command}: cannot load the network: ${(e as Error).message}`, EXIT_DATA);
   }
 }
-
-/** What each --for means, for reports. */
-export const BUILDER_WORDS: Readonly<Record<Builder, string>> = {
-  kopt: "our SIMD code",
-  gcc: "plain C under gcc -O3 -ffast-math",
-  clang: "plain C under clang -O3 -ffast-math",
-};
 
 /**
  * The code the output will run as: --for, else by --emit: an expression
@@ -388,7 +381,7 @@ export async function optimizeMain(argv: readonly string[]): Promise<number> {
     return EXIT_DATA;
   }
   const builder = builderFor(opts.for, opts.emit);
-  const costs = costTableFor(target, builder);
+  const costs = costTableFor(target.isa, builder);
   console.error(`optimize: target ${describeTarget(target)}; costs for ${BUILDER_WORDS[builder]} (${costs.name})`);
   const settings: SearchSettings = {
     search: opts.search,

@@ -13,11 +13,10 @@ import { fpcoreShared as printFPCore, infixShared } from "./shared_print.ts";
 import { simdKernel } from "../kernel/codegen.ts";
 import { cFile, type EmittedKernel, sourceFlags } from "../kernel/c_file.ts";
 import { plainKernel } from "../kernel/plain_c.ts";
-import { kernelConfig, PEER_LABELS } from "../kernel/toolchain.ts";
+import { builderConfig, kernelConfig, PEER_LABELS, peerConfig } from "../kernel/toolchain.ts";
 import type { Target } from "../target/target.ts";
 import {
   alternativeLabel,
-  builderConfig,
   errorLine,
   failedOurs,
   fmtUlp,
@@ -27,7 +26,6 @@ import {
   MEASURE_PEERS,
   OPTIMIZED,
   ORIGINAL,
-  peerConfig,
 } from "../compare/measured.ts";
 import type { Builder } from "../target/cost_tables.ts";
 import type { OptimizeResult } from "../search/optimizer.ts";

@@ -32,7 +32,7 @@ import {
 } from "../nnue/train_judge.ts";
 import { DEFAULT_WEIGHTS_DIR, saveNetwork } from "../nnue/weights_file.ts";
 import { costTableFor } from "../target/cost_tables.ts";
-import { ARCH_OF, type Isa, targetFor } from "../target/target.ts";
+import type { Isa } from "../target/target.ts";
 
 export interface ReadMeasured {
   readonly records: MeasuredVariantRecord[];
@@ -203,7 +203,7 @@ export async function trainJudgeMain(
       EXIT_DATA,
     );
   }
-  const costs = costTableFor(targetFor(isas[0] ?? "avx512", ARCH_OF[isas[0] ?? "avx512"]), "kopt");
+  const costs = costTableFor(isas[0] ?? "avx512", "kopt");
   const { network, summary } = trainJudge(read.records, config, (r) => {
     if (r.epoch % 10 === 0 || r.epoch === o.epochs) {
       console.error(

@@ -18,12 +18,19 @@ import { join } from "node:path";
 import { z } from "zod";
 import { ROOT } from "../../ffi/build.ts";
 import { type CostTable, costTable, REFERENCE_COSTS } from "../expr/cost.ts";
-import { OP_NAMES, type OpName } from "../expr/ops.ts";
-import type { Isa, Target } from "./target.ts";
+import { OP_NAMES, opCode, type OpName } from "../expr/ops.ts";
+import { type Isa, ISAS } from "./target.ts";
 
 /** Whose code the costs are of: ours, or plain C under that compiler at -O3 -ffast-math. */
-export type Builder = "kopt" | "gcc" | "clang";
-export const BUILDERS: readonly Builder[] = ["kopt", "gcc", "clang"];
+export const BUILDERS = ["kopt", "gcc", "clang"] as const;
+export type Builder = typeof BUILDERS[number];
+
+/** What each build is, in words, for reports. */
+export const BUILDER_WORDS: Readonly<Record<Builder, string>> = {
+  kopt: "our SIMD code",
+  gcc: "plain C under gcc -O3 -ffast-math",
+  clang: "plain C under clang -O3 -ffast-math",
+};
 
 export const COST_TABLES_DIR = join(ROOT, "data", "cost_tables");
 
@@ -31,8 +38,8 @@ const Half = z.number().nonnegative().refine((x) => Number.isInteger(x * 2), "mu
 
 /** A measured table as bench:ops --json writes it. */
 export const CostTableFile = z.object({
-  isa: z.string(),
-  build: z.enum(["kopt", "gcc", "clang"]),
+  isa: z.enum(ISAS),
+  build: z.enum(BUILDERS),
   unit: z.string(),
   /** The machine it was measured on. */
   machine: z.object({ cpu: z.string(), hash: z.string() }),
@@ -40,6 +47,7 @@ export const CostTableFile = z.object({
   /** Per op, and the two leaves as `var` and `const`. */
   costs: z.record(z.string(), Half),
 });
+export type CostTableFile = z.infer<typeof CostTableFile>;
 
 /** The file of `isa`'s table for `build`. */
 export function costTablePath(isa: Isa, build: Builder): string {
@@ -74,19 +82,19 @@ function readTable(isa: Isa, build: Builder, name: string): CostTable {
   if (missing.length > 0) throw new Error(`cost table ${path}: no cost for ${missing.join(", ")}`);
   // `d` cannot be compiled: it keeps the op table's prohibitive price.
   const ops = Object.fromEntries(
-    OP_NAMES.map((n) => [n, n === "d" ? REFERENCE_COSTS.byKind[2 + OP_NAMES.indexOf("d")] : bf16Exact(f.costs[n])]),
+    OP_NAMES.map((n) => [n, n === "d" ? REFERENCE_COSTS.byKind[opCode("d")] : bf16Exact(f.costs[n])]),
   ) as Record<OpName, number>;
   return costTable(name, ops, { var: f.costs.var, const: f.costs.const });
 }
 
-/** The static table for `target`'s code as `build` makes it. */
-export function costTableFor(target: Target, build: Builder): CostTable {
-  const key = `${target.isa}-${build}`;
+/** The static table of `isa`'s code as `build` makes it. */
+export function costTableFor(isa: Isa, build: Builder): CostTable {
+  const key = `${isa}-${build}`;
   let t = cache.get(key);
   if (t === undefined) {
-    if (target.isa === "avx512" && build === "kopt") t = REFERENCE_COSTS;
-    else if (target.isa === "neon") t = readTable("avx2", build, `neon-${build} (the avx2-${build} table: not timed)`);
-    else t = readTable(target.isa, build, key);
+    if (isa === "avx512" && build === "kopt") t = REFERENCE_COSTS;
+    else if (isa === "neon") t = readTable("avx2", build, `neon-${build} (the avx2-${build} table: not timed)`);
+    else t = readTable(isa, build, key);
     cache.set(key, t);
   }
   return t;

@@ -3,7 +3,7 @@ import { type Expr, postorder } from "../../pipeline/expr/expr.ts";
 import { OP_NAMES, type OpName } from "../../pipeline/expr/ops.ts";
 import { compileKernels } from "../../pipeline/kernel/compile.ts";
 import {
-  costTable,
+  costTableFile,
   formatOpCosts,
   type OpCost,
   opCostKernels,
@@ -144,7 +144,7 @@ Deno.test("the cost table: units of one +, mul-bound rows for the multiply ops, 
     row("pow", 99, "add", true), // negative bases: not used
   );
   const machine = { cpu: "AMD EPYC", hash: "0123456789ab" };
-  const t = costTable(rows, { isa: "avx512", build: "gcc", machine, measured: "2026-11-25" });
+  const t = costTableFile(rows, { isa: "avx512", build: "gcc", machine, measured: "2026-11-25" });
   assert.equal(t.unit, "one + per vector");
   assert.deepEqual([t.isa, t.build, t.machine, t.measured], ["avx512", "gcc", machine, "2026-11-25"]);
   const c = t.costs;
@@ -171,7 +171,7 @@ Deno.test("the cost table: units of one +, mul-bound rows for the multiply ops, 
     if (k !== "const") assert.ok(v >= 0.5, `${k}: no op is free`);
   }
   // Without an add-bound + there is no unit.
-  assert.throws(() => costTable(rows.filter((r) => !(r.op === "+" && r.context === "add")), { ...t }), /\+/);
+  assert.throws(() => costTableFile(rows.filter((r) => !(r.op === "+" && r.context === "add")), { ...t }), /\+/);
 });
 
 Deno.test("the op-cost table counts cycles in units of one add", () => {
