@@ -3,8 +3,8 @@
  * public API.
  */
 export * from "./pipeline/expr/mod.ts";
-export * from "./pipeline/stages/schema.ts";
-export * from "./pipeline/stages/jsonl.ts";
+export * from "./pipeline/records/schema.ts";
+export * from "./pipeline/records/jsonl.ts";
 export * as nnue from "./pipeline/nnue/mod.ts";
 export * as kernel from "./pipeline/kernel/mod.ts";
 import { EXIT_USAGE, runMain } from "./pipeline/stages/cli.ts";

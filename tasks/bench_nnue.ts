@@ -19,7 +19,7 @@ import { app, dagSize, type Expr, num, postorder, v } from "../pipeline/expr/exp
 import { OP_NAMES, type OpName, OPS } from "../pipeline/expr/ops.ts";
 import { randomExpr, Rng } from "../pipeline/expr/random.ts";
 import { instantiate, match, parsePattern } from "../pipeline/rules/pattern.ts";
-import { DIMS, toCsr } from "../ffi/nnue.ts";
+import { DIMS, toCsr } from "../pipeline/ffi/nnue.ts";
 import { FeatureDag, type RewriteDelta } from "../pipeline/nnue/feature_dag.ts";
 import { DEFAULT_DEPTH, features } from "../pipeline/nnue/features.ts";
 import { Network, packDeltas } from "../pipeline/nnue/network.ts";

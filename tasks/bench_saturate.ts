@@ -21,9 +21,8 @@
  * core; `--kernels all` runs everything. Timings are wall-clock on a shared
  * machine (another process may be using the other core): expect ~10%.
  */
-import { join } from "node:path";
 import { z } from "zod";
-import { ROOT } from "../ffi/build.ts";
+import { KERNELS_DIR } from "../pipeline/base/paths.ts";
 import { EGraph } from "../pipeline/egraph/egraph.ts";
 import { compilePattern, ematch } from "../pipeline/egraph/ematch.ts";
 import { Extractor } from "../pipeline/egraph/extract.ts";
@@ -32,7 +31,7 @@ import { type CostTable, staticCost } from "../pipeline/expr/cost.ts";
 import { BUILDERS, costTableFor } from "../pipeline/target/cost_tables.ts";
 import { describeTarget } from "../pipeline/target/target.ts";
 import { type Expr, hasDerivative } from "../pipeline/expr/expr.ts";
-import { parseFPCoreFile } from "../pipeline/expr/fpcore.ts";
+import { parseExpr } from "../pipeline/expr/fpcore.ts";
 import type { Interval } from "../pipeline/expr/interval.ts";
 import { opCode } from "../pipeline/expr/ops.ts";
 import { randomExpr, Rng } from "../pipeline/expr/random.ts";
@@ -51,6 +50,7 @@ import {
   TARGET_USAGE,
   targetOption,
 } from "../pipeline/stages/cli.ts";
+import { loadCorpus } from "../pipeline/records/corpus.ts";
 
 const Opts = z.object({
   kernels: z.union([z.literal("all"), intOption(1)]),
@@ -102,19 +102,16 @@ interface Kernel {
   readonly ranges: Readonly<Record<string, Interval>>;
 }
 
-function loadCorpus(): Kernel[] {
-  const dir = join(ROOT, "data", "kernels");
-  const out: Kernel[] = [];
-  for (const f of [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.endsWith(".fpcore")).sort()) {
-    const { benchmarks, errors } = parseFPCoreFile(Deno.readTextFileSync(join(dir, f)));
-    for (const e of errors) console.error(`bench:saturate: ${f}:${e.error.pos.line}: skipped: ${e.error.reason}`);
-    for (const [i, b] of benchmarks.entries()) {
-      // The graph gets the ranges the optimizer samples accuracy over.
-      const ranges = Object.fromEntries(b.vars.map((v) => [v, rangeOf(b.ranges, v) as Interval]));
-      out.push({ name: b.name ?? `${f}#${i + 1}`, file: f.replace(/\.fpcore$/, ""), expr: b.expr, ranges });
-    }
-  }
-  return out;
+function corpusKernels(): Kernel[] {
+  const { records, skipped } = loadCorpus([KERNELS_DIR]);
+  for (const m of skipped) console.error(`bench:saturate: skipped ${m}`);
+  return records.map((r) => ({
+    name: r.name ?? r.id,
+    file: r.tags?.[0] ?? r.id,
+    expr: parseExpr(r.expr, r.vars),
+    // The graph gets the ranges the optimizer samples accuracy over.
+    ranges: Object.fromEntries(r.vars.map((v) => [v, rangeOf(r.ranges ?? {}, v) as Interval])),
+  }));
 }
 
 /** Every k-th kernel, so that `n` are taken across all files. */
@@ -399,7 +396,7 @@ function main(argv: readonly string[]): number {
   const target = commandTarget("bench:saturate", o.target, false);
   const costs = costTableFor(target.isa, o.for);
   console.log(`target ${describeTarget(target)}; extraction by ${costs.name}`);
-  const corpus = loadCorpus();
+  const corpus = corpusKernels();
   const kernels = subset(corpus, o.kernels);
   const sets = ruleSets(o.sets);
   const all = rulesRoundRobin();

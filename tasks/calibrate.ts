@@ -16,13 +16,14 @@ import {
   TARGET_USAGE,
   targetOption,
 } from "../pipeline/stages/cli.ts";
-import { calibrate, DEFAULT_CALIBRATE, measuredPath, QUICK } from "../pipeline/nnue/calibrate.ts";
+import { calibrate, DEFAULT_CALIBRATE, measuredPath, QUICK } from "../pipeline/stages/calibrate.ts";
 import { hostProfile, PROFILE_FILE, profileDir, writeProfile } from "../pipeline/nnue/profiles.ts";
 import { describeTarget } from "../pipeline/target/target.ts";
 import { join } from "node:path";
 import { DEFAULT_JUDGE_CONFIG } from "../pipeline/nnue/train_judge.ts";
-import { BENCH_CACHE } from "../pipeline/kernel/bench_cache.ts";
+
 import { formatSummary } from "../pipeline/stages/train_judge.ts";
+import { BENCH_CACHE } from "../pipeline/base/paths.ts";
 
 interface Opts {
   kernels?: number;

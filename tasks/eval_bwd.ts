@@ -18,11 +18,11 @@ import { ALL_RULES } from "../pipeline/rules/all.ts";
 import { DEFAULT_WEIGHTS_DIR, loadNetwork } from "../pipeline/nnue/weights_file.ts";
 import { DEFAULT_GUIDED, type GuidedResult, guidedSearch } from "../pipeline/search/guided.ts";
 import { optimize, type OptimizeResult } from "../pipeline/search/optimizer.ts";
-import { unfuse } from "../pipeline/stages/unfuse.ts";
+import { unfuse } from "../pipeline/search/unfuse.ts";
 import type { Ranges } from "../pipeline/expr/sample.ts";
 import { timePlan } from "../pipeline/kernel/timing_plan.ts";
 import { kernelConfig } from "../pipeline/kernel/toolchain.ts";
-import { median } from "../pipeline/nnue/judge_data.ts";
+import { median } from "../pipeline/base/stats.ts";
 import {
   type Command,
   commandTarget,

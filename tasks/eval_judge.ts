@@ -15,7 +15,7 @@ import {
   parseCommand,
   runMain,
 } from "../pipeline/stages/cli.ts";
-import { MEASURED_PATH, measuredPath } from "../pipeline/nnue/calibrate.ts";
+import { MEASURED_PATH, measuredPath } from "../pipeline/stages/calibrate.ts";
 import { evalJudge, formatEval } from "../pipeline/nnue/eval_judge.ts";
 import { readSummary } from "../pipeline/nnue/train_judge.ts";
 import { DEFAULT_WEIGHTS_DIR, loadNetwork } from "../pipeline/nnue/weights_file.ts";

@@ -16,7 +16,6 @@
  * Then the same for growing rule sets (20, 50, 100, all; domain
  * round-robin), to show how time and memory grow with the rules.
  */
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { endOfJob } from "../pipeline/expr/expr.ts";
@@ -27,7 +26,7 @@ import { geomean } from "../pipeline/kernel/peers.ts";
 import { timePlan } from "../pipeline/kernel/timing_plan.ts";
 import { kernelConfig } from "../pipeline/kernel/toolchain.ts";
 import { lookaheadHead } from "../pipeline/nnue/guide_init.ts";
-import { median } from "../pipeline/nnue/judge_data.ts";
+import { median } from "../pipeline/base/stats.ts";
 import { DEFAULT_WEIGHTS_DIR, loadNetwork } from "../pipeline/nnue/weights_file.ts";
 import { rulesRoundRobin } from "../pipeline/rules/all.ts";
 import { optimize } from "../pipeline/search/optimizer.ts";
@@ -43,9 +42,9 @@ import {
   targetOption,
 } from "../pipeline/stages/cli.ts";
 import { describeTarget, type Target } from "../pipeline/target/target.ts";
-import { corpusRecords } from "../pipeline/stages/peers.ts";
-import type { ExpressionRecord } from "../pipeline/stages/schema.ts";
-import { ROOT } from "../ffi/build.ts";
+import { loadCorpus } from "../pipeline/records/corpus.ts";
+import type { ExpressionRecord } from "../pipeline/records/schema.ts";
+import { KERNELS_DIR, ROOT } from "../pipeline/base/paths.ts";
 import { REFERENCE_COSTS } from "../pipeline/expr/cost.ts";
 
 const METHODS = ["guided", "untrained", "saturate"] as const;
@@ -214,7 +213,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseCommand(Cmd, argv);
   if (parsed === null) return EXIT_OK;
   const o = parsed.opts;
-  const corpus = corpusRecords([join(ROOT, "data", "kernels")], (m) => console.error(m));
+  const { records: corpus, skipped } = loadCorpus([KERNELS_DIR]);
+  for (const m of skipped) console.error(`eval:search: skipped ${m}`);
   if (o.worker !== undefined) {
     const w = z.object({ method: z.enum(METHODS), rules: z.number(), ids: z.array(z.string()) }).parse(
       JSON.parse(o.worker),

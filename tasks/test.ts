@@ -6,7 +6,7 @@
  * the JUnit report, and exits non-zero if anything failed.
  */
 import { join } from "node:path";
-import { BUILD, ROOT } from "../ffi/build.ts";
+import { BUILD, ROOT } from "../pipeline/base/paths.ts";
 
 interface Step {
   readonly name: string;

@@ -20,11 +20,11 @@ import { PEER_LABELS } from "../kernel/toolchain.ts";
 import { describeTarget, type Target } from "../target/target.ts";
 import type { Network } from "../nnue/network.ts";
 import type { OptimizeResult, Ranked } from "../search/optimizer.ts";
-import { fileTag } from "../stages/parse.ts";
-import type { ExpressionRecord } from "../stages/schema.ts";
-import { jobRanges, measuredAlternatives, searchJobs, type SearchSettings } from "../stages/optimize.ts";
-import { type Job, jobOf } from "../stages/optimize_input.ts";
-import { ROOT } from "../../ffi/build.ts";
+import { fileTag } from "../records/fpcore_records.ts";
+import type { ExpressionRecord } from "../records/schema.ts";
+import { jobRanges, measuredAlternatives, searchJobs, type SearchSettings } from "../search/jobs.ts";
+import { type Job, jobOf } from "../records/job.ts";
+import { KERNELS_DIR } from "../base/paths.ts";
 import { alternativeLabel, type Cell, measureKernels, OPTIMIZED, ORIGINAL } from "./measured.ts";
 import type { CompareResult, KernelRow } from "./results.ts";
 import type { Builder } from "../target/cost_tables.ts";
@@ -54,7 +54,7 @@ export interface CompareOptions {
 /** graphics/physics/autodiff/ml for data/kernels/<stem>.fpcore, fpbench for anything else. */
 export function domainOf(rec: ExpressionRecord): string {
   const file = (rec.source ?? "").replace(/:\d+$/, "");
-  const inKernels = resolve(file).startsWith(resolve(ROOT, "data", "kernels") + "/");
+  const inKernels = resolve(file).startsWith(resolve(KERNELS_DIR) + "/");
   const stem = fileTag(file);
   return inKernels && KERNEL_DOMAINS.includes(stem) ? stem : "fpbench";
 }

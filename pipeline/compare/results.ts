@@ -6,7 +6,7 @@
  * refused with the path of the bad field.
  */
 import { z } from "zod";
-import { MachineSchema } from "../stages/schema.ts";
+import { MachineSchema } from "../records/schema.ts";
 import { BUILDERS } from "../target/cost_tables.ts";
 
 export const CellSchema = z.discriminatedUnion("ok", [

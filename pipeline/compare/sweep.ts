@@ -12,8 +12,8 @@
 import type { PlanOptions } from "../kernel/timing_plan.ts";
 import type { Network } from "../nnue/network.ts";
 import { rulesRoundRobin } from "../rules/all.ts";
-import { jobRanges, optimizeJob, type SearchSettings } from "../stages/optimize.ts";
-import type { Job } from "../stages/optimize_input.ts";
+import { jobRanges, optimizeJob, type SearchSettings } from "../search/jobs.ts";
+import { type Job } from "../records/job.ts";
 import { measureKernels, OPTIMIZED, ORIGINAL } from "./measured.ts";
 import type { SweepPoint } from "./results.ts";
 

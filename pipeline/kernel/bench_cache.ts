@@ -11,11 +11,8 @@
  * the number of elements, the reference kernel's version and the machine.
  */
 import { createHash } from "node:crypto";
-import { join } from "node:path";
 import { z } from "zod";
-import { ROOT } from "../../ffi/build.ts";
-
-export const BENCH_CACHE = join(ROOT, "data", "benchmark_cache.jsonl");
+import { BENCH_CACHE } from "../base/paths.ts";
 
 /** Version of the reference kernel in csrc/harness/reference.c (KH_REFERENCE_VERSION). */
 export const REFERENCE_VERSION = 2;

@@ -18,12 +18,9 @@
  */
 import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
-import { BUILD } from "../../ffi/build.ts";
+import { KCACHE } from "../base/paths.ts";
 import type { KernelSource } from "./codegen.ts";
 import { type CompilerConfig, compilerFamily, configHash, preambleOf } from "./toolchain.ts";
-
-/** Default cache directory: build/kcache. */
-export const KCACHE = join(BUILD, "kcache");
 
 export interface CompileOptions {
   readonly cacheDir?: string;

@@ -12,7 +12,7 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { ensureHarness, type HarnessVariant } from "./harness_build.ts";
-import { readLines } from "../stages/jsonl.ts";
+import { readLines } from "../records/jsonl.ts";
 import type { Target } from "../target/target.ts";
 
 export interface HarnessKernel {

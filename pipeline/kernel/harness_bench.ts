@@ -14,6 +14,7 @@ import { type HarnessResult, type HarnessSettings, runHarness } from "./harness.
 import { DEFAULT_N, INPUT_SEED } from "./measure.ts";
 import { kernelConfig } from "./toolchain.ts";
 import type { Target } from "../target/target.ts";
+import { median } from "../base/stats.ts";
 
 const VARS = ["x", "y", "z"];
 const RANGE: [number, number] = [0.5, 4];
@@ -71,11 +72,6 @@ export interface NoiseResult {
   readonly medianPlainCv: number;
   readonly runs: number;
 }
-
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** Measures `count` random kernels in `runs` separate harness processes. */
 export async function noiseStudy(

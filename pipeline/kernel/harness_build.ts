@@ -12,19 +12,9 @@
  */
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import {
-  BUILD,
-  BUILD_SCRIPT,
-  C_FLAGS,
-  compileAtomically,
-  filesIn,
-  isOutdated,
-  ROOT,
-  SANITIZE_FLAGS,
-} from "../../ffi/build.ts";
+import { BUILD_SCRIPT, C_FLAGS, compileAtomically, filesIn, isOutdated, SANITIZE_FLAGS } from "../ffi/build.ts";
+import { BUILD, HARNESS_SRC } from "../base/paths.ts";
 import type { Target } from "../target/target.ts";
-
-export const HARNESS_SRC = join(ROOT, "csrc", "harness");
 
 export type HarnessVariant = "release" | "sanitized";
 

@@ -12,19 +12,27 @@
  */
 import { parseExpr } from "../expr/fpcore.ts";
 import { sampleInputs } from "../expr/sample.ts";
-import { describeZodError } from "../stages/jsonl.ts";
-import { CompiledRecord, ErrorRecord, ExpressionRecord } from "../stages/schema.ts";
+import { describeZodError } from "../records/jsonl.ts";
+import {
+  CompiledRecord,
+  ErrorRecord,
+  ExpressionRecord,
+  type JsonObject,
+  type MeasuredRecord,
+} from "../records/schema.ts";
 import { kernelAccuracy } from "./accuracy.ts";
-import { BENCH_CACHE, benchCacheEntries, cacheKey, type CacheLine, recordInBenchCache } from "./bench_cache.ts";
+import { benchCacheEntries, cacheKey, type CacheLine, recordInBenchCache } from "./bench_cache.ts";
 import { CODEGEN_VERSION, simdKernel } from "./codegen.ts";
-import { compileKernels, type CompileOptions, isInsideCache, KCACHE } from "./compile.ts";
+import { compileKernels, type CompileOptions, isInsideCache } from "./compile.ts";
 import { type HarnessSettings, runHarness } from "./harness.ts";
 import { machineFingerprint } from "./machine.ts";
 import { compilerVersion, configHash, kernelConfig, recordedFlags } from "./toolchain.ts";
 import { type Isa, resolveTarget, type Target, TargetError } from "../target/target.ts";
+import { BENCH_CACHE, KCACHE } from "../base/paths.ts";
 
-// deno-lint-ignore no-explicit-any
-export type Rec = Record<string, any>;
+/** What compile and bench give back for each record: the record with its new fields, or with an error. */
+export type Compiled = CompiledRecord | ErrorRecord;
+export type Measured = MeasuredRecord | ErrorRecord;
 
 /** Seed of the sampled inputs: fixed, so a kernel is always timed on the same data. */
 export const INPUT_SEED = 1;
@@ -68,23 +76,30 @@ export interface BenchOptions extends HarnessSettings {
   readonly progress?: (message: string) => void;
 }
 
-export function errorRecord(raw: Rec, stage: string, message: string): Rec {
+export function errorRecord(raw: JsonObject, stage: string, message: string): ErrorRecord {
   return { ...raw, error: { stage, message } };
 }
 
-const isError = (raw: Rec) => ErrorRecord.safeParse(raw).success;
+const asError = (raw: JsonObject): ErrorRecord | null => {
+  const e = ErrorRecord.safeParse(raw);
+  return e.success ? e.data : null;
+};
 
 /** Compiles the expression records; returns compiled or error records, in order. */
-export async function compileRecords(records: readonly Rec[], options: CompileRecordsOptions): Promise<Rec[]> {
+export async function compileRecords(
+  records: readonly JsonObject[],
+  options: CompileRecordsOptions,
+): Promise<Compiled[]> {
   const isa = options.target.isa;
   const config = kernelConfig(options.target);
-  const out: Rec[] = new Array(records.length);
-  const todo: { i: number; rec: Rec; src: ReturnType<typeof simdKernel> }[] = [];
+  const out: Compiled[] = new Array(records.length);
+  const todo: { i: number; rec: ExpressionRecord; src: ReturnType<typeof simdKernel> }[] = [];
   let passed = 0;
   records.forEach((raw, i) => {
-    if (isError(raw)) {
+    const failed = asError(raw);
+    if (failed !== null) {
       passed++;
-      out[i] = raw;
+      out[i] = failed;
       return;
     }
     const v = ExpressionRecord.safeParse(raw);
@@ -163,18 +178,21 @@ function runnable(isa: Isa): string | null {
 }
 
 /** Measures compiled records; returns measured or error records, in order. */
-export async function benchRecords(records: readonly Rec[], options: BenchOptions = {}): Promise<Rec[]> {
+export async function benchRecords(records: readonly JsonObject[], options: BenchOptions = {}): Promise<Measured[]> {
   const n = options.n ?? DEFAULT_N;
   const cacheDir = options.cacheDir ?? KCACHE;
   const cachePath = options.benchCache === undefined ? BENCH_CACHE : options.benchCache;
-  const machine = machineFingerprint();
+  const fingerprint = machineFingerprint();
+  // The record carries its own copy of the fingerprint (records are plain, mutable JSON).
+  const machine = { ...fingerprint, cpu_flags: [...fingerprint.cpu_flags] };
   const cache = cachePath === null ? new Map<string, CacheLine>() : benchCacheEntries(cachePath);
-  const out: Rec[] = new Array(records.length);
+  const out: Measured[] = new Array(records.length);
   const todo: { i: number; rec: CompiledRecord; key: string }[] = [];
 
   records.forEach((raw, i) => {
-    if (isError(raw)) {
-      out[i] = raw;
+    const failed = asError(raw);
+    if (failed !== null) {
+      out[i] = failed;
       return;
     }
     const v = CompiledRecord.safeParse(raw);
@@ -289,8 +307,8 @@ export async function benchRecords(records: readonly Rec[], options: BenchOption
 
 /** Compile then bench: expression records to measured (or error) records. */
 export async function measureExpressions(
-  records: readonly Rec[],
+  records: readonly JsonObject[],
   options: CompileRecordsOptions & BenchOptions,
-): Promise<Rec[]> {
+): Promise<Measured[]> {
   return await benchRecords(await compileRecords(records, options), options);
 }

@@ -3,7 +3,7 @@ export { CODEGEN_VERSION, CodegenError, type KernelSource, simdKernel } from "./
 export { plainKernel } from "./plain_c.ts";
 export { EXACT_OPS, ulpBound } from "./preamble.ts";
 export { type CompilerConfig, kernelConfig, peerConfigs } from "./toolchain.ts";
-export { compileKernels, type CompileOptions, type CompileResult, KCACHE } from "./compile.ts";
+export { compileKernels, type CompileOptions, type CompileResult } from "./compile.ts";
 export { type HarnessJob, type HarnessResult, type HarnessSettings, runHarness } from "./harness.ts";
 export { type Machine, machineFingerprint } from "./machine.ts";
 export { kernelAccuracy } from "./accuracy.ts";
@@ -15,6 +15,6 @@ export {
   DEFAULT_N,
   measureExpressions,
 } from "./measure.ts";
-export { BENCH_CACHE, loadBenchCache } from "./bench_cache.ts";
+export { loadBenchCache } from "./bench_cache.ts";
 export { formatPeersTable, type PeersResult, runPeers } from "./peers.ts";
 export { formatOpCosts, measureOpCosts, type OpCost } from "./op_costs.ts";

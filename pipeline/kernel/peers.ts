@@ -12,13 +12,14 @@
  * console.log(formatPeersTable(result));
  */
 import { parseExpr } from "../expr/fpcore.ts";
-import type { ExpressionRecord } from "../stages/schema.ts";
+import type { ExpressionRecord } from "../records/schema.ts";
 import { type HarnessSettings } from "./harness.ts";
 import { type Machine, machineFingerprint } from "./machine.ts";
 import { DEFAULT_N } from "./measure.ts";
 import { type PlanGroup, timePlan } from "./timing_plan.ts";
 import { type CompilerConfig, kernelConfig, peerConfigs } from "./toolchain.ts";
 import { describeTarget, type Target } from "../target/target.ts";
+import { median } from "../base/stats.ts";
 
 export type PeerCell =
   | {
@@ -102,11 +103,6 @@ export async function runPeers(records: readonly ExpressionRecord[], options: Pe
 /** Geometric mean of positive numbers. */
 export function geomean(xs: readonly number[]): number {
   return xs.length === 0 ? NaN : Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 /** Rows where every column was timed: the ones the geometric means cover. */

@@ -16,7 +16,7 @@
 import { Rng } from "../expr/random.ts";
 import { type CostTable, staticCost } from "../expr/cost.ts";
 import { mcaCyclesPerElement, type McaTarget } from "../kernel/mca.ts";
-import type { MeasuredVariantRecord } from "../stages/schema.ts";
+import type { MeasuredVariantRecord } from "../records/schema.ts";
 import { type Example, examplesOf, splitByKernel } from "./judge_data.ts";
 import { type RankReport, rankReport, relativeScale } from "./judge_metrics.ts";
 import type { Network } from "./network.ts";

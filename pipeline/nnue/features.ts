@@ -36,6 +36,7 @@
  */
 import type { Expr } from "../expr/expr.ts";
 import { KIND_COUNT, LEAF_CONST, LEAF_VAR, OP_NAMES, opCode } from "../expr/ops.ts";
+import { fnv1a64 } from "../base/hash.ts";
 
 /** Refined constant classes, appended after the op codes. */
 export const CONST_CLASSES = [0, 1, -1, 2, 0.5] as const;
@@ -87,16 +88,6 @@ export function pathCount(depth: number): number {
 /** Code of the first path of length `len`: the number of shorter paths. */
 export function pathOffset(len: number): number {
   return (MAX_ARITY ** len - 1) / (MAX_ARITY - 1);
-}
-
-/** 64-bit FNV-1a of a string's UTF-8 bytes. */
-export function fnv1a64(text: string): bigint {
-  let h = 0xcbf29ce484222325n;
-  for (const b of new TextEncoder().encode(text)) {
-    h ^= BigInt(b);
-    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
-  }
-  return h;
 }
 
 /** The feature set of a given depth (1..5). */

@@ -13,7 +13,7 @@
  * dimension but 0, which holds cost/64 and would saturate it), so every
  * hidden unit passes gradient from the first step.
  */
-import { DIMS, HEAD_LAYOUT, HIDDEN } from "../../ffi/nnue.ts";
+import { DIMS, HEAD_LAYOUT, HIDDEN } from "../ffi/nnue.ts";
 import { Rng } from "../expr/random.ts";
 import { LATENCY_SCALE } from "./latency_init.ts";
 

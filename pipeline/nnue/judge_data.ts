@@ -20,9 +20,11 @@
  */
 import { parseExpr } from "../expr/fpcore.ts";
 import type { Expr } from "../expr/expr.ts";
-import type { MeasuredVariantRecord } from "../stages/schema.ts";
+import type { MeasuredVariantRecord } from "../records/schema.ts";
 import { features, type FeatureSet } from "./features.ts";
 import { judgeTarget, type Sample } from "./train.ts";
+import { fnv1a32 } from "../base/hash.ts";
+import { median } from "../base/stats.ts";
 
 export type TimeKind = "ns" | "ratio";
 
@@ -36,14 +38,6 @@ export interface Example {
   readonly ns: number;
   readonly vars: readonly string[];
   readonly how: string;
-}
-
-/** Median of a list (NaN when empty). */
-export function median(xs: readonly number[]): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
 
 /** The reference time a ratio is scaled by: the median reference time of the records. */
@@ -60,18 +54,11 @@ export function measuredNs(
   return kind === "ns" ? rec.ns_per_elem : rec.ratio * refNs;
 }
 
-/** 32-bit FNV-1a of a string. */
-function fnv1a(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
-
 /** Whether kernel `of` is held out for validation (about `fraction` of kernels). */
 export function isValidationKernel(of: string, fraction: number, seed: number): boolean {
   if (!(fraction >= 0 && fraction <= 1)) throw new Error(`validation fraction must be in [0, 1], got ${fraction}`);
   // Mix the seed in after hashing the id so nearby seeds give unrelated splits.
-  let h = fnv1a(of) ^ Math.imul(seed + 0x9e3779b9, 0x85ebca6b);
+  let h = fnv1a32(of) ^ Math.imul(seed + 0x9e3779b9, 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
   h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
   h ^= h >>> 16;

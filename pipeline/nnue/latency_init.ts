@@ -28,7 +28,7 @@
  */
 import type { CostTable } from "../expr/cost.ts";
 import { LEAF_CONST } from "../expr/ops.ts";
-import { DIMS, HEAD_LAYOUT, HIDDEN } from "../../ffi/nnue.ts";
+import { DIMS, HEAD_LAYOUT, HIDDEN } from "../ffi/nnue.ts";
 import { FEATURE_KINDS, type FeatureSet, selfFeature } from "./features.ts";
 
 /** acc[0] = staticCost / LATENCY_SCALE; also the heads' out_scale. */

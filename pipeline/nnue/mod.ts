@@ -16,7 +16,7 @@
  *   returns exactly the removed and added feature multisets of replacing a
  *   node everywhere, from reference counts; cost independent of the DAG's
  *   size for the usual rewrite (a new replacement node).
- * - C (`csrc/nnue_*.c`, wrapped by `ffi/nnue.ts`): embedding rows of 256
+ * - C (`csrc/nnue_*.c`, wrapped by `pipeline/ffi/nnue.ts`): embedding rows of 256
  *   float32 master weights with a bfloat16 copy that inference reads, a
  *   float32 accumulator, heads 256 -> 32 -> 1 with a clipped ReLU,
  *   `y = out_scale * (w2 . clamp(W1 acc + b1, 0, 1) + b2)`. Candidate
@@ -36,10 +36,11 @@
  * - Training (`train.ts`): samples (features, target, kernel group), split
  *   by kernel, batches of whole groups, Adam in C with sparse embedding
  *   updates, an optional ranking term among variants of a kernel.
- * - Calibration, Loop A (`calibrate.ts`): kernels -> variants
- *   (`variants.ts`: rule walks and a partly saturated e-graph) -> compile ->
- *   bench -> `trainJudge` (`train_judge.ts`, data in `judge_data.ts`: the
- *   split by kernel is a hash of the kernel id) -> weights and a summary;
+ * - Calibration, Loop A (`stages/calibrate.ts`, composed of the shell's
+ *   stages): kernels -> variants (`search/variants.ts`: rule walks and a
+ *   partly saturated e-graph) -> compile -> bench -> `trainJudge`
+ *   (`train_judge.ts`, data in `judge_data.ts`: the split by kernel is a
+ *   hash of the kernel id) -> weights and a summary;
  *   `eval_judge.ts` compares the Judge with the static table and llvm-mca
  *   on the held-out kernels (`judge_metrics.ts`: Kendall's tau, MAPE).
  */
@@ -49,10 +50,8 @@ export * from "./network.ts";
 export * from "./latency_init.ts";
 export * from "./weights_file.ts";
 export * from "./train.ts";
-export * from "./variants.ts";
 export * from "./judge_data.ts";
 export * from "./judge_metrics.ts";
 export * from "./train_judge.ts";
-export * from "./calibrate.ts";
 export * from "./eval_judge.ts";
-export { type Csr, DIMS, HEAD_LAYOUT, type HeadName, HIDDEN, NnueNet, type StepStats, toCsr } from "../../ffi/nnue.ts";
+export { type Csr, DIMS, HEAD_LAYOUT, type HeadName, HIDDEN, NnueNet, type StepStats, toCsr } from "../ffi/nnue.ts";

@@ -11,7 +11,7 @@
  * const scores = nw.scoreDeltas("guide", acc, deltas);
  */
 import type { Expr } from "../expr/expr.ts";
-import { type Csr, DIMS, HEAD_LAYOUT, type HeadName, NnueNet, toCsr } from "../../ffi/nnue.ts";
+import { type Csr, DIMS, HEAD_LAYOUT, type HeadName, NnueNet, toCsr } from "../ffi/nnue.ts";
 import { DEFAULT_DEPTH, features, type FeatureSet, featureSet } from "./features.ts";
 import { latencyHead, latencyRows } from "./latency_init.ts";
 import { type CostTable, REFERENCE_COSTS } from "../expr/cost.ts";

@@ -8,7 +8,7 @@
  * profile's weights, and every later command picks them up.
  */
 import { join } from "node:path";
-import { ROOT } from "../../ffi/build.ts";
+import { PROFILES_DIR } from "../base/paths.ts";
 import { compilerVersion } from "../target/compiler.ts";
 import { type Profile, profileOf } from "../target/profile.ts";
 import { hostCpu, type Target } from "../target/target.ts";
@@ -16,7 +16,6 @@ import { Network } from "./network.ts";
 import type { CostTable } from "../expr/cost.ts";
 import { FILE_NAMES, loadNetwork } from "./weights_file.ts";
 
-export const PROFILES_DIR = join(ROOT, "data", "profiles");
 /** The profile record kept beside the weights. */
 export const PROFILE_FILE = "profile.json";
 

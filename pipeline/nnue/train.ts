@@ -19,7 +19,7 @@
  * const report = trainNetwork(nw, train, validation, JUDGE_TRAINING);
  */
 import { z } from "zod";
-import { type Csr, HEAD_LAYOUT, type StepStats, toCsr } from "../../ffi/nnue.ts";
+import { type Csr, HEAD_LAYOUT, type StepStats, toCsr } from "../ffi/nnue.ts";
 import { Rng } from "../expr/random.ts";
 import { logSoftpos, type Network } from "./network.ts";
 

@@ -13,13 +13,14 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { type CostTable, REFERENCE_COSTS, staticCost } from "../expr/cost.ts";
-import type { MeasuredVariantRecord } from "../stages/schema.ts";
-import { describeZodError } from "../stages/jsonl.ts";
+import type { MeasuredVariantRecord } from "../records/schema.ts";
+import { describeZodError } from "../records/jsonl.ts";
 import { DEFAULT_DEPTH, selfFeature } from "./features.ts";
-import { type Example, examplesOf, groupIds, median, referenceNs, samplesOf, splitByKernel } from "./judge_data.ts";
+import { type Example, examplesOf, groupIds, referenceNs, samplesOf, splitByKernel } from "./judge_data.ts";
+import { median } from "../base/stats.ts";
 import { type RankReport, rankReport, relativeScale } from "./judge_metrics.ts";
 import { DEFAULT_NETWORK, Network } from "./network.ts";
-import { DIMS, HEAD_LAYOUT, HIDDEN } from "../../ffi/nnue.ts";
+import { DIMS, HEAD_LAYOUT, HIDDEN } from "../ffi/nnue.ts";
 import { Rng } from "../expr/random.ts";
 import { LATENCY_SCALE } from "./latency_init.ts";
 import { type EpochReport, fitLogUnit, fitLoss, JUDGE_TRAINING, trainNetwork } from "./train.ts";

@@ -28,8 +28,8 @@
  * for other features is refused with a message saying which.
  */
 import { join } from "node:path";
-import { ROOT } from "../../ffi/build.ts";
-import { DIMS, HEAD_LAYOUT, type HeadName, HIDDEN } from "../../ffi/nnue.ts";
+import { PROFILES_DIR } from "../base/paths.ts";
+import { DIMS, HEAD_LAYOUT, type HeadName, HIDDEN } from "../ffi/nnue.ts";
 import { crc32 } from "./checksum.ts";
 import { featureSet } from "./features.ts";
 import { Network } from "./network.ts";
@@ -49,7 +49,7 @@ const KIND_TEXT = ["", "shared embeddings", "Judge head", "Guide head"];
  * The shipped weights: those of the profile they were calibrated on (data/profiles/). Tests and tools
  * given no profile read these; commands choose by the host's profile (pipeline/nnue/profiles.ts).
  */
-export const DEFAULT_WEIGHTS_DIR = join(ROOT, "data", "profiles", "amd-zen4-avx512-gcc12");
+export const DEFAULT_WEIGHTS_DIR = join(PROFILES_DIR, "amd-zen4-avx512-gcc12");
 /** Budget of the three files together (the repository's limit is 16 MB). */
 export const DEFAULT_MAX_BYTES = 15_500_000;
 const ROW_BYTES = 4 + 2 * DIMS;

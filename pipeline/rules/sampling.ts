@@ -82,13 +82,3 @@ export function drawValue(rng: Rng, ts: readonly number[], wantsInteger: boolean
   if (q < 0.9) return rng.pick([0, 1, -1, 2, 0.5, -0.5]);
   return rng.range(0, 1);
 }
-
-/** A 32-bit hash of a string (FNV-1a), to seed each rule independently of order. */
-export function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}

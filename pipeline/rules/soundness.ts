@@ -33,7 +33,8 @@ import { holes, instantiate, type Pattern } from "./pattern.ts";
 import { holds, type Oracle, type Pre } from "./precondition.ts";
 import { evaluateWithError } from "./roundoff.ts";
 import type { Rule } from "./rule.ts";
-import { drawValue, hashString, thresholds } from "./sampling.ts";
+import { drawValue, thresholds } from "./sampling.ts";
+import { fnv1a32 } from "../base/hash.ts";
 
 export interface CheckOptions {
   /** Decided points required per rule. */
@@ -327,7 +328,7 @@ const MIX = { ...DEFAULT_MIX, tanh: 0.5, atan: 0.5, exp2: 0.3, log2: 0.3, cbrt: 
 export function checkRule(rule: Rule, options: Partial<CheckOptions> = {}): RuleCheck {
   const o: CheckOptions = { ...DEFAULT_CHECK, ...options };
   const plan = planOf(rule);
-  const rng = new Rng(hashString(rule.name) ^ o.seed);
+  const rng = new Rng(fnv1a32(rule.name) ^ o.seed);
   const tally = new Tally(o.c, rule.approx);
   const draws = plan.mode === "values"
     ? checkValues(rule, plan, o, rng, tally)

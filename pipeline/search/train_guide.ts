@@ -32,7 +32,7 @@ import { DEFAULT_GEN, randomExpr, Rng } from "../expr/random.ts";
 import type { Network } from "../nnue/network.ts";
 import { type EpochReport, fitLoss, GUIDE_TRAINING, type Sample, splitByGroup, trainNetwork } from "../nnue/train.ts";
 import type { Rule } from "../rules/rule.ts";
-import { unfuse } from "../stages/unfuse.ts";
+import { unfuse } from "./unfuse.ts";
 import { guidedSearch, type Step } from "./guided.ts";
 import type { CostTable } from "../expr/cost.ts";
 

@@ -24,13 +24,13 @@ import {
   targetOption,
 } from "./cli.ts";
 import { describeTarget, ISAS } from "../target/target.ts";
-import { batchStage } from "./batching.ts";
-import { AnyRecord } from "./compile.ts";
-import { type BenchOptions, benchRecords, DEFAULT_N, type Rec } from "../kernel/measure.ts";
-import { BENCH_CACHE } from "../kernel/bench_cache.ts";
+import { batchStage } from "../records/batching.ts";
+import { type BenchOptions, benchRecords, DEFAULT_N, type Measured } from "../kernel/measure.ts";
+import { JsonObject } from "../records/schema.ts";
+import { BENCH_CACHE } from "../base/paths.ts";
 
 /** The bench stage as a stream of records, `batch` records per harness run. */
-export function benchStage(options: BenchOptions & { batch?: number } = {}): TransformStream<Rec, Rec> {
+export function benchStage(options: BenchOptions & { batch?: number } = {}): TransformStream<JsonObject, Measured> {
   return batchStage(options.batch ?? 100, (b) => benchRecords(b, options));
 }
 
@@ -111,5 +111,5 @@ export async function benchMain(argv: readonly string[]): Promise<number> {
     fresh: o.fresh,
     progress: (m) => console.error(m),
   });
-  return await runJsonlStage("bench", AnyRecord, stage, o["on-error"]);
+  return await runJsonlStage("bench", JsonObject, stage, o["on-error"]);
 }

@@ -8,7 +8,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
-import { describeZodError, JsonlError, type OnError, parseRecords, readLines, toJsonl } from "./jsonl.ts";
+import { describeZodError, JsonlError, type OnError, parseRecords, readLines, toJsonl } from "../records/jsonl.ts";
 import { ISAS, requireNative, resolveTarget, type Target, TargetError } from "../target/target.ts";
 
 export const EXIT_OK = 0;

@@ -5,11 +5,11 @@
 import { z } from "zod";
 import { type Command, EXIT_DATA, EXIT_OK, intOption, onErrorOption, parseCommand } from "./cli.ts";
 import { generateRecords } from "./generate.ts";
-import { formatBenchmarkError, fpcoreRecords } from "./parse.ts";
-import { mapRecords, toJsonl } from "./jsonl.ts";
+import { formatBenchmarkError, fpcoreRecords } from "../records/fpcore_records.ts";
+import { mapRecords, toJsonl } from "../records/jsonl.ts";
 import { runJsonlStage } from "./cli.ts";
-import { ExpressionRecord } from "./schema.ts";
-import { unfuseRecord } from "./unfuse.ts";
+import { ExpressionRecord } from "../records/schema.ts";
+import { unfuseRecord } from "../search/unfuse.ts";
 import { ALL_RULES } from "../rules/all.ts";
 import { Rng } from "../expr/random.ts";
 

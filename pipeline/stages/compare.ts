@@ -3,9 +3,8 @@
  * as text (pipeline/compare/compare.ts, table.ts), and with `--json FILE`
  * the raw results that `report --from FILE` reads.
  */
-import { join } from "node:path";
 import { z } from "zod";
-import { ROOT } from "../../ffi/build.ts";
+import { KERNELS_DIR } from "../base/paths.ts";
 import { DEFAULT_N } from "../kernel/measure.ts";
 import type { Network } from "../nnue/network.ts";
 import { ALL_RULES, rulesOf } from "../rules/all.ts";
@@ -26,14 +25,11 @@ import {
   targetOption,
 } from "./cli.ts";
 import { describeTarget, ISAS, type Target } from "../target/target.ts";
-import { DEFAULT_SEARCH, openNetwork, RulesOption } from "./optimize.ts";
-import { jobOf } from "./optimize_input.ts";
-import { corpusFiles } from "./peers.ts";
-import type { ExpressionRecord } from "./schema.ts";
-import { formatBenchmarkError, fpcoreRecords } from "./parse.ts";
+import { openNetwork, RulesOption } from "./optimize.ts";
+import { DEFAULT_SEARCH } from "../search/jobs.ts";
+import { jobOf } from "../records/job.ts";
+import { type Corpus, CorpusError, loadCorpus } from "../records/corpus.ts";
 import { BUILDERS, costTableFor } from "../target/cost_tables.ts";
-
-export const DEFAULT_CORPUS = join(ROOT, "data", "kernels");
 
 /** Options shared by compare and report (report runs compare when not given --from). */
 export const COMPARE_OPTIONS = {
@@ -56,7 +52,7 @@ export const COMPARE_OPTIONS = {
 } as const;
 
 export const CompareOpts = z.object({
-  corpus: z.array(z.string()).default([DEFAULT_CORPUS]),
+  corpus: z.array(z.string()).default([KERNELS_DIR]),
   time: numberOption(0.001, 3600),
   "max-ulp": numberOption(0, 2 ** 32),
   rules: RulesOption,
@@ -120,28 +116,14 @@ output:
   schema: CompareOpts.extend({ json: z.string().optional() }),
 };
 
-/** Expression records of the corpus, and the benchmarks skipped. */
-export function loadCorpus(paths: readonly string[]): { records: ExpressionRecord[]; skipped: string[] } {
-  const skipped: string[] = [];
-  let files: string[];
+/** Expression records of the corpus, and the benchmarks skipped; a path that cannot be read is a data error. */
+function corpusOf(paths: readonly string[]): Corpus {
   try {
-    files = corpusFiles(paths);
+    return loadCorpus(paths);
   } catch (e) {
-    throw new CliError(`compare: --corpus: ${(e as Error).message}`, EXIT_DATA);
+    if (e instanceof CorpusError) throw new CliError(`compare: --corpus: ${e.message}`, EXIT_DATA);
+    throw e;
   }
-  const records: ExpressionRecord[] = [];
-  for (const f of files) {
-    let text: string;
-    try {
-      text = Deno.readTextFileSync(f);
-    } catch (e) {
-      throw new CliError(`compare: cannot read ${f}: ${(e as Error).message}`, EXIT_DATA);
-    }
-    const r = fpcoreRecords(text, f);
-    records.push(...r.records);
-    skipped.push(...r.errors.map((e) => formatBenchmarkError(f, e)));
-  }
-  return { records, skipped };
 }
 
 /** The search settings of the options, but the rules (each caller picks its own). */
@@ -181,7 +163,7 @@ export async function addSweep(
 
 /** Runs compare (and the sweep when asked) with parsed options. */
 export async function compareWith(o: CompareOpts, defaultSweepKernels: number): Promise<CompareResult> {
-  const { records: all, skipped } = loadCorpus(o.corpus);
+  const { records: all, skipped } = corpusOf(o.corpus);
   const records = spread(all, o.kernels);
   if (records.length === 0) throw new CliError("compare: no kernels in the corpus", EXIT_DATA);
   const target = commandTarget("compare", o.target, true);

@@ -27,15 +27,16 @@ import {
   targetOption,
 } from "./cli.ts";
 import { describeTarget } from "../target/target.ts";
-import { batchStage } from "./batching.ts";
-import { compileRecords, type CompileRecordsOptions, type CompileSummary, type Rec } from "../kernel/measure.ts";
+import { batchStage } from "../records/batching.ts";
+import { type Compiled, compileRecords, type CompileRecordsOptions, type CompileSummary } from "../kernel/measure.ts";
+// Any JSON object: what is wrong with a record becomes its error field, not a lost line.
+import { JsonObject } from "../records/schema.ts";
 import { errorLine } from "../compare/measured.ts";
 
-/** Any JSON object: what is wrong with a record becomes its error field, not a lost line. */
-export const AnyRecord = z.looseObject({});
-
 /** The compile stage as a stream of records, `batch` records per compiler run. */
-export function compileStage(options: CompileRecordsOptions & { batch?: number }): TransformStream<Rec, Rec> {
+export function compileStage(
+  options: CompileRecordsOptions & { batch?: number },
+): TransformStream<JsonObject, Compiled> {
   return batchStage(options.batch ?? 200, (b) => compileRecords(b, options));
 }
 
@@ -104,7 +105,7 @@ export async function compileMain(argv: readonly string[]): Promise<number> {
       total.firstError ??= s.firstError;
     },
   });
-  const code = await runJsonlStage("compile", AnyRecord, stage, o["on-error"]);
+  const code = await runJsonlStage("compile", JsonObject, stage, o["on-error"]);
   if (total.records === 0) return code;
   const parts = [
     `${total.compiled} of ${total.records} record(s) compiled`,

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { z } from "zod";
-import { ROOT } from "../../ffi/build.ts";
+import { KERNELS_DIR } from "../base/paths.ts";
 import { evaluateBatch } from "../expr/evaluate.ts";
 import { parseFPCoreFile } from "../expr/fpcore.ts";
 import { printFPCore, printInfix } from "../expr/print.ts";
@@ -21,7 +21,7 @@ const DemoCmd: Command<{ file: string; name?: string }> = {
 
 Parses a kernel (default: the first of data/kernels/graphics.fpcore) and
 prints its FPCore and infix forms, static cost and sample evaluations.`,
-  options: { file: { type: "string", default: join(ROOT, "data/kernels/graphics.fpcore") }, name: { type: "string" } },
+  options: { file: { type: "string", default: join(KERNELS_DIR, "graphics.fpcore") }, name: { type: "string" } },
   schema: z.object({ file: z.string(), name: z.string().optional() }),
 };
 

@@ -8,7 +8,7 @@ import { freeVars } from "../expr/expr.ts";
 import { printFPCore } from "../expr/print.ts";
 import { DEFAULT_GEN, DEFAULT_MIX, randomExpr, Rng } from "../expr/random.ts";
 import { randomFusedExpr } from "../expr/fused.ts";
-import type { ExpressionRecord } from "./schema.ts";
+import type { ExpressionRecord } from "../records/schema.ts";
 
 export interface GenerateOptions {
   readonly count: number;

@@ -17,23 +17,10 @@ import { FPCORE_OPS, isOpName } from "../expr/ops.ts";
 import type { Interval } from "../expr/interval.ts";
 import { ParseError } from "../expr/sexpr.ts";
 import { CliError, EXIT_DATA, EXIT_USAGE } from "./cli.ts";
-import { describeZodError, JsonlError, parseLine, readLines } from "./jsonl.ts";
-import { fileTag, formatBenchmarkError } from "./parse.ts";
-import { ExpressionRecord } from "./schema.ts";
-
-/** One kernel to optimize. */
-export interface Job {
-  readonly id: string;
-  readonly expr: Expr;
-  readonly vars: readonly string[];
-  /** Ranges as given (a variable without one is sampled over DEFAULT_RANGE). */
-  readonly ranges: Readonly<Record<string, Interval>>;
-  /** FPCore `:name` and `:pre`, kept for `--emit fpcore`. */
-  readonly name?: string;
-  readonly pre?: string;
-  /** The record it came from (JSONL input), passed through. */
-  readonly record?: Record<string, unknown>;
-}
+import { describeZodError, JsonlError, parseLine, readLines } from "../records/jsonl.ts";
+import { fileTag, formatBenchmarkError } from "../records/fpcore_records.ts";
+import { ExpressionRecord } from "../records/schema.ts";
+import { type Job, jobOf } from "../records/job.ts";
 
 export interface Loaded {
   readonly jobs: Job[];
@@ -107,28 +94,6 @@ export function loadExpression(cmd: string, src: string, ranges: Record<string, 
     }
   }
   return { jobs: [{ id: src.trim(), expr, vars, ranges }], failed: 0 };
-}
-
-/** The fields of an expression record (or of a compare row) a job is made of. */
-export interface JobSource {
-  readonly id: string;
-  readonly expr: string;
-  readonly vars: readonly string[];
-  readonly ranges?: Readonly<Record<string, readonly [number, number]>>;
-  readonly name?: string;
-  readonly pre?: string;
-}
-
-/** One kernel to optimize from a record's fields; parse errors throw. */
-export function jobOf(rec: JobSource): Job {
-  return {
-    id: rec.id,
-    expr: parseExpr(rec.expr, rec.vars),
-    vars: rec.vars,
-    ranges: Object.fromEntries(Object.entries(rec.ranges ?? {}).map(([k, r]) => [k, [r[0], r[1]] as const])),
-    ...(rec.name !== undefined ? { name: rec.name } : {}),
-    ...(rec.pre !== undefined ? { pre: rec.pre } : {}),
-  };
 }
 
 /** Expression records from a stream; stops at the first bad line unless `onError` is "skip". */

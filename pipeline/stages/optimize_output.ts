@@ -31,8 +31,8 @@ import type { Builder } from "../target/cost_tables.ts";
 import type { OptimizeResult } from "../search/optimizer.ts";
 import type { Expr } from "../expr/expr.ts";
 import { geomean } from "../kernel/peers.ts";
-import type { Job } from "./optimize_input.ts";
-import { OptimizeRecord } from "./schema.ts";
+import { type Job } from "../records/job.ts";
+import { OptimizeRecord } from "../records/schema.ts";
 
 /** One kernel's result, measured or not. */
 export interface Outcome {

@@ -3,9 +3,8 @@
  * clang at -O2, -O3 and -O3 -ffast-math, and as our SIMD code, and prints
  * the table with geometric means (pipeline/kernel/peers.ts).
  */
-import { join } from "node:path";
 import { z } from "zod";
-import { ROOT } from "../../ffi/build.ts";
+import { KERNELS_DIR } from "../base/paths.ts";
 import {
   type Command,
   commandTarget,
@@ -18,8 +17,7 @@ import {
   TARGET_USAGE,
   targetOption,
 } from "./cli.ts";
-import { formatBenchmarkError, fpcoreRecords } from "./parse.ts";
-import type { ExpressionRecord } from "./schema.ts";
+import { type Corpus, CorpusError, loadCorpus } from "../records/corpus.ts";
 import { formatPeersTable, runPeers } from "../kernel/peers.ts";
 import { DEFAULT_N } from "../kernel/measure.ts";
 
@@ -53,7 +51,7 @@ ${TARGET_USAGE}
     ...TARGET_OPTION,
   },
   schema: z.object({
-    corpus: z.array(z.string()).default([join(ROOT, "data", "kernels")]),
+    corpus: z.array(z.string()).default([KERNELS_DIR]),
     n: intOption(1, 1 << 24),
     rounds: intOption(1, 64),
     "min-ms": numberOption(0, 60000),
@@ -63,38 +61,20 @@ ${TARGET_USAGE}
   }),
 };
 
-/** FPCore files under each path (a file, or a folder searched recursively). */
-export function corpusFiles(paths: readonly string[]): string[] {
-  const out: string[] = [];
-  const walk = (p: string) => {
-    const st = Deno.statSync(p);
-    if (st.isFile) out.push(p);
-    else if (st.isDirectory) {
-      for (const e of [...Deno.readDirSync(p)].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-        if (e.isDirectory || e.name.endsWith(".fpcore")) walk(join(p, e.name));
-      }
-    }
-  };
-  paths.forEach(walk);
-  return out;
-}
-
-/** Expression records of a corpus; benchmarks that do not parse are reported and left out. */
-export function corpusRecords(paths: readonly string[], report: (m: string) => void): ExpressionRecord[] {
-  const records: ExpressionRecord[] = [];
-  for (const f of corpusFiles(paths)) {
-    const r = fpcoreRecords(Deno.readTextFileSync(f), f);
-    records.push(...r.records);
-    for (const e of r.errors) report(`peers: skipped ${formatBenchmarkError(f, e)}`);
-  }
-  return records;
-}
-
 export async function peersMain(argv: readonly string[]): Promise<number> {
   const parsed = parseCommand(PeersCmd, argv);
   if (parsed === null) return EXIT_OK;
   const o = parsed.opts;
-  const records = corpusRecords(o.corpus, (m) => console.error(m));
+  let corpus: Corpus;
+  try {
+    corpus = loadCorpus(o.corpus);
+  } catch (e) {
+    if (!(e instanceof CorpusError)) throw e;
+    console.error(`peers: --corpus: ${e.message}`);
+    return EXIT_DATA;
+  }
+  for (const m of corpus.skipped) console.error(`peers: skipped ${m}`);
+  const records = corpus.records;
   if (records.length === 0) {
     console.error("peers: no kernels in the corpus");
     return EXIT_DATA;

@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { z } from "zod";
-import { BUILD } from "../../ffi/build.ts";
+import { BUILD } from "../base/paths.ts";
 import { type CompareResult, readCompareResult } from "../compare/results.ts";
 import { reportHtml } from "../compare/report_html.ts";
 import { CliError, type Command, commandTarget, EXIT_DATA, EXIT_OK, parseCommand } from "./cli.ts";

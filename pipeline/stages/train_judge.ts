@@ -21,8 +21,8 @@ import {
   onErrorOption,
   parseCommand,
 } from "./cli.ts";
-import { JsonlError, type Line, type OnError, parseLine, readLines } from "./jsonl.ts";
-import { ErrorRecord, MeasuredVariantRecord } from "./schema.ts";
+import { JsonlError, type Line, type OnError, parseLine, readLines } from "../records/jsonl.ts";
+import { ErrorRecord, MeasuredVariantRecord } from "../records/schema.ts";
 import {
   type CalibrationSummary,
   DEFAULT_JUDGE_CONFIG,

@@ -12,57 +12,12 @@
  */
 import { z } from "zod";
 import { type Command, EXIT_OK, intOption, onErrorOption, parseCommand, runJsonlStage } from "./cli.ts";
-import { mapRecords } from "./jsonl.ts";
-import { ErrorRecord, ExpressionRecord, type VariantRecord } from "./schema.ts";
-import type { Rec } from "../kernel/measure.ts";
-import { parseExpr } from "../expr/fpcore.ts";
-import { printFPCore } from "../expr/print.ts";
-import { REFERENCE_COSTS, staticCost } from "../expr/cost.ts";
-import { DEFAULT_VARIANTS, genEgraphVariants, type VariantOptions } from "../nnue/variants.ts";
-
-/** Per-kernel seed: a kernel gets the same variants wherever it sits in a stream. */
-export function kernelSeed(seed: number, id: string): number {
-  let h = 2166136261 ^ seed;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
-
-/** The variant records of one expression record. */
-export function variantRecords(rec: ExpressionRecord, options: Partial<VariantOptions> = {}): VariantRecord[] {
-  const seed = kernelSeed(options.seed ?? DEFAULT_VARIANTS.seed, rec.id);
-  const e = parseExpr(rec.expr, rec.vars);
-  const optimized = typeof rec.optimized === "string" ? rec.optimized : null;
-  const extra = optimized !== null ? [{ expr: parseExpr(optimized, rec.vars), how: "optimized" }] : [];
-  const vs = genEgraphVariants(e, rec.ranges ?? {}, { ...options, seed }, extra);
-  // The kernel's fields pass through; fields describing one form do not.
-  const { id: _id, expr: _expr, optimized: _o, steps: _s, ...rest } = rec;
-  return vs.map((v, k) => ({
-    ...rest,
-    id: `${rec.id}#v${k}`,
-    of: rec.id,
-    expr: printFPCore(v.expr),
-    how: v.how,
-    ...(v.steps !== undefined && v.steps.length > 0 ? { steps: [...v.steps] } : {}),
-    static_cost: staticCost(v.expr, REFERENCE_COSTS),
-  }));
-}
-
-/**
- * Variants of a record as the stage emits them: a record that already
- * carries an error passes unchanged, one whose variants cannot be built
- * comes out with an error field (the stream goes on).
- */
-export function variantsOrError(rec: ExpressionRecord, options: Partial<VariantOptions> = {}): Rec[] {
-  if (ErrorRecord.safeParse(rec).success) return [rec];
-  try {
-    return variantRecords(rec, options);
-  } catch (e) {
-    return [{ ...rec, error: { stage: "variants", message: (e as Error).message } }];
-  }
-}
+import { mapRecords } from "../records/jsonl.ts";
+import { ExpressionRecord, type JsonObject } from "../records/schema.ts";
+import { DEFAULT_VARIANTS, type VariantOptions, variantsOrError } from "../search/variants.ts";
 
 /** The stage as a stream: one record in, its variants out. */
-export function variantsStage(options: Partial<VariantOptions> = {}): TransformStream<ExpressionRecord, Rec> {
+export function variantsStage(options: Partial<VariantOptions> = {}): TransformStream<ExpressionRecord, JsonObject> {
   return mapRecords((rec: ExpressionRecord) => variantsOrError(rec, options));
 }
 

@@ -16,7 +16,7 @@
  */
 import { join } from "node:path";
 import { z } from "zod";
-import { ROOT } from "../../ffi/build.ts";
+import { COST_TABLES_DIR } from "../base/paths.ts";
 import { type CostTable, costTable, REFERENCE_COSTS } from "../expr/cost.ts";
 import { OP_NAMES, opCode, type OpName } from "../expr/ops.ts";
 import { type Isa, ISAS } from "./target.ts";
@@ -31,8 +31,6 @@ export const BUILDER_WORDS: Readonly<Record<Builder, string>> = {
   gcc: "plain C under gcc -O3 -ffast-math",
   clang: "plain C under clang -O3 -ffast-math",
 };
-
-export const COST_TABLES_DIR = join(ROOT, "data", "cost_tables");
 
 const Half = z.number().nonnegative().refine((x) => Number.isInteger(x * 2), "must be a multiple of 0.5");
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ROOT } from "../../ffi/build.ts";
+import { ROOT } from "../../pipeline/base/paths.ts";
 import { readCompareResult } from "../../pipeline/compare/results.ts";
 import { reportHtml } from "../../pipeline/compare/report_html.ts";
 import { judgePoints, judgeTau, reportPlots } from "../../pipeline/compare/plots.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ROOT } from "../../ffi/build.ts";
+import { ROOT } from "../../pipeline/base/paths.ts";
 import { parseFPCoreFile } from "../../pipeline/expr/fpcore.ts";
 
 Deno.test("data/demo.fpcore: every kernel parses and is the same as in data/kernels", () => {

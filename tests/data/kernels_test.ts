@@ -15,7 +15,7 @@ import {
   Rng,
 } from "../../pipeline/expr/mod.ts";
 import type { Benchmark } from "../../pipeline/expr/fpcore.ts";
-import { fileTag } from "../../pipeline/stages/parse.ts";
+import { fileTag } from "../../pipeline/records/fpcore_records.ts";
 
 const DIR = join(import.meta.dirname!, "..", "..", "data", "kernels");
 const DOMAINS = ["graphics", "physics", "autodiff", "ml"] as const;

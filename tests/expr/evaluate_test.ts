@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { evaluateBatchC } from "../../ffi/eval.ts";
+import { evaluateBatchC } from "../../pipeline/ffi/eval.ts";
 import { evaluate32, evaluate64, evaluateBatch } from "../../pipeline/expr/evaluate.ts";
 import { app, type Expr, mk, num, v } from "../../pipeline/expr/expr.ts";
 import { fmaf32, OP_NAMES, type OpName, OPS } from "../../pipeline/expr/ops.ts";

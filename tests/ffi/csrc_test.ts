@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { BUILD, buildLibrary, C_FLAGS, librarySources, ROOT, SANITIZE_FLAGS } from "../../ffi/build.ts";
+import { buildLibrary, C_FLAGS, librarySources, SANITIZE_FLAGS } from "../../pipeline/ffi/build.ts";
+import { BUILD, ROOT } from "../../pipeline/base/paths.ts";
 
 const TESTS = join(ROOT, "tests/csrc");
 const drivers = [...Deno.readDirSync(TESTS)].filter((e) => e.isFile && e.name.endsWith("_test.c")).map((e) => e.name)

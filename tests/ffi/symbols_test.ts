@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { cString, kopt } from "../../ffi/lib.ts";
+import { cString, kopt } from "../../pipeline/ffi/lib.ts";
 import { KIND_COUNT, OP_NAMES } from "../../pipeline/expr/ops.ts";
 
 Deno.test("the C kind table is the TypeScript op table, in the same order", () => {

@@ -7,9 +7,9 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { BUILD, ROOT } from "../../ffi/build.ts";
+import { BUILD, HARNESS_SRC, ROOT } from "../../pipeline/base/paths.ts";
 import { encodeJob, type HarnessKernel, runHarness } from "../../pipeline/kernel/harness.ts";
-import { buildHarness, ensureHarness, HARNESS_FLAGS, HARNESS_SRC } from "../../pipeline/kernel/harness_build.ts";
+import { buildHarness, ensureHarness, HARNESS_FLAGS } from "../../pipeline/kernel/harness_build.ts";
 import { ONCE } from "./util.ts";
 
 /** Hand-written kernels, test-only: what a broken code generator could produce. */

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { kernelConfig } from "../../pipeline/kernel/toolchain.ts";
 import { completeRows, formatPeersTable, geomean, runPeers } from "../../pipeline/kernel/peers.ts";
-import type { ExpressionRecord } from "../../pipeline/stages/schema.ts";
+import type { ExpressionRecord } from "../../pipeline/records/schema.ts";
 import { HOST, ONCE, tempCache } from "./util.ts";
 
 const RECORDS: ExpressionRecord[] = [

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Rng } from "../../pipeline/expr/random.ts";
-import { DIMS, toCsr } from "../../ffi/nnue.ts";
+import { DIMS, toCsr } from "../../pipeline/ffi/nnue.ts";
 import { FeatureDag } from "../../pipeline/nnue/feature_dag.ts";
 import { features } from "../../pipeline/nnue/features.ts";
 import { Network } from "../../pipeline/nnue/network.ts";

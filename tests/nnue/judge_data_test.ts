@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { Rng } from "../../pipeline/expr/random.ts";
-import { isValidationKernel, median, splitByKernel } from "../../pipeline/nnue/judge_data.ts";
+import { isValidationKernel, splitByKernel } from "../../pipeline/nnue/judge_data.ts";
+import { median } from "../../pipeline/base/stats.ts";
 import { kendallTau, mape, rankReport, relativeScale } from "../../pipeline/nnue/judge_metrics.ts";
 
 function variantsOf(kernels: number, rng: Rng): { of: string; id: string }[] {

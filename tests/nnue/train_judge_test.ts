@@ -13,8 +13,8 @@ import { postorder } from "../../pipeline/expr/expr.ts";
 import { Network } from "../../pipeline/nnue/network.ts";
 import { features, selfFeature } from "../../pipeline/nnue/features.ts";
 import { decayTowardInit, openLatencyHead, trainJudge } from "../../pipeline/nnue/train_judge.ts";
-import type { MeasuredVariantRecord } from "../../pipeline/stages/schema.ts";
-import { DIMS } from "../../ffi/nnue.ts";
+import type { MeasuredVariantRecord } from "../../pipeline/records/schema.ts";
+import { DIMS } from "../../pipeline/ffi/nnue.ts";
 
 Deno.test("openLatencyHead: the untrained Judge equals staticCost exactly", () => {
   using nw = Network.create();

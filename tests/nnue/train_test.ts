@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { type Expr, postorder } from "../../pipeline/expr/expr.ts";
 import { Rng } from "../../pipeline/expr/random.ts";
-import { HEAD_LAYOUT } from "../../ffi/nnue.ts";
+import { HEAD_LAYOUT } from "../../pipeline/ffi/nnue.ts";
 import { features } from "../../pipeline/nnue/features.ts";
 import { Network } from "../../pipeline/nnue/network.ts";
 import {

@@ -8,7 +8,7 @@ import { ALL_RULES } from "../../pipeline/rules/all.ts";
 import { derive, type Equation, shortenPath } from "../../pipeline/search/derivation.ts";
 import { guidedSearch } from "../../pipeline/search/guided.ts";
 import { replaceNode } from "../../pipeline/search/rewrite.ts";
-import { unfuse } from "../../pipeline/stages/unfuse.ts";
+import { unfuse } from "../../pipeline/search/unfuse.ts";
 import { REFERENCE_COSTS } from "../../pipeline/expr/cost.ts";
 
 const p = (s: string) => parseExpr(s);

@@ -12,7 +12,7 @@ import { ALL_RULES } from "../../pipeline/rules/all.ts";
 import { candidatesAt, NodeFacts, RuleIndex } from "../../pipeline/search/candidates.ts";
 import { guidedSearch } from "../../pipeline/search/guided.ts";
 import { MaxHeap } from "../../pipeline/search/heap.ts";
-import { unfuse } from "../../pipeline/stages/unfuse.ts";
+import { unfuse } from "../../pipeline/search/unfuse.ts";
 
 const VARS = ["x", "y", "z"];
 const RANGES = { x: [0.5, 4], y: [0.5, 4], z: [0.5, 4] } as const;

@@ -7,10 +7,10 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ROOT } from "../../ffi/build.ts";
-import { benchRecords, compileRecords, measureExpressions, type Rec } from "../../pipeline/kernel/measure.ts";
+import { ROOT } from "../../pipeline/base/paths.ts";
+import { benchRecords, compileRecords, measureExpressions } from "../../pipeline/kernel/measure.ts";
 import { loadBenchCache } from "../../pipeline/kernel/bench_cache.ts";
-import { MeasuredRecord } from "../../pipeline/stages/schema.ts";
+import { CompiledRecord, ErrorRecord, type JsonObject, MeasuredRecord } from "../../pipeline/records/schema.ts";
 import { HOST } from "../kernel/util.ts";
 
 /** Quick timing: enough to exercise everything, not to be precise. */
@@ -21,7 +21,28 @@ function temp(): { cacheDir: string; benchCache: string } {
   return { cacheDir: join(dir, "kcache"), benchCache: join(dir, "benchmark_cache.jsonl") };
 }
 
-const RECORDS: Rec[] = [
+/** The record as measured; fails the test, with the record's error, otherwise. */
+function measured(o: JsonObject): MeasuredRecord {
+  const v = MeasuredRecord.safeParse(o);
+  assert.ok(v.success, JSON.stringify(o.error ?? v.error));
+  return v.data;
+}
+
+/** The record as compiled; fails the test, with the record's error, otherwise. */
+function compiledOf(o: JsonObject): CompiledRecord {
+  const v = CompiledRecord.safeParse(o);
+  assert.ok(v.success, JSON.stringify(o.error ?? v.error));
+  return v.data;
+}
+
+/** The record's error; fails the test when it has none. */
+function failure(o: JsonObject): ErrorRecord["error"] {
+  const v = ErrorRecord.safeParse(o);
+  assert.ok(v.success, `expected an error record, got ${JSON.stringify(o)}`);
+  return v.data.error;
+}
+
+const RECORDS: JsonObject[] = [
   { id: "add", expr: "(+ x 1)", vars: ["x"], ranges: { x: [-10, 10] } },
   { id: "norm", expr: "(sqrt (+ (* x x) (* y y)))", vars: ["x", "y"], ranges: { x: [-1, 1], y: [-1, 1] } },
   { id: "expsin", expr: "(* (exp x) (sin y))", vars: ["x", "y"], ranges: { x: [-5, 5], y: [-3, 3] } },
@@ -29,11 +50,9 @@ const RECORDS: Rec[] = [
 
 Deno.test("bench measures, records accuracy and machine, appends to the cache and resumes from it", async () => {
   const t = temp();
-  const out = await measureExpressions(RECORDS, { ...t, ...QUICK });
+  const out = (await measureExpressions(RECORDS, { ...t, ...QUICK })).map(measured);
   assert.equal(out.length, 3);
   for (const o of out) {
-    const v = MeasuredRecord.safeParse(o);
-    assert.ok(v.success, JSON.stringify(o.error ?? v.error));
     assert.ok(o.ns_per_elem > 0 && o.ratio > 0 && o.reps > 0 && o.n === 4096);
     assert.match(o.machine.hash, /^[0-9a-f]{12}$/);
   }
@@ -43,7 +62,7 @@ Deno.test("bench measures, records accuracy and machine, appends to the cache an
 
   // Again: nothing is measured, the cache answers with the same numbers.
   let timed = 0;
-  const again = await measureExpressions(RECORDS, { ...t, ...QUICK, onResult: () => timed++ });
+  const again = (await measureExpressions(RECORDS, { ...t, ...QUICK, onResult: () => timed++ })).map(measured);
   assert.equal(timed, 0);
   assert.ok(again.every((o) => o.from_cache === true));
   assert.deepEqual(again.map((o) => o.ns_per_elem), out.map((o) => o.ns_per_elem));
@@ -66,7 +85,7 @@ void k_00000000000dead2(const float *const *in, float *out, size_t n) {
 
 Deno.test("a segfaulting and an endlessly looping kernel fail alone; the records around them are measured", async () => {
   const t = temp();
-  const compiled = await compileRecords(RECORDS, { target: HOST, cacheDir: t.cacheDir });
+  const compiled = (await compileRecords(RECORDS, { target: HOST, cacheDir: t.cacheDir })).map(compiledOf);
   const dir = join(t.cacheDir, "evil");
   Deno.mkdirSync(dir, { recursive: true });
   Deno.writeTextFileSync(join(dir, "evil.c"), EVIL);
@@ -74,7 +93,7 @@ Deno.test("a segfaulting and an endlessly looping kernel fail alone; the records
   const cc = await new Deno.Command("gcc", { args: ["-O1", "-fPIC", "-shared", "-o", lib, join(dir, "evil.c")] })
     .output();
   assert.ok(cc.success);
-  const evil = (symbol: string, id: string): Rec => ({
+  const evil = (symbol: string, id: string): JsonObject => ({
     ...compiled[0],
     id,
     expr: `(+ x ${id.length})`, // a different cache key per record
@@ -89,26 +108,26 @@ Deno.test("a segfaulting and an endlessly looping kernel fail alone; the records
   ];
   const out = await benchRecords(input, { ...t, ...QUICK, timeoutMs: 700 });
   assert.deepEqual(out.map((o) => o.id), ["add", "segv", "norm", "spin", "expsin"]);
-  for (const i of [0, 2, 4]) assert.ok(out[i].ns_per_elem > 0, JSON.stringify(out[i].error));
-  assert.equal(out[1].error.stage, "bench");
-  assert.match(out[1].error.message, /^crash: /);
-  assert.match(out[3].error.message, /^timeout: killed after the time limit of 700 ms/);
+  for (const i of [0, 2, 4]) assert.ok(measured(out[i]).ns_per_elem > 0);
+  assert.equal(failure(out[1]).stage, "bench");
+  assert.match(failure(out[1]).message, /^crash: /);
+  assert.match(failure(out[3]).message, /^timeout: killed after the time limit of 700 ms/);
   // Failures are not cached: only the three good ones are.
   assert.equal(loadBenchCache(t.benchCache).entries.size, 3);
 });
 
 Deno.test("bench refuses records that are not compiled or name a library outside the kernel cache", async () => {
   const t = temp();
-  const [compiled] = await compileRecords([RECORDS[0]], { target: HOST, cacheDir: t.cacheDir });
+  const [compiled] = (await compileRecords([RECORDS[0]], { target: HOST, cacheDir: t.cacheDir })).map(compiledOf);
   const outside = {
     ...compiled,
     id: "outside",
     kernel: { ...compiled.kernel, lib: "/usr/lib/x86_64-linux-gnu/libm.so.6" },
   };
   const out = await benchRecords([RECORDS[1], outside, compiled], { ...t, ...QUICK });
-  assert.match(out[0].error.message, /kernel: .*run compile first/);
-  assert.match(out[1].error.message, /not a library of the kernel cache/);
-  assert.ok(out[2].ns_per_elem > 0);
+  assert.match(failure(out[0]).message, /kernel: .*run compile first/);
+  assert.match(failure(out[1]).message, /not a library of the kernel cache/);
+  assert.ok(measured(out[2]).ns_per_elem > 0);
 });
 
 Deno.test("compile | bench as tasks: JSONL through both stages, progress on stderr", async () => {
@@ -133,7 +152,8 @@ Deno.test("compile | bench as tasks: JSONL through both stages, progress on stde
 
 Deno.test("a kernel without variables (hoisted entirely) is measured and exact", async () => {
   const t = temp();
-  const [o] = await measureExpressions([{ id: "const", expr: "(+ 1 (* 2 0.25))", vars: [] }], { ...t, ...QUICK });
-  assert.ok(o.ns_per_elem > 0, JSON.stringify(o.error));
+  const [o] = (await measureExpressions([{ id: "const", expr: "(+ 1 (* 2 0.25))", vars: [] }], { ...t, ...QUICK }))
+    .map(measured);
+  assert.ok(o.ns_per_elem > 0);
   assert.equal(o.max_ulp, 0);
 });

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { calibrate, kernelSource } from "../../pipeline/nnue/calibrate.ts";
+import { calibrate, kernelSource } from "../../pipeline/stages/calibrate.ts";
 import { loadNetwork } from "../../pipeline/nnue/weights_file.ts";
 import { readSummary } from "../../pipeline/nnue/train_judge.ts";
 import { parseExpr } from "../../pipeline/expr/fpcore.ts";

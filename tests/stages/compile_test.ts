@@ -6,9 +6,9 @@
  * skipped with --on-error=skip; unknown fields pass through.
  */
 import assert from "node:assert/strict";
-import { collect, fromIterable } from "../../pipeline/stages/jsonl.ts";
+import { collect, fromIterable } from "../../pipeline/records/jsonl.ts";
 import { compileStage } from "../../pipeline/stages/compile.ts";
-import { CompiledRecord } from "../../pipeline/stages/schema.ts";
+import { CompiledRecord } from "../../pipeline/records/schema.ts";
 import { runCli } from "./run_cli.ts";
 import { FAILING_GCC_ERROR, failingGcc } from "./failing_gcc.ts";
 import { HOST } from "../kernel/util.ts";

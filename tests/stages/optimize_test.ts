@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ROOT } from "../../ffi/build.ts";
+import { ROOT } from "../../pipeline/base/paths.ts";
 import { evaluateBatch } from "../../pipeline/expr/evaluate.ts";
 import { hasDerivative } from "../../pipeline/expr/expr.ts";
 import { parseExpr, parseFPCoreFile } from "../../pipeline/expr/fpcore.ts";
@@ -10,15 +10,15 @@ import { sampleInputs } from "../../pipeline/expr/sample.ts";
 import { flooredErrorStats } from "../../pipeline/expr/ulp.ts";
 import { DEFAULT_WEIGHTS_DIR, loadNetwork } from "../../pipeline/nnue/weights_file.ts";
 import { ALL_RULES } from "../../pipeline/rules/all.ts";
+import { looksLikePath } from "../../pipeline/stages/optimize.ts";
 import {
   DEFAULT_SEARCH,
   jobRanges,
-  looksLikePath,
   measuredAlternatives,
   optimizeJob,
   searchJobs,
-} from "../../pipeline/stages/optimize.ts";
-import { OptimizeRecord } from "../../pipeline/stages/schema.ts";
+} from "../../pipeline/search/jobs.ts";
+import { OptimizeRecord } from "../../pipeline/records/schema.ts";
 import { parseExpressionArg } from "../../pipeline/stages/optimize_input.ts";
 import { alternativeCandidates, ALTERNATIVES, JUDGE_MARGIN, judgeOrder } from "../../pipeline/search/optimizer.ts";
 import { runCli } from "./run_cli.ts";

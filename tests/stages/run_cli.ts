@@ -1,6 +1,6 @@
 /** The command line as the tests run it: `deno run -A mod.ts ...` from the project root. */
 import { join } from "node:path";
-import { ROOT } from "../../ffi/build.ts";
+import { ROOT } from "../../pipeline/base/paths.ts";
 
 export interface CliRun {
   readonly code: number;

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { readMeasured } from "../../pipeline/stages/train_judge.ts";
-import { JsonlError } from "../../pipeline/stages/jsonl.ts";
+import { JsonlError } from "../../pipeline/records/jsonl.ts";
 import { loadNetwork } from "../../pipeline/nnue/weights_file.ts";
 import { readSummary } from "../../pipeline/nnue/train_judge.ts";
 import { Rng } from "../../pipeline/expr/random.ts";

@@ -14,9 +14,10 @@ import type { Ranges } from "../expr/sample.ts";
 import { postorder } from "../expr/expr.ts";
 import { unfusingRules } from "../rules/cost.ts";
 import type { Rule } from "../rules/rule.ts";
-import { candidatesAt, NodeFacts, RuleIndex } from "../search/candidates.ts";
-import { replaceNode } from "../search/rewrite.ts";
-import type { ExpressionRecord } from "./schema.ts";
+import { candidatesAt, NodeFacts, RuleIndex } from "./candidates.ts";
+import { replaceNode } from "./rewrite.ts";
+import type { ExpressionRecord } from "../records/schema.ts";
+import { fnv1a32 } from "../base/hash.ts";
 
 export interface Unfused {
   readonly expr: Expr;
@@ -53,13 +54,7 @@ export function unfuseRecord(
 ): ExpressionRecord & { optimized: string; steps: string[] } {
   const e = parseExpr(rec.expr, rec.vars);
   // Per-record seed: a record unfuses the same way wherever it sits in a stream.
-  const rng = new Rng(seed ^ hashString(rec.id));
+  const rng = new Rng(seed ^ fnv1a32(rec.id));
   const u = unfuse(e, steps, rng, rec.ranges ?? {}, rules);
   return { ...rec, expr: printFPCore(u.expr), optimized: rec.expr, steps: [...u.steps] };
-}
-
-function hashString(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
 }

@@ -23,31 +23,36 @@
  *   deno task generate | deno task variants | deno task compile | deno task bench | deno task train-judge
  */
 import { join } from "node:path";
-import { ROOT } from "../../ffi/build.ts";
+import { BENCH_CACHE, CALIBRATION_DIR, KERNELS_DIR } from "../base/paths.ts";
 import { Rng } from "../expr/random.ts";
-import { BENCH_CACHE } from "../kernel/bench_cache.ts";
-import { measureExpressions, type Rec } from "../kernel/measure.ts";
-import { batchStage } from "../stages/batching.ts";
-import { generateRecords } from "../stages/generate.ts";
-import { fpcoreRecords } from "../stages/parse.ts";
+
+import { generateRecords } from "./generate.ts";
+import { loadCorpus } from "../records/corpus.ts";
 import { ALL_RULES } from "../rules/all.ts";
-import { ErrorRecord, type ExpressionRecord, MeasuredVariantRecord } from "../stages/schema.ts";
-import { unfuseRecord } from "../stages/unfuse.ts";
-import { variantsOrError } from "../stages/variants.ts";
-import type { VariantOptions } from "./variants.ts";
-import { DEFAULT_JUDGE_CONFIG, type JudgeConfig, type TrainedJudge, trainJudge, writeSummary } from "./train_judge.ts";
-import { DEFAULT_WEIGHTS_DIR, saveNetwork, type SaveReport } from "./weights_file.ts";
+import { ErrorRecord, type ExpressionRecord, MeasuredVariantRecord } from "../records/schema.ts";
+import { unfuseRecord } from "../search/unfuse.ts";
+import type { VariantOptions } from "../search/variants.ts";
+import { variantsStage } from "./variants.ts";
+import { compileStage } from "./compile.ts";
+import { benchStage } from "./bench.ts";
+import {
+  DEFAULT_JUDGE_CONFIG,
+  type JudgeConfig,
+  type TrainedJudge,
+  trainJudge,
+  writeSummary,
+} from "../nnue/train_judge.ts";
+import { DEFAULT_WEIGHTS_DIR, saveNetwork, type SaveReport } from "../nnue/weights_file.ts";
 import type { Target } from "../target/target.ts";
 import { costTableFor } from "../target/cost_tables.ts";
 import type { Profile } from "../target/profile.ts";
 
-export const CORPUS_DIR = join(ROOT, "data", "kernels");
 /** Where calibrate leaves the measured records before profiles existed (the shipped profile's). */
-export const MEASURED_PATH = join(ROOT, "build", "calibration", "measured.jsonl");
+export const MEASURED_PATH = join(CALIBRATION_DIR, "measured.jsonl");
 
 /** Where calibrate leaves a profile's measured records (train-judge and eval:judge read them). */
 export function measuredPath(profile: Profile): string {
-  return join(ROOT, "build", "calibration", profile.name, "measured.jsonl");
+  return join(CALIBRATION_DIR, profile.name, "measured.jsonl");
 }
 
 export interface CalibrateOptions {
@@ -95,7 +100,7 @@ export const DEFAULT_CALIBRATE: CalibrateOptions = {
   batch: 240,
   rounds: 4,
   minMs: 5,
-  corpusFiles: ["autodiff", "graphics", "ml", "physics"].map((f) => join(CORPUS_DIR, `${f}.fpcore`)),
+  corpusFiles: ["autodiff", "graphics", "ml", "physics"].map((f) => join(KERNELS_DIR, `${f}.fpcore`)),
   variantOptions: {},
   judge: {},
   progress: () => {},
@@ -117,13 +122,11 @@ export const QUICK: CalibrateOptions = {
   minMs: 3,
 };
 
-/** The corpus kernels of the given FPCore files. */
-export function corpusRecords(files: readonly string[]): ExpressionRecord[] {
-  return files.flatMap((f) => {
-    const r = fpcoreRecords(Deno.readTextFileSync(f), f);
-    if (r.errors.length > 0) throw new Error(`${f}: ${r.errors.length} benchmark(s) do not parse`);
-    return [...r.records];
-  });
+/** The corpus kernels of the given FPCore files; every benchmark must parse. */
+export function corpusRecords(files: readonly string[]): readonly ExpressionRecord[] {
+  const c = loadCorpus(files);
+  if (c.skipped.length > 0) throw new Error(`${c.skipped.length} corpus benchmark(s) do not parse: ${c.skipped[0]}`);
+  return c.records;
 }
 
 /**
@@ -212,22 +215,12 @@ export async function calibrate(target: Target, options: Partial<CalibrateOption
     },
   }, { highWaterMark: 0 });
 
-  const variantStage = new TransformStream<ExpressionRecord, Rec>({
-    transform(rec, ctl) {
-      const vs = variantsOrError(rec, { ...o.variantOptions, count: o.variants, seed: o.seed });
-      variants += vs.length;
-      for (const v of vs) ctl.enqueue(v);
-    },
-  });
-
-  const measureStage = batchStage(o.batch, (batch: Rec[]) =>
-    measureExpressions(batch, {
-      target,
-      rounds: o.rounds,
-      minMs: o.minMs,
-      benchCache: o.benchCache,
-      ...(o.cacheDir !== undefined ? { cacheDir: o.cacheDir } : {}),
-    }));
+  // The shell's stages, in this process: variants | compile | bench.
+  const cache = o.cacheDir !== undefined ? { cacheDir: o.cacheDir } : {};
+  const measuredStream = kernelStream
+    .pipeThrough(variantsStage({ ...o.variantOptions, count: o.variants, seed: o.seed }))
+    .pipeThrough(compileStage({ target, batch: o.batch, ...cache }))
+    .pipeThrough(benchStage({ rounds: o.rounds, minMs: o.minMs, benchCache: o.benchCache, batch: o.batch, ...cache }));
 
   let out: Deno.FsFile | null = null;
   if (o.measuredOut !== null) {
@@ -237,7 +230,8 @@ export async function calibrate(target: Target, options: Partial<CalibrateOption
   const enc = new TextEncoder();
   try {
     let lastSay = 0;
-    for await (const rec of kernelStream.pipeThrough(variantStage).pipeThrough(measureStage)) {
+    for await (const rec of measuredStream) {
+      variants++;
       if (ErrorRecord.safeParse(rec).success) {
         failed++;
         continue;

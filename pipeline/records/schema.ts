@@ -8,6 +8,13 @@ import { ISAS } from "../target/target.ts";
 import { freeVars, isValidVarName } from "../expr/expr.ts";
 import { parseExpr } from "../expr/fpcore.ts";
 
+/**
+ * A record as a JSONL line: a JSON object. The fields a stage does not read
+ * pass through it unchanged, so a later stage still has them.
+ */
+export const JsonObject = z.record(z.string(), z.unknown());
+export type JsonObject = Readonly<z.infer<typeof JsonObject>>;
+
 export const VarName = z.string().refine(isValidVarName, {
   message: "must be an identifier (letters, digits, _ and .), not PI, E, INFINITY or NAN",
 });

@@ -1,6 +1,6 @@
 /** Float32 batch evaluation in C, through the library's bytecode interpreter. */
-import { type Expr } from "../pipeline/expr/expr.ts";
-import { toBytecode } from "../pipeline/expr/bytecode.ts";
+import { type Expr } from "../expr/expr.ts";
+import { toBytecode } from "../expr/bytecode.ts";
 import { kopt } from "./lib.ts";
 
 /**

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { collect, JsonlError, lineSplitter, parseRecords, readLines } from "../../pipeline/stages/jsonl.ts";
-import { ExpressionRecord } from "../../pipeline/stages/schema.ts";
+import { collect, JsonlError, lineSplitter, parseRecords, readLines } from "../../pipeline/records/jsonl.ts";
+import { ExpressionRecord } from "../../pipeline/records/schema.ts";
 import { runJsonlStage } from "../../pipeline/stages/cli.ts";
 
 const bytes = (s: string) => ReadableStream.from([new TextEncoder().encode(s)]);

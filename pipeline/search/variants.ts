@@ -47,8 +47,12 @@ import { runRules } from "../egraph/runner.ts";
 import { ALL_RULES } from "../rules/all.ts";
 import { ruleCostDelta } from "../rules/cost.ts";
 import type { Rule } from "../rules/rule.ts";
-import { type Candidate, candidatesAt, NodeFacts, RuleIndex } from "../search/candidates.ts";
-import { replaceNode } from "../search/rewrite.ts";
+import { type Candidate, candidatesAt, NodeFacts, RuleIndex } from "./candidates.ts";
+import { replaceNode } from "./rewrite.ts";
+import { fnv1a32, FNV32_BASIS } from "../base/hash.ts";
+import { parseExpr } from "../expr/fpcore.ts";
+import { printFPCore } from "../expr/print.ts";
+import { ErrorRecord, type ExpressionRecord, type VariantRecord } from "../records/schema.ts";
 
 export interface Variant {
   readonly expr: Expr;
@@ -341,4 +345,47 @@ function spread(vs: readonly Variant[], fixed: number, count: number, minDistanc
     take(best);
   }
   return chosen.map((i) => vs[i]);
+}
+
+/** Per-kernel seed: a kernel gets the same variants wherever it sits in a stream. */
+export function kernelSeed(seed: number, id: string): number {
+  return fnv1a32(id, FNV32_BASIS ^ seed);
+}
+
+/** The variant records of one expression record. */
+export function variantRecords(rec: ExpressionRecord, options: Partial<VariantOptions> = {}): VariantRecord[] {
+  const seed = kernelSeed(options.seed ?? DEFAULT_VARIANTS.seed, rec.id);
+  const e = parseExpr(rec.expr, rec.vars);
+  const optimized = typeof rec.optimized === "string" ? rec.optimized : null;
+  const extra = optimized !== null ? [{ expr: parseExpr(optimized, rec.vars), how: "optimized" }] : [];
+  const vs = genEgraphVariants(e, rec.ranges ?? {}, { ...options, seed }, extra);
+  // The kernel's fields pass through; fields describing one form do not.
+  const { id: _id, expr: _expr, optimized: _o, steps: _s, ...rest } = rec;
+  return vs.map((v, k) => ({
+    ...rest,
+    id: `${rec.id}#v${k}`,
+    of: rec.id,
+    expr: printFPCore(v.expr),
+    how: v.how,
+    ...(v.steps !== undefined && v.steps.length > 0 ? { steps: [...v.steps] } : {}),
+    static_cost: staticCost(v.expr, REFERENCE_COSTS),
+  }));
+}
+
+/**
+ * Variants of a record as the stage emits them: a record that already
+ * carries an error passes unchanged, one whose variants cannot be built
+ * comes out with an error field (the stream goes on).
+ */
+export function variantsOrError(
+  rec: ExpressionRecord,
+  options: Partial<VariantOptions> = {},
+): (VariantRecord | ErrorRecord)[] {
+  const failed = ErrorRecord.safeParse(rec);
+  if (failed.success) return [failed.data];
+  try {
+    return variantRecords(rec, options);
+  } catch (e) {
+    return [{ ...rec, error: { stage: "variants", message: (e as Error).message } }];
+  }
 }

@@ -8,10 +8,8 @@
  */
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { dirname, join } from "node:path";
+import { BUILD, CSRC } from "../base/paths.ts";
 
-export const ROOT = dirname(dirname(fromFileUrl(import.meta.url)));
-export const CSRC = join(ROOT, "csrc");
-export const BUILD = join(ROOT, "build");
 export const LIB_PATH = join(BUILD, "libkopt.so");
 
 /** Flags of every C build here (library, harness, C tests): target, dialect, warnings as errors. */

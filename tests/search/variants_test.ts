@@ -11,10 +11,10 @@ import { printFPCore } from "../../pipeline/expr/print.ts";
 import { randomExpr, Rng } from "../../pipeline/expr/random.ts";
 import type { Ranges } from "../../pipeline/expr/sample.ts";
 import { evaluateWithError } from "../../pipeline/rules/roundoff.ts";
-import { commutativeKey, genEgraphVariants, profileDistance } from "../../pipeline/nnue/variants.ts";
-import { corpusRecords, DEFAULT_CALIBRATE, randomKernels } from "../../pipeline/nnue/calibrate.ts";
-import { variantRecords } from "../../pipeline/stages/variants.ts";
-import { VariantRecord } from "../../pipeline/stages/schema.ts";
+import { commutativeKey, genEgraphVariants, profileDistance } from "../../pipeline/search/variants.ts";
+import { corpusRecords, DEFAULT_CALIBRATE, randomKernels } from "../../pipeline/stages/calibrate.ts";
+import { variantRecords } from "../../pipeline/search/variants.ts";
+import { VariantRecord } from "../../pipeline/records/schema.ts";
 
 /** Multiple of the summed rounding-error bounds allowed (as the rule tests allow). */
 const C = 64;
