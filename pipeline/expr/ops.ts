@@ -107,6 +107,18 @@ export interface OpInfo {
   readonly latency: number;
   /** Reciprocal throughput in cycles per 16-lane vector (fused ops: see fma): the static cost. */
   readonly throughput: number;
+  /** The op in C identifiers: our SIMD helper `kop_<ident>`, and `KOPT_<IDENT>` in csrc/kopt.h. */
+  readonly ident: string;
+  /**
+   * The float function of C's math library that computes the op, which the
+   * vector math libraries (glibc libmvec, SLEEF) vectorize; null where our
+   * SIMD code computes the op inline.
+   */
+  readonly libm: string | null;
+  /** The op as a plain C float expression over operands `$0`, `$1`, `$2`; null for `d`. */
+  readonly c: string | null;
+  /** Our SIMD kernel computes it bit for bit as `f32` does (correctly rounded, no approximation). */
+  readonly exact: boolean;
 }
 
 /** Op names in code order; the position is the op's stable code. */
@@ -192,9 +204,17 @@ function noPointwise(): number {
   throw new Error("(d x e) has no pointwise value: differentiate first");
 }
 
-type Spec = Omit<OpInfo, "name" | "f32"> & {
+type Spec = Omit<OpInfo, "name" | "f32" | "ident" | "libm" | "c" | "exact"> & {
   f32?: (...a: number[]) => number;
-};
+} & Partial<Pick<OpInfo, "ident" | "libm" | "c" | "exact">>;
+
+/** C facts of an op: a plain C form and, for library functions, the libm name. */
+type CFacts = Partial<Pick<OpInfo, "ident" | "libm" | "c" | "exact">>;
+
+/** An exact op that plain C writes as `c` (an operator, or a correctly rounded libm function). */
+const exactC = (c: string, ident?: string): CFacts => ({ c, exact: true, ...(ident ? { ident } : {}) });
+/** An op of C's math library, vectorized by libmvec or SLEEF: approximate in our SIMD code. */
+const libmFn = (libm: string): CFacts => ({ libm });
 
 const unary = (
   fpcore: string | null,
@@ -202,6 +222,7 @@ const unary = (
   fn: (x: number) => number,
   latency: number,
   throughput: number,
+  facts: CFacts = {},
 ): Spec => ({
   arity: 1,
   fpcore,
@@ -209,6 +230,7 @@ const unary = (
   f64: fn,
   latency,
   throughput,
+  ...facts,
 });
 
 const binary = (
@@ -217,6 +239,7 @@ const binary = (
   fn: (x: number, y: number) => number,
   latency: number,
   throughput: number,
+  facts: CFacts = {},
 ): Spec => ({
   arity: 2,
   fpcore,
@@ -224,21 +247,22 @@ const binary = (
   f64: fn,
   latency,
   throughput,
+  ...facts,
 });
 
 const SPECS: Record<OpName, Spec> = {
-  "+": binary("+", "arith", (a, b) => a + b, 3, 1),
-  "-": binary("-", "arith", (a, b) => a - b, 3, 1),
-  "*": binary("*", "arith", (a, b) => a * b, 3, 1),
-  "/": binary("/", "arith", (a, b) => a / b, 11, 4),
-  neg: unary("-", "arith", (a) => -a, 1, 0.5),
-  fabs: unary("fabs", "arith", Math.abs, 1, 0.5),
-  copysign: binary("copysign", "arith", copysign, 1, 0.5),
-  fmin: binary("fmin", "arith", fmin, 2, 1.5),
-  fmax: binary("fmax", "arith", fmax, 2, 1.5),
-  floor: unary("floor", "arith", Math.floor, 3, 1),
-  sqrt: unary("sqrt", "arith", Math.sqrt, 15, 8),
-  cbrt: unary("cbrt", "transcendental", Math.cbrt, 60, 17),
+  "+": binary("+", "arith", (a, b) => a + b, 3, 1, exactC("($0 + $1)", "add")),
+  "-": binary("-", "arith", (a, b) => a - b, 3, 1, exactC("($0 - $1)", "sub")),
+  "*": binary("*", "arith", (a, b) => a * b, 3, 1, exactC("($0 * $1)", "mul")),
+  "/": binary("/", "arith", (a, b) => a / b, 11, 4, exactC("($0 / $1)", "div")),
+  neg: unary("-", "arith", (a) => -a, 1, 0.5, exactC("(-$0)")),
+  fabs: unary("fabs", "arith", Math.abs, 1, 0.5, exactC("fabsf($0)")),
+  copysign: binary("copysign", "arith", copysign, 1, 0.5, exactC("copysignf($0, $1)")),
+  fmin: binary("fmin", "arith", fmin, 2, 1.5, exactC("fminf($0, $1)")),
+  fmax: binary("fmax", "arith", fmax, 2, 1.5, exactC("fmaxf($0, $1)")),
+  floor: unary("floor", "arith", Math.floor, 3, 1, exactC("floorf($0)")),
+  sqrt: unary("sqrt", "arith", Math.sqrt, 15, 8, exactC("sqrtf($0)")),
+  cbrt: unary("cbrt", "transcendental", Math.cbrt, 60, 17, libmFn("cbrtf")),
   // The fused ops cost a multiply and an add (1 + 1), not one
   // instruction's throughput. On this machine (Zen 4) adds run on their own
   // pipes beside the multiply/FMA pipes, so fusing saves an issue slot only
@@ -258,6 +282,7 @@ const SPECS: Record<OpName, Spec> = {
     f32: fmaf32,
     latency: 4,
     throughput: 2,
+    ...exactC("fmaf($0, $1, $2)"),
   },
   fms: {
     arity: 3,
@@ -267,6 +292,7 @@ const SPECS: Record<OpName, Spec> = {
     f32: (a, b, c) => fmaf32(a, b, -c),
     latency: 4,
     throughput: 2,
+    ...exactC("fmaf($0, $1, (-$2))"),
   },
   fnma: {
     arity: 3,
@@ -276,30 +302,31 @@ const SPECS: Record<OpName, Spec> = {
     f32: (a, b, c) => fmaf32(-a, b, c),
     latency: 4,
     throughput: 2,
+    ...exactC("fmaf((-$0), $1, $2)"),
   },
   // Hardware approximation (vrsqrt14ps) plus one Newton step: about 4
   // vector ops instead of a sqrt and a divide.
-  rsqrt: unary(null, "fused", (a) => 1 / Math.sqrt(a), 13, 4),
-  mulrsqrt: binary(null, "fused", (a, b) => a / Math.sqrt(b), 16, 5),
-  recip: unary(null, "fused", (a) => 1 / a, 11, 4),
-  exp: unary("exp", "transcendental", Math.exp, 40, 21),
-  exp2: unary("exp2", "transcendental", (a) => Math.pow(2, a), 36, 12),
-  expm1: unary("expm1", "transcendental", Math.expm1, 50, 20.5),
-  log: unary("log", "transcendental", Math.log, 45, 21.5),
-  log2: unary("log2", "transcendental", Math.log2, 45, 12),
-  log1p: unary("log1p", "transcendental", Math.log1p, 55, 23),
-  sin: unary("sin", "transcendental", Math.sin, 60, 16),
-  cos: unary("cos", "transcendental", Math.cos, 60, 20),
-  tan: unary("tan", "transcendental", Math.tan, 80, 20.5),
-  asin: unary("asin", "transcendental", Math.asin, 65, 20),
-  acos: unary("acos", "transcendental", Math.acos, 65, 21.5),
-  atan: unary("atan", "transcendental", Math.atan, 60, 21.5),
-  atan2: binary("atan2", "transcendental", Math.atan2, 80, 32),
-  sinh: unary("sinh", "transcendental", Math.sinh, 65, 19),
-  cosh: unary("cosh", "transcendental", Math.cosh, 60, 17.5),
-  tanh: unary("tanh", "transcendental", Math.tanh, 60, 23),
-  pow: binary("pow", "transcendental", powC, 90, 137),
-  hypot: binary("hypot", "transcendental", Math.hypot, 40, 14),
+  rsqrt: unary(null, "fused", (a) => 1 / Math.sqrt(a), 13, 4, { c: "(1.0f / sqrtf($0))" }),
+  mulrsqrt: binary(null, "fused", (a, b) => a / Math.sqrt(b), 16, 5, { c: "($0 / sqrtf($1))" }),
+  recip: unary(null, "fused", (a) => 1 / a, 11, 4, exactC("(1.0f / $0)")),
+  exp: unary("exp", "transcendental", Math.exp, 40, 21, libmFn("expf")),
+  exp2: unary("exp2", "transcendental", (a) => Math.pow(2, a), 36, 12, libmFn("exp2f")),
+  expm1: unary("expm1", "transcendental", Math.expm1, 50, 20.5, libmFn("expm1f")),
+  log: unary("log", "transcendental", Math.log, 45, 21.5, libmFn("logf")),
+  log2: unary("log2", "transcendental", Math.log2, 45, 12, libmFn("log2f")),
+  log1p: unary("log1p", "transcendental", Math.log1p, 55, 23, libmFn("log1pf")),
+  sin: unary("sin", "transcendental", Math.sin, 60, 16, libmFn("sinf")),
+  cos: unary("cos", "transcendental", Math.cos, 60, 20, libmFn("cosf")),
+  tan: unary("tan", "transcendental", Math.tan, 80, 20.5, libmFn("tanf")),
+  asin: unary("asin", "transcendental", Math.asin, 65, 20, libmFn("asinf")),
+  acos: unary("acos", "transcendental", Math.acos, 65, 21.5, libmFn("acosf")),
+  atan: unary("atan", "transcendental", Math.atan, 60, 21.5, libmFn("atanf")),
+  atan2: binary("atan2", "transcendental", Math.atan2, 80, 32, libmFn("atan2f")),
+  sinh: unary("sinh", "transcendental", Math.sinh, 65, 19, libmFn("sinhf")),
+  cosh: unary("cosh", "transcendental", Math.cosh, 60, 17.5, libmFn("coshf")),
+  tanh: unary("tanh", "transcendental", Math.tanh, 60, 23, libmFn("tanhf")),
+  pow: binary("pow", "transcendental", powC, 90, 137, libmFn("powf")),
+  hypot: binary("hypot", "transcendental", Math.hypot, 40, 14, libmFn("hypotf")),
   // Not compilable: it must be rewritten away. The cost makes any
   // extraction prefer a derivative-free form.
   d: {
@@ -327,15 +354,28 @@ export const OPS: Readonly<Record<OpName, OpInfo>> = Object.freeze(
   Object.fromEntries(
     OP_NAMES.map((name) => {
       const s = SPECS[name];
+      const libm = s.libm ?? null;
+      const operands = Array.from({ length: s.arity }, (_, i) => `$${i}`).join(", ");
       const info: OpInfo = Object.freeze({
         ...s,
         name,
         f32: s.f32 ?? roundedOnce(s.f64, s.arity),
+        ident: s.ident ?? name,
+        libm,
+        c: s.c ?? (libm !== null ? `${libm}(${operands})` : null),
+        exact: s.exact ?? false,
       });
       return [name, info];
     }),
   ) as Record<OpName, OpInfo>,
 );
+
+/** An op's plain C float expression over the given operand texts. */
+export function cExpression(op: OpName, operands: readonly string[]): string {
+  const c = OPS[op].c;
+  if (c === null) throw new Error(`op ${op} has no C form`);
+  return c.replace(/\$([0-2])/g, (_, i) => operands[Number(i)]);
+}
 
 const OP_CODE = new Map<string, number>(OP_NAMES.map((n, i) => [n, i + 2]));
 

@@ -22,10 +22,9 @@
  */
 import { createHash } from "node:crypto";
 import { type Expr, postorder } from "../expr/expr.ts";
-import type { OpName } from "../expr/ops.ts";
+import { OP_NAMES, OPS } from "../expr/ops.ts";
 import { cFloat32 } from "./c_literal.ts";
 import type { Isa } from "../target/target.ts";
-import { VECTOR_MATH } from "./preamble.ts";
 
 /** Bumped whenever the generated code changes meaning or speed: it keys caches. */
 export const CODEGEN_VERSION = 2;
@@ -48,27 +47,10 @@ export interface KernelSource {
   readonly flavor: Isa | "plain";
 }
 
-/** The helper each op compiles to; `d` has none. */
-const HELPER: Readonly<Record<Exclude<OpName, "d">, string>> = {
-  "+": "kop_add",
-  "-": "kop_sub",
-  "*": "kop_mul",
-  "/": "kop_div",
-  neg: "kop_neg",
-  fabs: "kop_fabs",
-  copysign: "kop_copysign",
-  fmin: "kop_fmin",
-  fmax: "kop_fmax",
-  floor: "kop_floor",
-  sqrt: "kop_sqrt",
-  fma: "kop_fma",
-  fms: "kop_fms",
-  fnma: "kop_fnma",
-  rsqrt: "kop_rsqrt",
-  mulrsqrt: "kop_mulrsqrt",
-  recip: "kop_recip",
-  ...Object.fromEntries(Object.keys(VECTOR_MATH).map((op) => [op, `kop_${op}`])),
-} as Record<Exclude<OpName, "d">, string>;
+/** The helper each op compiles to (`kop_<ident>` of the op table); `d` has none. */
+const HELPER: ReadonlyMap<string, string> = new Map(
+  OP_NAMES.filter((op) => op !== "d").map((op) => [op, `kop_${OPS[op].ident}`]),
+);
 
 /** Placeholder for the symbol while the text is hashed. */
 const SYM = "KSYM";
@@ -85,7 +67,7 @@ export function variableIndex(e: Expr, vars: readonly string[]): Map<string, num
         "contains (d x e), which has no pointwise value: eliminate derivatives first (eliminateDerivatives)",
       );
     }
-    if (n.tag === "app" && !(n.op in HELPER)) throw new CodegenError(`op ${n.op} cannot be compiled`);
+    if (n.tag === "app" && !HELPER.has(n.op)) throw new CodegenError(`op ${n.op} cannot be compiled`);
   }
   return index;
 }
@@ -112,7 +94,7 @@ export function simdKernel(e: Expr, vars: readonly string[], isa: Isa): KernelSo
   };
   const define = (n: Expr): string => {
     if (n.tag === "const") return `kop_set1(${cFloat32(n.value)})`;
-    if (n.tag === "app") return `${HELPER[n.op as Exclude<OpName, "d">]}(${n.args.map(name).join(", ")})`;
+    if (n.tag === "app") return `${HELPER.get(n.op)}(${n.args.map(name).join(", ")})`;
     throw new Error("variables are parameters, not definitions");
   };
 

@@ -18,37 +18,11 @@
  * // ...
  */
 import { type Expr, postorder } from "../expr/expr.ts";
-import type { OpName } from "../expr/ops.ts";
+import { cExpression } from "../expr/ops.ts";
 import { cFloat32 } from "./c_literal.ts";
 import { type KernelSource, symbolFor, variableIndex } from "./codegen.ts";
-import { VECTOR_MATH } from "./preamble.ts";
 
 export const PLAIN_PREAMBLE = "#include <math.h>\n#include <stddef.h>\n";
-
-type Render = (a: readonly string[]) => string;
-
-const RENDER: Readonly<Record<Exclude<OpName, "d">, Render>> = {
-  "+": ([a, b]) => `(${a} + ${b})`,
-  "-": ([a, b]) => `(${a} - ${b})`,
-  "*": ([a, b]) => `(${a} * ${b})`,
-  "/": ([a, b]) => `(${a} / ${b})`,
-  neg: ([a]) => `(-${a})`,
-  fabs: ([a]) => `fabsf(${a})`,
-  copysign: ([a, b]) => `copysignf(${a}, ${b})`,
-  fmin: ([a, b]) => `fminf(${a}, ${b})`,
-  fmax: ([a, b]) => `fmaxf(${a}, ${b})`,
-  floor: ([a]) => `floorf(${a})`,
-  sqrt: ([a]) => `sqrtf(${a})`,
-  fma: ([a, b, c]) => `fmaf(${a}, ${b}, ${c})`,
-  fms: ([a, b, c]) => `fmaf(${a}, ${b}, (-${c}))`,
-  fnma: ([a, b, c]) => `fmaf((-${a}), ${b}, ${c})`,
-  rsqrt: ([a]) => `(1.0f / sqrtf(${a}))`,
-  mulrsqrt: ([a, b]) => `(${a} / sqrtf(${b}))`,
-  recip: ([a]) => `(1.0f / ${a})`,
-  ...Object.fromEntries(
-    Object.entries(VECTOR_MATH).map(([op, [scalar]]) => [op, (a: readonly string[]) => `${scalar}(${a.join(", ")})`]),
-  ),
-} as Record<Exclude<OpName, "d">, Render>;
 
 /** The plain scalar C kernel of `e` over the columns `vars`. */
 export function plainKernel(e: Expr, vars: readonly string[]): KernelSource {
@@ -62,7 +36,7 @@ export function plainKernel(e: Expr, vars: readonly string[]): KernelSource {
     let t: string;
     if (n.tag === "const") t = cFloat32(n.value);
     else if (n.tag === "var") t = `x${index.get(n.name)}`;
-    else t = RENDER[n.op as Exclude<OpName, "d">](n.args.map((a) => text.get(a.id)!));
+    else t = cExpression(n.op, n.args.map((a) => text.get(a.id)!));
     if (n.tag === "app" && (uses.get(n.id) ?? 0) > 1) {
       temps.push(`    const float t${k} = ${t};`);
       t = `t${k}`;

@@ -65,48 +65,20 @@
  */
 
 import type { Isa } from "../target/target.ts";
+import { OP_NAMES, OPS } from "../expr/ops.ts";
 
-/** Vector math functions by op: [C name of the scalar function, arity]. */
-export const VECTOR_MATH: Readonly<Record<string, readonly [string, 1 | 2]>> = {
-  cbrt: ["cbrtf", 1],
-  exp: ["expf", 1],
-  exp2: ["exp2f", 1],
-  expm1: ["expm1f", 1],
-  log: ["logf", 1],
-  log2: ["log2f", 1],
-  log1p: ["log1pf", 1],
-  sin: ["sinf", 1],
-  cos: ["cosf", 1],
-  tan: ["tanf", 1],
-  asin: ["asinf", 1],
-  acos: ["acosf", 1],
-  atan: ["atanf", 1],
-  atan2: ["atan2f", 2],
-  sinh: ["sinhf", 1],
-  cosh: ["coshf", 1],
-  tanh: ["tanhf", 1],
-  pow: ["powf", 2],
-  hypot: ["hypotf", 2],
-};
+/** Vector math functions by op, from the op table: [C name of the scalar function, arity]. */
+export const VECTOR_MATH: Readonly<Record<string, readonly [string, 1 | 2]>> = Object.fromEntries(
+  OP_NAMES.flatMap((op) => {
+    const { libm, arity } = OPS[op];
+    if (libm === null) return [];
+    if (arity === 3) throw new Error(`${op}: vector math of three operands has no wrapper`);
+    return [[op, [libm, arity] as const]];
+  }),
+);
 
-/** Ops whose kernel equals the float32 evaluator bit for bit. */
-export const EXACT_OPS: readonly string[] = [
-  "+",
-  "-",
-  "*",
-  "/",
-  "neg",
-  "fabs",
-  "copysign",
-  "fmin",
-  "fmax",
-  "floor",
-  "sqrt",
-  "fma",
-  "fms",
-  "fnma",
-  "recip",
-];
+/** Ops whose kernel equals the float32 evaluator bit for bit (the op table's `exact`). */
+export const EXACT_OPS: readonly string[] = OP_NAMES.filter((op) => OPS[op].exact);
 
 /**
  * The documented error bound of each approximate op, in ulps from the
