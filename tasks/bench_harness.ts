@@ -10,20 +10,10 @@
 import { z } from "zod";
 import { compileThroughput, formatNoise, noiseStudy } from "../pipeline/kernel/harness_bench.ts";
 import { machineFingerprint } from "../pipeline/kernel/machine.ts";
-import {
-  type Command,
-  commandTarget,
-  EXIT_OK,
-  intOption,
-  parseCommand,
-  runMain,
-  TARGET_OPTION,
-  TARGET_USAGE,
-  targetOption,
-} from "../pipeline/stages/cli.ts";
+import * as cli from "../pipeline/stages/cli.ts";
 import { describeTarget } from "../pipeline/target/target.ts";
 
-const Cmd: Command<
+const Cmd: cli.Command<
   { "skip-compile": boolean; "skip-noise": boolean; kernels: number; runs: number; target?: string }
 > = {
   name: "bench:harness",
@@ -36,30 +26,30 @@ separate harness processes).
   --skip-noise    skip the measurement noise half
   --kernels N     kernels in the noise study, 2-1000 (default 20)
   --runs R        harness processes per kernel in the noise study, 2-50 (default 5)
-${TARGET_USAGE}`,
+${cli.TARGET_USAGE}`,
   options: {
     "skip-compile": { type: "boolean" },
     "skip-noise": { type: "boolean" },
     kernels: { type: "string" },
     runs: { type: "string" },
-    ...TARGET_OPTION,
+    ...cli.TARGET_OPTION,
   },
   schema: z.object({
     "skip-compile": z.boolean().default(false),
     "skip-noise": z.boolean().default(false),
-    kernels: intOption(2, 1000).default(20),
-    runs: intOption(2, 50).default(5),
-    target: targetOption,
+    kernels: cli.intOption(2, 1000).default(20),
+    runs: cli.intOption(2, 50).default(5),
+    target: cli.targetOption,
   }),
 };
 
 if (import.meta.main) {
-  await runMain(async () => {
-    const parsed = parseCommand(Cmd, Deno.args);
-    if (parsed === null) return EXIT_OK;
+  await cli.runMain(async () => {
+    const parsed = cli.parseCommand(Cmd, Deno.args);
+    if (parsed === null) return cli.EXIT_OK;
     const o = parsed.opts;
     const m = machineFingerprint();
-    const target = commandTarget("bench:harness", o.target, true);
+    const target = cli.commandTarget("bench:harness", o.target, true);
     console.log(`machine ${m.hash}: ${m.cpu}, ${m.cores} cores, ${m.compiler}, glibc ${m.glibc}`);
     console.log(`target ${describeTarget(target)}`);
     if (!o["skip-compile"]) {
@@ -89,6 +79,6 @@ if (import.meta.main) {
       const r = await noiseStudy(o.kernels, o.runs, 5, target, {}, (msg: string) => console.error(msg));
       console.log(formatNoise(r));
     }
-    return EXIT_OK;
+    return cli.EXIT_OK;
   });
 }

@@ -23,7 +23,7 @@ import { DIMS, toCsr } from "../pipeline/ffi/nnue.ts";
 import { FeatureDag, type RewriteDelta } from "../pipeline/nnue/feature_dag.ts";
 import { DEFAULT_DEPTH, features } from "../pipeline/nnue/features.ts";
 import { Network, packDeltas } from "../pipeline/nnue/network.ts";
-import { type Command, EXIT_OK, intOption, numberOption, parseCommand, runMain } from "../pipeline/stages/cli.ts";
+import * as cli from "../pipeline/stages/cli.ts";
 
 const RULES = [
   ["(+ (* ?a ?b) ?c)", "(fma ?a ?b ?c)"],
@@ -38,7 +38,7 @@ const RULES = [
   ["(exp (+ ?a ?b))", "(* (exp ?a) (exp ?b))"],
 ].map(([l, r]) => [parsePattern(l), parsePattern(r)] as const);
 
-const Cmd: Command<{ depth: number; rounds: number; seconds: number }> = {
+const Cmd: cli.Command<{ depth: number; rounds: number; seconds: number }> = {
   name: "bench:nnue",
   usage: `usage: deno task bench:nnue [--depth D] [--rounds N] [--seconds S]
 
@@ -50,9 +50,9 @@ expressions of about 10, 100 and 1,000 nodes; medians of timed rounds.
   --seconds S  length of each round in seconds, above 0 and at most 60 (default 0.3)`,
   options: { depth: { type: "string" }, rounds: { type: "string" }, seconds: { type: "string" } },
   schema: z.object({
-    depth: intOption(1, 5).default(DEFAULT_DEPTH),
-    rounds: intOption(1, 100).default(5),
-    seconds: numberOption(0, 60).refine((x) => x > 0, "must be above 0").default(0.3),
+    depth: cli.intOption(1, 5).default(DEFAULT_DEPTH),
+    rounds: cli.intOption(1, 100).default(5),
+    seconds: cli.numberOption(0, 60).refine((x) => x > 0, "must be above 0").default(0.3),
   }),
 };
 
@@ -106,9 +106,9 @@ function rate(rounds: number, seconds: number, items: number, fn: () => void): n
 const fmt = (x: number) => x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(0);
 
 if (import.meta.main) {
-  await runMain(() => {
-    const parsed = parseCommand(Cmd, Deno.args);
-    if (parsed === null) return EXIT_OK;
+  await cli.runMain(() => {
+    const parsed = cli.parseCommand(Cmd, Deno.args);
+    if (parsed === null) return cli.EXIT_OK;
     const o = parsed.opts;
     using nw = Network.create({ depth: o.depth });
     console.log(
@@ -186,6 +186,6 @@ if (import.meta.main) {
           target100.toFixed(1)
         }x)`,
     );
-    return EXIT_OK;
+    return cli.EXIT_OK;
   });
 }

@@ -11,52 +11,40 @@ import { z } from "zod";
 import { costTableFile, formatOpCosts, measureOpCosts } from "../pipeline/kernel/op_costs.ts";
 import { BUILDERS } from "../pipeline/target/cost_tables.ts";
 import { machineFingerprint } from "../pipeline/kernel/machine.ts";
-import {
-  CliError,
-  type Command,
-  commandTarget,
-  EXIT_OK,
-  EXIT_USAGE,
-  intOption,
-  parseCommand,
-  runMain,
-  TARGET_OPTION,
-  TARGET_USAGE,
-  targetOption,
-} from "../pipeline/stages/cli.ts";
+import * as cli from "../pipeline/stages/cli.ts";
 import { describeTarget } from "../pipeline/target/target.ts";
 
-const Cmd: Command<{ target?: string; for: "kopt" | "gcc" | "clang"; copies: number; json?: string }> = {
+const Cmd: cli.Command<{ target?: string; for: "kopt" | "gcc" | "clang"; copies: number; json?: string }> = {
   name: "bench:ops",
   usage: `usage: deno task bench:ops [--target T] [--for kopt|gcc|clang] [--copies M] [--json FILE]
 
 Measures the marginal cost of every op and prints it next to the op table's
 static estimate, for updating pipeline/expr/ops.ts.
-${TARGET_USAGE}
+${cli.TARGET_USAGE}
   --for B     whose code: kopt (our SIMD kernels, the default), gcc or clang
               (plain C built with <cc> -O3 -ffast-math and the target's flags)
   --copies M  applications of the op in each measuring kernel, 1-64 (default 8;
               3 or more for gcc and clang)
   --json FILE also write the cost table: every op in units of one + (the
               mul-bound rows for *, fma, fms, fnma), multiples of 0.5, at least 0.5`,
-  options: { ...TARGET_OPTION, for: { type: "string" }, copies: { type: "string" }, json: { type: "string" } },
+  options: { ...cli.TARGET_OPTION, for: { type: "string" }, copies: { type: "string" }, json: { type: "string" } },
   schema: z.object({
-    target: targetOption,
+    target: cli.targetOption,
     for: z.enum(BUILDERS).default("kopt"),
-    copies: intOption(1, 64).default(8),
+    copies: cli.intOption(1, 64).default(8),
     json: z.string().min(1).optional(),
   }),
 };
 
 if (import.meta.main) {
-  await runMain(async () => {
-    const parsed = parseCommand(Cmd, Deno.args);
-    if (parsed === null) return EXIT_OK;
+  await cli.runMain(async () => {
+    const parsed = cli.parseCommand(Cmd, Deno.args);
+    if (parsed === null) return cli.EXIT_OK;
     const o = parsed.opts;
     if (o.for !== "kopt" && o.copies < 3) {
-      throw new CliError(`bench:ops: --for ${o.for} needs --copies 3 or more (distinct arguments)`, EXIT_USAGE);
+      throw new cli.CliError(`bench:ops: --for ${o.for} needs --copies 3 or more (distinct arguments)`, cli.EXIT_USAGE);
     }
-    const target = commandTarget("bench:ops", o.target, true);
+    const target = cli.commandTarget("bench:ops", o.target, true);
     console.log(`target ${describeTarget(target)}; build ${o.for}`);
     const rows = await measureOpCosts({
       target,
@@ -77,6 +65,6 @@ if (import.meta.main) {
       Deno.writeTextFileSync(o.json, JSON.stringify(table, null, 2) + "\n");
       console.error(`wrote ${o.json}`);
     }
-    return EXIT_OK;
+    return cli.EXIT_OK;
   });
 }

@@ -38,34 +38,23 @@ import { randomExpr, Rng } from "../pipeline/expr/random.ts";
 import { rangeOf } from "../pipeline/expr/sample.ts";
 import { rulesByDomain, rulesRoundRobin } from "../pipeline/rules/all.ts";
 import { DOMAINS, type Rule } from "../pipeline/rules/rule.ts";
-import {
-  type Command,
-  commandTarget,
-  EXIT_OK,
-  intOption,
-  numberOption,
-  parseCommand,
-  runMain,
-  TARGET_OPTION,
-  TARGET_USAGE,
-  targetOption,
-} from "../pipeline/stages/cli.ts";
+import * as cli from "../pipeline/stages/cli.ts";
 import { loadCorpus } from "../pipeline/records/corpus.ts";
 
 const Opts = z.object({
-  kernels: z.union([z.literal("all"), intOption(1)]),
+  kernels: z.union([z.literal("all"), cli.intOption(1)]),
   sets: z.string().regex(/^(algebra|all|\d+)(,(algebra|all|\d+))*$/, "a comma list of algebra, all and counts"),
-  "node-limit": intOption(1),
-  time: numberOption(0.01, 3600),
-  "iter-limit": intOption(1),
+  "node-limit": cli.intOption(1),
+  time: cli.numberOption(0.01, 3600),
+  "iter-limit": cli.intOption(1),
   "per-kernel": z.boolean(),
   "skip-throughput": z.boolean(),
-  target: targetOption,
+  target: cli.targetOption,
   for: z.enum(BUILDERS).default("kopt"),
 });
 type Opts = z.infer<typeof Opts>;
 
-const BenchCmd: Command<Opts> = {
+const BenchCmd: cli.Command<Opts> = {
   name: "bench:saturate",
   usage: `usage: deno task bench:saturate [options]
 
@@ -79,7 +68,7 @@ throughput figures.
   --iter-limit N   iterations per run (default 10000: effectively none)
   --per-kernel     one line per kernel and rule set, not only the matrix
   --skip-throughput  no throughput measurement
-${TARGET_USAGE}
+${cli.TARGET_USAGE}
   --for B          kopt|gcc|clang: whose static table extraction minimizes (default kopt)`,
   options: {
     kernels: { type: "string", default: "24" },
@@ -89,7 +78,7 @@ ${TARGET_USAGE}
     "iter-limit": { type: "string", default: "10000" },
     "per-kernel": { type: "boolean", default: false },
     "skip-throughput": { type: "boolean", default: false },
-    ...TARGET_OPTION,
+    ...cli.TARGET_OPTION,
     for: { type: "string" },
   },
   schema: Opts,
@@ -390,10 +379,10 @@ function throughput(corpus: readonly Kernel[], all: readonly Rule[], runs: reado
 }
 
 function main(argv: readonly string[]): number {
-  const parsed = parseCommand(BenchCmd, argv);
-  if (parsed === null) return EXIT_OK;
+  const parsed = cli.parseCommand(BenchCmd, argv);
+  if (parsed === null) return cli.EXIT_OK;
   const o = parsed.opts;
-  const target = commandTarget("bench:saturate", o.target, false);
+  const target = cli.commandTarget("bench:saturate", o.target, false);
   const costs = costTableFor(target.isa, o.for);
   console.log(`target ${describeTarget(target)}; extraction by ${costs.name}`);
   const corpus = corpusKernels();
@@ -458,7 +447,7 @@ function main(argv: readonly string[]): number {
     console.log("\n## throughput\n");
     console.log(throughput(corpus, all, results.flat()));
   }
-  return EXIT_OK;
+  return cli.EXIT_OK;
 }
 
-if (import.meta.main) await runMain(() => Promise.resolve(main(Deno.args)));
+if (import.meta.main) await cli.runMain(() => Promise.resolve(main(Deno.args)));

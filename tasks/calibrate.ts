@@ -5,17 +5,7 @@
  * from the benchmark cache.
  */
 import { z } from "zod";
-import {
-  type Command,
-  commandTarget,
-  intOption,
-  numberOption,
-  parseCommand,
-  runMain,
-  TARGET_OPTION,
-  TARGET_USAGE,
-  targetOption,
-} from "../pipeline/stages/cli.ts";
+import * as cli from "../pipeline/stages/cli.ts";
 import { calibrate, DEFAULT_CALIBRATE, measuredPath, QUICK } from "../pipeline/stages/calibrate.ts";
 import { hostProfile, PROFILE_FILE, profileDir, writeProfile } from "../pipeline/nnue/profiles.ts";
 import { describeTarget } from "../pipeline/target/target.ts";
@@ -45,7 +35,7 @@ interface Opts {
   target?: string;
 }
 
-const COMMAND: Command<Opts> = {
+const COMMAND: cli.Command<Opts> = {
   name: "calibrate",
   usage: `usage: deno task calibrate [options]
 
@@ -56,7 +46,7 @@ kernel. Re-running skips what the benchmark cache already holds.
   --quick           a run of at most 10 minutes on 2 cores: ${QUICK.variants} variants per kernel,
                     ${QUICK.random} random kernels, ${QUICK.epochs} epochs, ${QUICK.timeBudgetMin} minutes (options given
                     explicitly still win)
-${TARGET_USAGE}
+${cli.TARGET_USAGE}
   --kernels N       corpus kernels to use (default: all)
   --variants N      variants per kernel (default ${DEFAULT_CALIBRATE.variants})
   --random N        random kernels (default ${DEFAULT_CALIBRATE.random})
@@ -84,7 +74,7 @@ ${TARGET_USAGE}
     out: { type: "string" },
     measured: { type: "string" },
     quick: { type: "boolean", default: false },
-    ...TARGET_OPTION,
+    ...cli.TARGET_OPTION,
     cache: { type: "string", default: BENCH_CACHE },
     "no-cache": { type: "boolean", default: false },
     batch: { type: "string", default: String(DEFAULT_CALIBRATE.batch) },
@@ -92,32 +82,32 @@ ${TARGET_USAGE}
     "min-ms": { type: "string" },
   },
   schema: z.object({
-    kernels: intOption(0).optional(),
-    variants: intOption(1, 10000).optional(),
-    random: intOption(0, 1_000_000).optional(),
-    "time-budget": numberOption(0.01, 100000).optional(),
-    seed: intOption(0, 2 ** 31 - 1),
-    epochs: intOption(0, 100000).optional(),
-    depth: intOption(1, 5),
+    kernels: cli.intOption(0).optional(),
+    variants: cli.intOption(1, 10000).optional(),
+    random: cli.intOption(0, 1_000_000).optional(),
+    "time-budget": cli.numberOption(0.01, 100000).optional(),
+    seed: cli.intOption(0, 2 ** 31 - 1),
+    epochs: cli.intOption(0, 100000).optional(),
+    depth: cli.intOption(1, 5),
     time: z.enum(["ns", "ratio"]),
     out: z.string().min(1).optional(),
     measured: z.string().min(1).optional(),
     quick: z.boolean(),
-    target: targetOption,
+    target: cli.targetOption,
     cache: z.string().min(1),
     "no-cache": z.boolean(),
-    batch: intOption(1, 100000),
-    rounds: intOption(1, 64).optional(),
-    "min-ms": numberOption(0, 60000).optional(),
+    batch: cli.intOption(1, 100000),
+    rounds: cli.intOption(1, 64).optional(),
+    "min-ms": cli.numberOption(0, 60000).optional(),
   }),
 };
 
 if (import.meta.main) {
-  await runMain(async () => {
-    const parsed = parseCommand(COMMAND, Deno.args);
+  await cli.runMain(async () => {
+    const parsed = cli.parseCommand(COMMAND, Deno.args);
     if (parsed === null) return 0;
     const o = parsed.opts;
-    const target = commandTarget("calibrate", o.target, true);
+    const target = cli.commandTarget("calibrate", o.target, true);
     const profile = hostProfile(target);
     const base = o.quick ? QUICK : DEFAULT_CALIBRATE;
     const out = o.out ?? profileDir(profile);

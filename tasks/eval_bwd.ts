@@ -23,20 +23,10 @@ import type { Ranges } from "../pipeline/expr/sample.ts";
 import { timePlan } from "../pipeline/kernel/timing_plan.ts";
 import { kernelConfig } from "../pipeline/kernel/toolchain.ts";
 import { median } from "../pipeline/base/stats.ts";
-import {
-  type Command,
-  commandTarget,
-  EXIT_OK,
-  intOption,
-  parseCommand,
-  runMain,
-  TARGET_OPTION,
-  TARGET_USAGE,
-  targetOption,
-} from "../pipeline/stages/cli.ts";
+import * as cli from "../pipeline/stages/cli.ts";
 import { describeTarget, type Target } from "../pipeline/target/target.ts";
 
-const Cmd: Command<{
+const Cmd: cli.Command<{
   pairs: number;
   seed: number;
   budget: number;
@@ -66,7 +56,7 @@ N fresh backward-generated pairs (default 1000), optimized with the network in D
                   the strict rate (no tolerance) is printed too
   --measure-misses  time each miss's result against its fused original, in one
                   harness run: whether the table or the Judge was right
-${TARGET_USAGE}`,
+${cli.TARGET_USAGE}`,
   options: {
     pairs: { type: "string", default: "1000" },
     seed: { type: "string", default: "900001" },
@@ -78,20 +68,20 @@ ${TARGET_USAGE}`,
     "judge-tolerance": { type: "string", default: "0.01" },
     verbose: { type: "boolean", default: false },
     "measure-misses": { type: "boolean", default: false },
-    ...TARGET_OPTION,
+    ...cli.TARGET_OPTION,
   },
   schema: z.object({
-    pairs: intOption(1),
-    seed: intOption(0),
-    budget: intOption(1),
-    time: intOption(1),
+    pairs: cli.intOption(1),
+    seed: cli.intOption(0),
+    budget: cli.intOption(1),
+    time: cli.intOption(1),
     dir: z.string(),
     via: z.enum(["optimize", "search"]),
     rank: z.enum(["judge", "static"]),
     "judge-tolerance": z.coerce.number().min(0).max(0.5),
     verbose: z.boolean(),
     "measure-misses": z.boolean(),
-    target: targetOption,
+    target: cli.targetOption,
   }),
 };
 
@@ -152,11 +142,11 @@ async function missReport(
 }
 
 if (import.meta.main) {
-  await runMain(async () => {
-    const parsed = parseCommand(Cmd, Deno.args);
-    if (parsed === null) return EXIT_OK;
+  await cli.runMain(async () => {
+    const parsed = cli.parseCommand(Cmd, Deno.args);
+    if (parsed === null) return cli.EXIT_OK;
     const o = parsed.opts;
-    const target = commandTarget("eval:bwd", o.target, o["measure-misses"]);
+    const target = cli.commandTarget("eval:bwd", o.target, o["measure-misses"]);
     console.error(`eval:bwd: target ${describeTarget(target)}`);
     using nw = loadNetwork(o.dir);
     const rng = new Rng(o.seed);
@@ -246,6 +236,6 @@ if (import.meta.main) {
     );
     console.log(`(${((performance.now() - t0) / 1000).toFixed(0)} s total; target 99%)`);
     if (o["measure-misses"]) console.log(await missReport(misses, vars, ranges, all, target));
-    return EXIT_OK;
+    return cli.EXIT_OK;
   });
 }

@@ -5,16 +5,7 @@
  * over all variants, and MAPE. See pipeline/nnue/eval_judge.ts.
  */
 import { z } from "zod";
-import {
-  CliError,
-  type Command,
-  commandTarget,
-  EXIT_DATA,
-  EXIT_USAGE,
-  intOption,
-  parseCommand,
-  runMain,
-} from "../pipeline/stages/cli.ts";
+import * as cli from "../pipeline/stages/cli.ts";
 import { MEASURED_PATH, measuredPath } from "../pipeline/stages/calibrate.ts";
 import { evalJudge, formatEval } from "../pipeline/nnue/eval_judge.ts";
 import { readSummary } from "../pipeline/nnue/train_judge.ts";
@@ -34,7 +25,7 @@ interface Opts {
   json: boolean;
 }
 
-const COMMAND: Command<Opts> = {
+const COMMAND: cli.Command<Opts> = {
   name: "eval:judge",
   usage: `usage: deno task eval:judge [--data PATH] [--weights DIR] [--no-mca] [--mca-fit N] [--json]
 
@@ -63,7 +54,7 @@ all variants, and MAPE, side by side.
     weights: z.string().min(1).optional(),
     target: z.string().optional(),
     "no-mca": z.boolean(),
-    "mca-fit": intOption(1, 1_000_000),
+    "mca-fit": cli.intOption(1, 1_000_000),
     json: z.boolean(),
   }),
 };
@@ -84,15 +75,15 @@ function calibratedOn(s: WeightsSource): string | null {
 }
 
 if (import.meta.main) {
-  await runMain(async () => {
-    const parsed = parseCommand(COMMAND, Deno.args);
+  await cli.runMain(async () => {
+    const parsed = cli.parseCommand(COMMAND, Deno.args);
     if (parsed === null) return 0;
     const parsedOpts = parsed.opts;
-    const target = commandTarget("eval:judge", parsedOpts.target, false);
+    const target = cli.commandTarget("eval:judge", parsedOpts.target, false);
     const source = weightsSource(target, parsedOpts.weights);
     const weights = source.kind === "table" ? DEFAULT_WEIGHTS_DIR : source.dir;
     const data = parsedOpts.data ?? calibratedOn(source);
-    if (data === null) throw new CliError("eval:judge: --weights DIR needs --data PATH", EXIT_USAGE);
+    if (data === null) throw new cli.CliError("eval:judge: --weights DIR needs --data PATH", cli.EXIT_USAGE);
     console.error(
       `eval:judge: target ${describeTarget(target)}; ${
         source.kind === "table"
@@ -103,15 +94,18 @@ if (import.meta.main) {
     const o = { ...parsedOpts, weights, data };
     const summary = readSummary(o.weights);
     if (summary === null) {
-      throw new CliError(`eval:judge: no calibration summary in ${o.weights}: run deno task calibrate`, EXIT_DATA);
+      throw new cli.CliError(
+        `eval:judge: no calibration summary in ${o.weights}: run deno task calibrate`,
+        cli.EXIT_DATA,
+      );
     }
     let file: Deno.FsFile;
     try {
       file = await Deno.open(o.data);
     } catch (e) {
-      throw new CliError(
+      throw new cli.CliError(
         `eval:judge: cannot read ${o.data} (${(e as Error).message}): run deno task calibrate, or give --data`,
-        EXIT_DATA,
+        cli.EXIT_DATA,
       );
     }
     const { records } = await readMeasured(file.readable);

@@ -30,17 +30,7 @@ import { median } from "../pipeline/base/stats.ts";
 import { DEFAULT_WEIGHTS_DIR, loadNetwork } from "../pipeline/nnue/weights_file.ts";
 import { rulesRoundRobin } from "../pipeline/rules/all.ts";
 import { optimize } from "../pipeline/search/optimizer.ts";
-import {
-  type Command,
-  commandTarget,
-  EXIT_OK,
-  intOption,
-  parseCommand,
-  runMain,
-  TARGET_OPTION,
-  TARGET_USAGE,
-  targetOption,
-} from "../pipeline/stages/cli.ts";
+import * as cli from "../pipeline/stages/cli.ts";
 import { describeTarget, type Target } from "../pipeline/target/target.ts";
 import { loadCorpus } from "../pipeline/records/corpus.ts";
 import type { ExpressionRecord } from "../pipeline/records/schema.ts";
@@ -119,7 +109,7 @@ async function runWorker(
   console.log(JSON.stringify({ runs, peakRssMb: peakRssMb() }));
 }
 
-const Cmd: Command<{
+const Cmd: cli.Command<{
   time: number;
   kernels: number;
   "sweep-kernels": number;
@@ -134,22 +124,22 @@ Guided search (trained network), guided search with an untrained Guide, and
 saturation (100,000 nodes) on the kernel corpus, each with the same time limit
 per kernel (default 2000 ms); the chosen kernels are timed in one harness run.
 Then the rule-set sweep on M kernels (default 12).
-${TARGET_USAGE}`,
+${cli.TARGET_USAGE}`,
   options: {
     time: { type: "string", default: "2000" },
     kernels: { type: "string", default: "0" },
     "sweep-kernels": { type: "string", default: "12" },
     sets: { type: "string", default: "20,50,100,all" },
     worker: { type: "string" },
-    ...TARGET_OPTION,
+    ...cli.TARGET_OPTION,
   },
   schema: z.object({
-    time: intOption(1),
-    kernels: intOption(0),
-    "sweep-kernels": intOption(1),
+    time: cli.intOption(1),
+    kernels: cli.intOption(0),
+    "sweep-kernels": cli.intOption(1),
     sets: z.string().regex(/^((\d+|all),)*(\d+|all)$/),
     worker: z.string().optional(),
-    target: targetOption,
+    target: cli.targetOption,
   }),
 };
 
@@ -210,8 +200,8 @@ async function timeChoices(
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const parsed = parseCommand(Cmd, argv);
-  if (parsed === null) return EXIT_OK;
+  const parsed = cli.parseCommand(Cmd, argv);
+  if (parsed === null) return cli.EXIT_OK;
   const o = parsed.opts;
   const { records: corpus, skipped } = loadCorpus([KERNELS_DIR]);
   for (const m of skipped) console.error(`eval:search: skipped ${m}`);
@@ -221,9 +211,9 @@ async function main(argv: readonly string[]): Promise<number> {
     );
     const byId = new Map(corpus.map((r) => [r.id, r]));
     await runWorker(w.method, w.rules, o.time, w.ids.map((id) => byId.get(id)!));
-    return EXIT_OK;
+    return cli.EXIT_OK;
   }
-  const target = commandTarget("eval:search", o.target, true);
+  const target = cli.commandTarget("eval:search", o.target, true);
   const kernels = everyKth(corpus, o.kernels);
   const ids = kernels.map((k) => k.id);
   const all = rulesRoundRobin().length;
@@ -289,7 +279,7 @@ async function main(argv: readonly string[]): Promise<number> {
     );
   });
   console.log("(geomean ns over the kernels every case could time; us/rewrite: search time over rewrites applied)");
-  return EXIT_OK;
+  return cli.EXIT_OK;
 }
 
-if (import.meta.main) await runMain(() => main(Deno.args));
+if (import.meta.main) await cli.runMain(() => main(Deno.args));

@@ -5,21 +5,13 @@
  * files (trained weights, most likely) without --force.
  */
 import { z } from "zod";
-import {
-  CliError,
-  type Command,
-  EXIT_USAGE,
-  intOption,
-  numberOption,
-  parseCommand,
-  runMain,
-} from "../pipeline/stages/cli.ts";
+import * as cli from "../pipeline/stages/cli.ts";
 import { DEFAULT_DEPTH } from "../pipeline/nnue/features.ts";
 import { DEFAULT_NETWORK, Network } from "../pipeline/nnue/network.ts";
 import { DEFAULT_WEIGHTS_DIR, FILE_NAMES, saveNetwork } from "../pipeline/nnue/weights_file.ts";
 import { join } from "node:path";
 
-const COMMAND: Command<{ depth: number; seed: number; initRange: number; dir: string; force: boolean }> = {
+const COMMAND: cli.Command<{ depth: number; seed: number; initRange: number; dir: string; force: boolean }> = {
   name: "nnue:init",
   usage: `usage: deno task nnue:init [--depth D] [--seed N] [--init-range R] [--dir DIR] [--force]
 
@@ -33,17 +25,17 @@ Writes ${Object.values(FILE_NAMES).join(", ")} for an untrained network
     force: { type: "boolean" },
   },
   schema: z.object({
-    depth: intOption(1, 5).default(DEFAULT_DEPTH),
-    seed: intOption(0).default(Number(DEFAULT_NETWORK.seed)),
-    "init-range": numberOption(0, 10).default(DEFAULT_NETWORK.initRange),
+    depth: cli.intOption(1, 5).default(DEFAULT_DEPTH),
+    seed: cli.intOption(0).default(Number(DEFAULT_NETWORK.seed)),
+    "init-range": cli.numberOption(0, 10).default(DEFAULT_NETWORK.initRange),
     dir: z.string().min(1).default(DEFAULT_WEIGHTS_DIR),
     force: z.boolean().default(false),
   }).transform((o) => ({ depth: o.depth, seed: o.seed, initRange: o["init-range"], dir: o.dir, force: o.force })),
 };
 
 if (import.meta.main) {
-  await runMain(() => {
-    const parsed = parseCommand(COMMAND, Deno.args);
+  await cli.runMain(() => {
+    const parsed = cli.parseCommand(COMMAND, Deno.args);
     if (parsed === null) return Promise.resolve(0);
     const o = parsed.opts;
     const existing = Object.values(FILE_NAMES).filter((f) => {
@@ -54,7 +46,10 @@ if (import.meta.main) {
       }
     });
     if (existing.length > 0 && !o.force) {
-      throw new CliError(`nnue:init: ${existing.join(", ")} already in ${o.dir}; --force replaces them`, EXIT_USAGE);
+      throw new cli.CliError(
+        `nnue:init: ${existing.join(", ")} already in ${o.dir}; --force replaces them`,
+        cli.EXIT_USAGE,
+      );
     }
     using nw = Network.create({ depth: o.depth, seed: BigInt(o.seed), initRange: o.initRange });
     const r = saveNetwork(nw, o.dir);

@@ -10,9 +10,9 @@ import { z } from "zod";
 import { rulesByDomain } from "../pipeline/rules/all.ts";
 import { type Domain, DOMAINS } from "../pipeline/rules/rule.ts";
 import { checkRules, DEFAULT_CHECK, describeFailure, type RuleCheck } from "../pipeline/rules/soundness.ts";
-import { type Command, EXIT_DATA, EXIT_OK, intOption, parseCommand, runMain } from "../pipeline/stages/cli.ts";
+import * as cli from "../pipeline/stages/cli.ts";
 
-const Cmd: Command<{ points: number; seed: number; domain: Domain[] }> = {
+const Cmd: cli.Command<{ points: number; seed: number; domain: Domain[] }> = {
   name: "rules",
   usage: `usage: deno task rules [--points N] [--seed S] [--domain D ...]
 
@@ -29,8 +29,8 @@ with its worst point. Exits 1 if any rule fails.
     domain: { type: "string", multiple: true },
   },
   schema: z.object({
-    points: intOption(1),
-    seed: intOption(Number.MIN_SAFE_INTEGER),
+    points: cli.intOption(1),
+    seed: cli.intOption(Number.MIN_SAFE_INTEGER),
     domain: z.array(z.enum(DOMAINS)).default([...DOMAINS]),
   }),
 };
@@ -76,9 +76,9 @@ export function formatTable(rows: readonly Row[]): string {
 }
 
 if (import.meta.main) {
-  await runMain(() => {
-    const parsed = parseCommand(Cmd, Deno.args);
-    if (parsed === null) return EXIT_OK;
+  await cli.runMain(() => {
+    const parsed = cli.parseCommand(Cmd, Deno.args);
+    if (parsed === null) return cli.EXIT_OK;
     const { points, seed, domain: chosen } = parsed.opts;
     const t0 = performance.now();
     const results = new Map<Domain, RuleCheck[]>();
@@ -90,8 +90,8 @@ if (import.meta.main) {
     if (failures.length > 0) {
       console.log(`\n${failures.length} failing rule(s):`);
       for (const f of failures) console.log(describeFailure(f));
-      return EXIT_DATA;
+      return cli.EXIT_DATA;
     }
-    return EXIT_OK;
+    return cli.EXIT_OK;
   });
 }

@@ -8,23 +8,14 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { ALL_RULES } from "../pipeline/rules/all.ts";
-import {
-  CliError,
-  type Command,
-  commandTarget,
-  EXIT_DATA,
-  EXIT_OK,
-  intOption,
-  parseCommand,
-  runMain,
-} from "../pipeline/stages/cli.ts";
+import * as cli from "../pipeline/stages/cli.ts";
 import { loadNetwork, saveNetwork } from "../pipeline/nnue/weights_file.ts";
 import { DEFAULT_TRAIN_GUIDE, trainGuideRound } from "../pipeline/search/train_guide.ts";
 import { costTableFor } from "../pipeline/target/cost_tables.ts";
 import { describeTarget } from "../pipeline/target/target.ts";
 import { describeWeights, weightsSource } from "../pipeline/nnue/profiles.ts";
 
-const Cmd: Command<{
+const Cmd: cli.Command<{
   rounds: number;
   expressions: number;
   epochs: number;
@@ -61,10 +52,10 @@ rerun resumes (--restart starts over).
     restart: { type: "boolean", default: false },
   },
   schema: z.object({
-    rounds: intOption(1, 1000),
-    expressions: intOption(2, 100000),
-    epochs: intOption(1, 1000),
-    seed: intOption(0, 2 ** 31 - 1),
+    rounds: cli.intOption(1, 1000),
+    expressions: cli.intOption(2, 100000),
+    epochs: cli.intOption(1, 1000),
+    seed: cli.intOption(0, 2 ** 31 - 1),
     dir: z.string().optional(),
     out: z.string().optional(),
     target: z.string().optional(),
@@ -76,14 +67,14 @@ rerun resumes (--restart starts over).
 const Progress = z.object({ rounds: z.number().int().min(0), seed: z.number().int() });
 
 if (import.meta.main) {
-  await runMain(async () => {
-    const parsed = parseCommand(Cmd, Deno.args);
-    if (parsed === null) return EXIT_OK;
+  await cli.runMain(async () => {
+    const parsed = cli.parseCommand(Cmd, Deno.args);
+    if (parsed === null) return cli.EXIT_OK;
     const opts = parsed.opts;
-    const target = commandTarget("train-guide", opts.target, false);
+    const target = cli.commandTarget("train-guide", opts.target, false);
     const source = weightsSource(target, opts.dir);
     if (source.kind === "table") {
-      throw new CliError(`train-guide: ${describeWeights(source)}; or give --dir`, EXIT_DATA);
+      throw new cli.CliError(`train-guide: ${describeWeights(source)}; or give --dir`, cli.EXIT_DATA);
     }
     console.error(`train-guide: target ${describeTarget(target)}; ${describeWeights(source)}`);
     const o = { ...opts, dir: source.dir };
@@ -129,6 +120,6 @@ if (import.meta.main) {
     } finally {
       nw.free();
     }
-    return EXIT_OK;
+    return cli.EXIT_OK;
   });
 }

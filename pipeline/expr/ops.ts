@@ -216,39 +216,34 @@ const exactC = (c: string, ident?: string): CFacts => ({ c, exact: true, ...(ide
 /** An op of C's math library, vectorized by libmvec or SLEEF: approximate in our SIMD code. */
 const libmFn = (libm: string): CFacts => ({ libm });
 
-const unary = (
+/** The spec of an op whose float32 semantics is its float64 one rounded once. */
+const rounded = (arity: 1 | 2) =>
+(
+  fpcore: string | null,
+  cls: OpClass,
+  fn: (...a: number[]) => number,
+  latency: number,
+  throughput: number,
+  facts: CFacts = {},
+): Spec => ({ arity, fpcore, class: cls, f64: fn, latency, throughput, ...facts });
+
+const unary: (
   fpcore: string | null,
   cls: OpClass,
   fn: (x: number) => number,
   latency: number,
   throughput: number,
-  facts: CFacts = {},
-): Spec => ({
-  arity: 1,
-  fpcore,
-  class: cls,
-  f64: fn,
-  latency,
-  throughput,
-  ...facts,
-});
+  facts?: CFacts,
+) => Spec = rounded(1);
 
-const binary = (
+const binary: (
   fpcore: string | null,
   cls: OpClass,
   fn: (x: number, y: number) => number,
   latency: number,
   throughput: number,
-  facts: CFacts = {},
-): Spec => ({
-  arity: 2,
-  fpcore,
-  class: cls,
-  f64: fn,
-  latency,
-  throughput,
-  ...facts,
-});
+  facts?: CFacts,
+) => Spec = rounded(2);
 
 const SPECS: Record<OpName, Spec> = {
   "+": binary("+", "arith", (a, b) => a + b, 3, 1, exactC("($0 + $1)", "add")),

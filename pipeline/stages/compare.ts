@@ -12,18 +12,7 @@ import { runCompare } from "../compare/compare.ts";
 import { DEFAULT_SWEEP_RULES, runSweep, spread } from "../compare/sweep.ts";
 import { formatCompare } from "../compare/table.ts";
 import type { CompareResult } from "../compare/results.ts";
-import {
-  CliError,
-  type Command,
-  commandTarget,
-  EXIT_DATA,
-  EXIT_OK,
-  intOption,
-  numberOption,
-  parseCommand,
-  TARGET_OPTION,
-  targetOption,
-} from "./cli.ts";
+import * as cli from "./cli.ts";
 import { describeTarget, ISAS, type Target } from "../target/target.ts";
 import { openNetwork, RulesOption } from "./optimize.ts";
 import { DEFAULT_SEARCH } from "../search/jobs.ts";
@@ -47,26 +36,26 @@ export const COMPARE_OPTIONS = {
   "sweep-rules": { type: "string", default: DEFAULT_SWEEP_RULES.map((c) => (c === 0 ? "all" : c)).join(",") },
   "sweep-time": { type: "string", default: "1" },
   weights: { type: "string" },
-  ...TARGET_OPTION,
+  ...cli.TARGET_OPTION,
   for: { type: "string" },
 } as const;
 
 export const CompareOpts = z.object({
   corpus: z.array(z.string()).default([KERNELS_DIR]),
-  time: numberOption(0.001, 3600),
-  "max-ulp": numberOption(0, 2 ** 32),
+  time: cli.numberOption(0.001, 3600),
+  "max-ulp": cli.numberOption(0, 2 ** 32),
   rules: RulesOption,
-  kernels: intOption(0),
-  front: intOption(0, 20),
-  samples: intOption(1, 10_000_000),
-  seed: intOption(0, 2 ** 32 - 1),
-  n: intOption(16, 1 << 24),
-  rounds: intOption(1, 64),
-  "sweep-kernels": intOption(0, 10_000).optional(),
+  kernels: cli.intOption(0),
+  front: cli.intOption(0, 20),
+  samples: cli.intOption(1, 10_000_000),
+  seed: cli.intOption(0, 2 ** 32 - 1),
+  n: cli.intOption(16, 1 << 24),
+  rounds: cli.intOption(1, 64),
+  "sweep-kernels": cli.intOption(0, 10_000).optional(),
   "sweep-rules": z.string().regex(/^((\d+|all),)*(\d+|all)$/, "must be a list like 10,50,all"),
-  "sweep-time": numberOption(0.001, 3600),
+  "sweep-time": cli.numberOption(0.001, 3600),
   weights: z.string().optional(),
-  target: targetOption,
+  target: cli.targetOption,
   for: z.enum(BUILDERS).optional(),
 });
 export type CompareOpts = z.infer<typeof CompareOpts>;
@@ -97,7 +86,7 @@ rule-count sweep (search quality vs rules, for the report):
 })
   --sweep-time S    search time per kernel in the sweep, seconds (default 1)`;
 
-const CompareCmd: Command<CompareOpts & { json?: string }> = {
+const CompareCmd: cli.Command<CompareOpts & { json?: string }> = {
   name: "compare",
   usage: `usage: deno task compare [options]
 
@@ -121,7 +110,7 @@ function corpusOf(paths: readonly string[]): Corpus {
   try {
     return loadCorpus(paths);
   } catch (e) {
-    if (e instanceof CorpusError) throw new CliError(`compare: --corpus: ${e.message}`, EXIT_DATA);
+    if (e instanceof CorpusError) throw new cli.CliError(`compare: --corpus: ${e.message}`, cli.EXIT_DATA);
     throw e;
   }
 }
@@ -165,8 +154,8 @@ export async function addSweep(
 export async function compareWith(o: CompareOpts, defaultSweepKernels: number): Promise<CompareResult> {
   const { records: all, skipped } = corpusOf(o.corpus);
   const records = spread(all, o.kernels);
-  if (records.length === 0) throw new CliError("compare: no kernels in the corpus", EXIT_DATA);
-  const target = commandTarget("compare", o.target, true);
+  if (records.length === 0) throw new cli.CliError("compare: no kernels in the corpus", cli.EXIT_DATA);
+  const target = cli.commandTarget("compare", o.target, true);
   using nw = openNetwork("compare", o.weights, target);
   const progress = (m: string) => console.error(`compare: ${m}`);
   progress(`target ${describeTarget(target)}`);
@@ -186,18 +175,18 @@ export async function compareWith(o: CompareOpts, defaultSweepKernels: number): 
 }
 
 export async function compareMain(argv: readonly string[]): Promise<number> {
-  const parsed = parseCommand(CompareCmd, argv);
-  if (parsed === null) return EXIT_OK;
+  const parsed = cli.parseCommand(CompareCmd, argv);
+  if (parsed === null) return cli.EXIT_OK;
   const o = parsed.opts;
   const result = await compareWith(o, 0);
   if (o.json !== undefined) {
     try {
       Deno.writeTextFileSync(o.json, JSON.stringify(result));
     } catch (e) {
-      throw new CliError(`compare: cannot write ${o.json}: ${(e as Error).message}`, EXIT_DATA);
+      throw new cli.CliError(`compare: cannot write ${o.json}: ${(e as Error).message}`, cli.EXIT_DATA);
     }
     console.error(`compare: wrote ${o.json}`);
   }
   console.log(formatCompare(result));
-  return EXIT_OK;
+  return cli.EXIT_OK;
 }

@@ -5,18 +5,7 @@
  */
 import { z } from "zod";
 import { KERNELS_DIR } from "../base/paths.ts";
-import {
-  type Command,
-  commandTarget,
-  EXIT_DATA,
-  EXIT_OK,
-  intOption,
-  numberOption,
-  parseCommand,
-  TARGET_OPTION,
-  TARGET_USAGE,
-  targetOption,
-} from "./cli.ts";
+import * as cli from "./cli.ts";
 import { type Corpus, CorpusError, loadCorpus } from "../records/corpus.ts";
 import { formatPeersTable, runPeers } from "../kernel/peers.ts";
 import { DEFAULT_N } from "../kernel/measure.ts";
@@ -31,7 +20,7 @@ interface PeersOpts {
   target?: string;
 }
 
-const PeersCmd: Command<PeersOpts> = {
+const PeersCmd: cli.Command<PeersOpts> = {
   name: "peers",
   usage: `usage: peers [--corpus PATH]... [--n N] [--rounds R] [--min-ms X] [--core C] [--target T] [--json]
 
@@ -39,7 +28,7 @@ Times each kernel of the corpus (FPCore files, or folders of them; default
 data/kernels/) as plain C compiled by gcc and clang at -O2, -O3 and
 -O3 -ffast-math (-march=native), and as our SIMD code of the unchanged
 expression, in one harness run; prints ns per element with geometric means.
-${TARGET_USAGE}
+${cli.TARGET_USAGE}
   --json      print the result as JSON instead of the table`,
   options: {
     corpus: { type: "string", multiple: true },
@@ -48,22 +37,22 @@ ${TARGET_USAGE}
     "min-ms": { type: "string", default: "8" },
     core: { type: "string" },
     json: { type: "boolean", default: false },
-    ...TARGET_OPTION,
+    ...cli.TARGET_OPTION,
   },
   schema: z.object({
     corpus: z.array(z.string()).default([KERNELS_DIR]),
-    n: intOption(1, 1 << 24),
-    rounds: intOption(1, 64),
-    "min-ms": numberOption(0, 60000),
-    core: intOption(-1, 4096).optional(),
+    n: cli.intOption(1, 1 << 24),
+    rounds: cli.intOption(1, 64),
+    "min-ms": cli.numberOption(0, 60000),
+    core: cli.intOption(-1, 4096).optional(),
     json: z.boolean(),
-    target: targetOption,
+    target: cli.targetOption,
   }),
 };
 
 export async function peersMain(argv: readonly string[]): Promise<number> {
-  const parsed = parseCommand(PeersCmd, argv);
-  if (parsed === null) return EXIT_OK;
+  const parsed = cli.parseCommand(PeersCmd, argv);
+  if (parsed === null) return cli.EXIT_OK;
   const o = parsed.opts;
   let corpus: Corpus;
   try {
@@ -71,15 +60,15 @@ export async function peersMain(argv: readonly string[]): Promise<number> {
   } catch (e) {
     if (!(e instanceof CorpusError)) throw e;
     console.error(`peers: --corpus: ${e.message}`);
-    return EXIT_DATA;
+    return cli.EXIT_DATA;
   }
   for (const m of corpus.skipped) console.error(`peers: skipped ${m}`);
   const records = corpus.records;
   if (records.length === 0) {
     console.error("peers: no kernels in the corpus");
-    return EXIT_DATA;
+    return cli.EXIT_DATA;
   }
-  const target = commandTarget("peers", o.target, true);
+  const target = cli.commandTarget("peers", o.target, true);
   const result = await runPeers(records, {
     target,
     n: o.n,
@@ -89,5 +78,5 @@ export async function peersMain(argv: readonly string[]): Promise<number> {
     progress: (m) => console.error(m),
   });
   console.log(o.json ? JSON.stringify(result, null, 1) : formatPeersTable(result));
-  return EXIT_OK;
+  return cli.EXIT_OK;
 }

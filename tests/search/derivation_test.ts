@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
+import { RANGES, searchInput } from "./inputs.ts";
 import type { Expr } from "../../pipeline/expr/expr.ts";
 import { parseExpr } from "../../pipeline/expr/fpcore.ts";
-import { randomFusedExpr } from "../../pipeline/expr/fused.ts";
-import { DEFAULT_MIX, randomExpr, Rng } from "../../pipeline/expr/random.ts";
+import { Rng } from "../../pipeline/expr/random.ts";
 import { Network } from "../../pipeline/nnue/network.ts";
 import { ALL_RULES } from "../../pipeline/rules/all.ts";
 import { derive, type Equation, shortenPath } from "../../pipeline/search/derivation.ts";
 import { guidedSearch } from "../../pipeline/search/guided.ts";
 import { replaceNode } from "../../pipeline/search/rewrite.ts";
-import { unfuse } from "../../pipeline/search/unfuse.ts";
 import { REFERENCE_COSTS } from "../../pipeline/expr/cost.ts";
 
 const p = (s: string) => parseExpr(s);
@@ -48,13 +47,9 @@ Deno.test("derive: the needed rewrites in order, detours and unrelated ones left
 Deno.test("derivations of guided-search results replay to the form they claim, and shorten the path", () => {
   using nw = Network.create();
   const rng = new Rng(5);
-  const VARS = ["x", "y", "z"];
-  const RANGES = { x: [0.5, 4], y: [0.5, 4], z: [0.5, 4] } as const;
   let states = 0, complete = 0, extractions = 0;
   for (let i = 0; i < 16; i++) {
-    const e = i % 2 === 0
-      ? randomExpr(rng, { size: 10, vars: VARS, mix: DEFAULT_MIX, range: [0.5, 4] })
-      : unfuse(randomFusedExpr(rng, { vars: VARS }), 5, rng, RANGES, ALL_RULES).expr;
+    const e = searchInput(rng, i);
     const r = guidedSearch(e, nw, {
       costs: REFERENCE_COSTS,
       rules: ALL_RULES,

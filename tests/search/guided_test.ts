@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
+import { RANGES, searchInput, VARS } from "./inputs.ts";
 import { evaluateBatch } from "../../pipeline/expr/evaluate.ts";
 import type { Expr } from "../../pipeline/expr/expr.ts";
 import { randomFusedExpr } from "../../pipeline/expr/fused.ts";
-import { DEFAULT_MIX, randomExpr, Rng } from "../../pipeline/expr/random.ts";
+import { randomExpr, Rng } from "../../pipeline/expr/random.ts";
 import { sampleInputs } from "../../pipeline/expr/sample.ts";
 import { REFERENCE_COSTS, staticCost } from "../../pipeline/expr/cost.ts";
 import { printFPCore } from "../../pipeline/expr/print.ts";
@@ -13,9 +14,6 @@ import { candidatesAt, NodeFacts, RuleIndex } from "../../pipeline/search/candid
 import { guidedSearch } from "../../pipeline/search/guided.ts";
 import { MaxHeap } from "../../pipeline/search/heap.ts";
 import { unfuse } from "../../pipeline/search/unfuse.ts";
-
-const VARS = ["x", "y", "z"];
-const RANGES = { x: [0.5, 4], y: [0.5, 4], z: [0.5, 4] } as const;
 
 /** Relative agreement in float64, allowing for the rounding of both forms. */
 function assertSameValues(a: Expr, b: Expr, what: string) {
@@ -34,9 +32,7 @@ Deno.test("every state and choice of the guided search keeps the input's value",
   using nw = Network.create();
   const rng = new Rng(12);
   for (let i = 0; i < 25; i++) {
-    const e = i % 2 === 0
-      ? randomExpr(rng, { size: 10, vars: VARS, mix: DEFAULT_MIX, range: [0.5, 4] })
-      : unfuse(randomFusedExpr(rng, { vars: VARS }), 5, rng, RANGES, ALL_RULES).expr;
+    const e = searchInput(rng, i);
     const r = guidedSearch(e, nw, {
       costs: REFERENCE_COSTS,
       rules: ALL_RULES,
