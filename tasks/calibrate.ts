@@ -1,5 +1,5 @@
 /**
- * `deno task calibrate`: Loop A (pipeline/nnue/calibrate.ts). Corpus and
+ * `deno task calibrate`: Loop A (pipeline/stages/calibrate.ts). Corpus and
  * random kernels -> variants -> compile -> bench -> train the Judge ->
  * weights in data/ (or --out DIR). Progress on stderr; re-running resumes
  * from the benchmark cache.

@@ -1,6 +1,6 @@
 /**
  * Builds the timing harness executable from csrc/harness/ into build/ when
- * a source is newer than the executable (like ffi/build.ts does for the FFI
+ * a source is newer than the executable (like pipeline/ffi/build.ts does for the FFI
  * library, which must not include these files: they are a program, not
  * library code). A sanitized variant (AddressSanitizer + UBSan) is built
  * for the tests. Written to a temporary name and renamed into place, so
@@ -34,7 +34,7 @@ export function harnessPath(variant: HarnessVariant = "release", target?: Target
   return join(BUILD, isCross(target) ? `${base}-${target.arch}` : base);
 }
 
-/** True when the executable is missing or older than a source, header or build script (this one or ffi/build.ts). */
+/** True when the executable is missing or older than a source, header or build script (this one or pipeline/ffi/build.ts). */
 export function harnessIsStale(variant: HarnessVariant = "release", target?: Target): boolean {
   const deps = [...filesIn(HARNESS_SRC, ".c", ".h"), fileURLToPath(import.meta.url), BUILD_SCRIPT];
   return isOutdated(harnessPath(variant, target), deps);

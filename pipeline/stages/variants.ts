@@ -1,6 +1,6 @@
 /**
  * Stage `variants`: expression records -> variant records, several
- * equivalent forms per kernel (`pipeline/nnue/variants.ts`), each with
+ * equivalent forms per kernel (`pipeline/search/variants.ts`), each with
  * `{id: "<kernel id>#v<k>", of: <kernel id>, expr, how, steps, static_cost}`
  * and the kernel's other fields (vars, ranges, tags...) passed through.
  * A backward-generated pair (`optimized` from `unfuse`) contributes its
