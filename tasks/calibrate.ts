@@ -6,7 +6,8 @@
  */
 import { z } from "zod";
 import * as cli from "../pipeline/stages/cli.ts";
-import { calibrate, DEFAULT_CALIBRATE, measuredPath, QUICK } from "../pipeline/stages/calibrate.ts";
+import { calibrate, DEFAULT_CALIBRATE, measuredPath, QUICK, SHIPPED_MEASURED } from "../pipeline/stages/calibrate.ts";
+import { gzipFile } from "../pipeline/records/gzip.ts";
 import { hostProfile, PROFILE_FILE, profileDir, writeProfile } from "../pipeline/nnue/profiles.ts";
 import { describeTarget } from "../pipeline/target/target.ts";
 import { join } from "node:path";
@@ -112,6 +113,7 @@ if (import.meta.main) {
     const base = o.quick ? QUICK : DEFAULT_CALIBRATE;
     const out = o.out ?? profileDir(profile);
     console.error(`calibrate: target ${describeTarget(target)}; profile ${profile.name}; weights to ${out}`);
+    const measuredOut = o.measured ?? measuredPath(profile);
     const t0 = performance.now();
     const r = await calibrate(target, {
       kernels: o.kernels ?? null,
@@ -121,7 +123,7 @@ if (import.meta.main) {
       seed: o.seed,
       epochs: o.epochs ?? base.epochs,
       out,
-      measuredOut: o.measured ?? measuredPath(profile),
+      measuredOut,
       benchCache: o["no-cache"] ? null : o.cache,
       batch: o.batch,
       rounds: o.rounds ?? base.rounds,
@@ -135,6 +137,11 @@ if (import.meta.main) {
         console.error(`wrote ${p} (${r.saved.bytes[k as keyof typeof r.saved.bytes]} bytes)`);
       }
       console.error(`wrote ${r.summaryPath}`);
+      if (r.measured > 0) {
+        // The profile keeps what its Judge was trained on: eval:judge reads it from a clone.
+        const shipped = join(out, SHIPPED_MEASURED);
+        console.error(`wrote ${shipped} (${await gzipFile(measuredOut, shipped)} bytes)`);
+      }
       if (o.out === undefined) {
         writeProfile(
           out,

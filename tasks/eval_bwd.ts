@@ -11,11 +11,12 @@
 import { z } from "zod";
 import { randomFusedExpr } from "../pipeline/expr/fused.ts";
 import { DEFAULT_GEN, Rng } from "../pipeline/expr/random.ts";
-import { REFERENCE_COSTS, staticCost } from "../pipeline/expr/cost.ts";
+import { staticCost } from "../pipeline/expr/cost.ts";
 import { printFPCore } from "../pipeline/expr/print.ts";
 import { endOfJob, type Expr } from "../pipeline/expr/expr.ts";
 import { ALL_RULES } from "../pipeline/rules/all.ts";
-import { DEFAULT_WEIGHTS_DIR, loadNetwork } from "../pipeline/nnue/weights_file.ts";
+import { describeWeights, networkOf, weightsSource } from "../pipeline/nnue/profiles.ts";
+import { costTableFor } from "../pipeline/target/cost_tables.ts";
 import { DEFAULT_GUIDED, type GuidedResult, guidedSearch } from "../pipeline/search/guided.ts";
 import { optimize, type OptimizeResult } from "../pipeline/search/optimizer.ts";
 import { unfuse } from "../pipeline/search/unfuse.ts";
@@ -31,7 +32,7 @@ const Cmd: cli.Command<{
   seed: number;
   budget: number;
   time: number;
-  dir: string;
+  dir?: string;
   via: "optimize" | "search";
   rank: "judge" | "static";
   "judge-tolerance": number;
@@ -45,7 +46,9 @@ const Cmd: cli.Command<{
                           [--judge-tolerance F] [--verbose] [--measure-misses]
 
 N fresh backward-generated pairs (default 1000), optimized with the network in D
-(default data/); prints the recovery rate by number of unfusing steps.
+(default: this machine's profile, else the untrained network, i.e. the target's
+static table) and costed by the target's table; prints the recovery rate by
+number of unfusing steps.
   --via optimize  what the user gets: guided search, then the Judge's pick
                   among the tidied candidates under the accuracy guard (default)
   --via search    the guided search's own best state, as it ends
@@ -62,7 +65,7 @@ ${cli.TARGET_USAGE}`,
     seed: { type: "string", default: "900001" },
     budget: { type: "string", default: String(DEFAULT_GUIDED.budget) },
     time: { type: "string", default: String(DEFAULT_GUIDED.timeMs) },
-    dir: { type: "string", default: DEFAULT_WEIGHTS_DIR },
+    dir: { type: "string" },
     via: { type: "string", default: "optimize" },
     rank: { type: "string", default: "judge" },
     "judge-tolerance": { type: "string", default: "0.01" },
@@ -75,7 +78,7 @@ ${cli.TARGET_USAGE}`,
     seed: cli.intOption(0),
     budget: cli.intOption(1),
     time: cli.intOption(1),
-    dir: z.string(),
+    dir: z.string().optional(),
     via: z.enum(["optimize", "search"]),
     rank: z.enum(["judge", "static"]),
     "judge-tolerance": z.coerce.number().min(0).max(0.5),
@@ -147,8 +150,11 @@ if (import.meta.main) {
     if (parsed === null) return cli.EXIT_OK;
     const o = parsed.opts;
     const target = cli.commandTarget("eval:bwd", o.target, o["measure-misses"]);
-    console.error(`eval:bwd: target ${describeTarget(target)}`);
-    using nw = loadNetwork(o.dir);
+    // The profile's weights and its target's table, as optimize would use them here.
+    const source = weightsSource(target, o.dir);
+    const costs = costTableFor(target.isa, "kopt");
+    console.error(`eval:bwd: target ${describeTarget(target)}; ${describeWeights(source)}; costs ${costs.name}`);
+    using nw = networkOf(source, costs);
     const rng = new Rng(o.seed);
     const vars = ["x", "y", "z"];
     const range = DEFAULT_GEN.range;
@@ -165,7 +171,7 @@ if (import.meta.main) {
       const { got, pool } = o.via === "search"
         ? searchOutcome(
           guidedSearch(u.expr, nw, {
-            costs: REFERENCE_COSTS,
+            costs: costs,
             rules: ALL_RULES,
             ranges,
             budget: o.budget,
@@ -175,16 +181,16 @@ if (import.meta.main) {
         )
         : optimizeOutcome(optimize(u.expr, vars, ranges, nw, {
           rules: ALL_RULES,
-          costs: REFERENCE_COSTS,
+          costs: costs,
           budget: o.budget,
           timeMs: o.time,
           seed: i,
           rank: o.rank,
         }));
       const ms = performance.now() - t;
-      const target = { cost: staticCost(fused, REFERENCE_COSTS), judge: nw.judgeCost(fused) };
+      const target = { cost: staticCost(fused, costs), judge: nw.judgeCost(fused) };
       const asGood = (e: Expr, judged: number, tolerance: number) =>
-        staticCost(e, REFERENCE_COSTS) <= target.cost + 1e-9 && judged <= target.judge * (1 + tolerance);
+        staticCost(e, costs) <= target.cost + 1e-9 && judged <= target.judge * (1 + tolerance);
       const judged = nw.judgeCost(got);
       const strict = asGood(got, judged, 1e-6);
       const good = asGood(got, judged, o["judge-tolerance"]);

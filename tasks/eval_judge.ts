@@ -6,7 +6,9 @@
  */
 import { z } from "zod";
 import * as cli from "../pipeline/stages/cli.ts";
-import { MEASURED_PATH, measuredPath } from "../pipeline/stages/calibrate.ts";
+import { MEASURED_PATH, measuredPath, SHIPPED_MEASURED } from "../pipeline/stages/calibrate.ts";
+import { openMaybeGzip } from "../pipeline/records/gzip.ts";
+import { join } from "node:path";
 import { evalJudge, formatEval } from "../pipeline/nnue/eval_judge.ts";
 import { readSummary } from "../pipeline/nnue/train_judge.ts";
 import { DEFAULT_WEIGHTS_DIR, loadNetwork } from "../pipeline/nnue/weights_file.ts";
@@ -33,8 +35,9 @@ Ranks and predicts the measured variants of the validation kernels (held out
 by the calibration that wrote the weights) with the Judge, the static
 latency table and llvm-mca, and prints Kendall's tau within kernels and over
 all variants, and MAPE, side by side.
-  --data PATH    measured variant records (default: those calibrate wrote for the weights' profile,
-                 build/calibration/<profile>/measured.jsonl)
+  --data PATH    measured variant records, JSONL or gzipped (default: those calibrate wrote for the
+                 weights' profile, build/calibration/<profile>/measured.jsonl, else the ones the
+                 profile ships, data/profiles/<profile>/measured.jsonl.gz)
   --weights DIR  weights and calibration summary (default: this machine's profile if calibrated,
                  else the shipped ${DEFAULT_WEIGHTS_DIR})
   --target T     avx512|avx2|neon: the target whose profile is meant (default: detected)
@@ -60,17 +63,24 @@ all variants, and MAPE, side by side.
 };
 
 /**
- * The measured records the weights of `s` were calibrated on: the profile's,
- * or for a machine without weights the shipped ones'; unknown for --weights.
+ * The measured records the weights of `s` were calibrated on: this
+ * machine's own calibration when there is one, else the data the profile
+ * ships (`measured.jsonl.gz` beside its weights), so a clone can check the
+ * Judge's figures without calibrating; for a machine without weights the
+ * shipped ones'; unknown for --weights.
  */
-function calibratedOn(s: WeightsSource): string | null {
-  switch (s.kind) {
-    case "profile":
-      return measuredPath(s.profile);
-    case "table":
-      return MEASURED_PATH;
-    case "given":
-      return null;
+function calibratedOn(s: WeightsSource, weights: string): string | null {
+  if (s.kind === "given") return null;
+  const own = s.kind === "profile" ? measuredPath(s.profile) : MEASURED_PATH;
+  const shipped = join(weights, SHIPPED_MEASURED);
+  return exists(own) || !exists(shipped) ? own : shipped;
+}
+
+function exists(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
   }
 }
 
@@ -82,7 +92,7 @@ if (import.meta.main) {
     const target = cli.commandTarget("eval:judge", parsedOpts.target, false);
     const source = weightsSource(target, parsedOpts.weights);
     const weights = source.kind === "table" ? DEFAULT_WEIGHTS_DIR : source.dir;
-    const data = parsedOpts.data ?? calibratedOn(source);
+    const data = parsedOpts.data ?? calibratedOn(source, weights);
     if (data === null) throw new cli.CliError("eval:judge: --weights DIR needs --data PATH", cli.EXIT_USAGE);
     console.error(
       `eval:judge: target ${describeTarget(target)}; ${
@@ -99,16 +109,16 @@ if (import.meta.main) {
         cli.EXIT_DATA,
       );
     }
-    let file: Deno.FsFile;
+    let input: ReadableStream<Uint8Array>;
     try {
-      file = await Deno.open(o.data);
+      input = await openMaybeGzip(o.data);
     } catch (e) {
       throw new cli.CliError(
         `eval:judge: cannot read ${o.data} (${(e as Error).message}): run deno task calibrate, or give --data`,
         cli.EXIT_DATA,
       );
     }
-    const { records } = await readMeasured(file.readable);
+    const { records } = await readMeasured(input);
     using nw = loadNetwork(o.weights);
     const r = await evalJudge(nw, summary, records, {
       // The static table of the profile's target, for our code (the shipped weights': the op table's).

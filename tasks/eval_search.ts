@@ -27,7 +27,8 @@ import { timePlan } from "../pipeline/kernel/timing_plan.ts";
 import { kernelConfig } from "../pipeline/kernel/toolchain.ts";
 import { lookaheadHead } from "../pipeline/nnue/guide_init.ts";
 import { median } from "../pipeline/base/stats.ts";
-import { DEFAULT_WEIGHTS_DIR, loadNetwork } from "../pipeline/nnue/weights_file.ts";
+import { describeWeights, networkOf, weightsSource } from "../pipeline/nnue/profiles.ts";
+import { costTableFor } from "../pipeline/target/cost_tables.ts";
 import { rulesRoundRobin } from "../pipeline/rules/all.ts";
 import { optimize } from "../pipeline/search/optimizer.ts";
 import * as cli from "../pipeline/stages/cli.ts";
@@ -35,7 +36,6 @@ import { describeTarget, type Target } from "../pipeline/target/target.ts";
 import { loadCorpus } from "../pipeline/records/corpus.ts";
 import type { ExpressionRecord } from "../pipeline/records/schema.ts";
 import { KERNELS_DIR, ROOT } from "../pipeline/base/paths.ts";
-import { REFERENCE_COSTS } from "../pipeline/expr/cost.ts";
 
 const METHODS = ["guided", "untrained", "saturate"] as const;
 type Method = typeof METHODS[number];
@@ -63,6 +63,7 @@ function peakRssMb(): number {
 }
 
 async function runWorker(
+  target: Target,
   method: Method,
   ruleCount: number,
   timeMs: number,
@@ -70,9 +71,9 @@ async function runWorker(
 ): Promise<void> {
   const all = rulesRoundRobin();
   const rules = ruleCount > 0 ? all.slice(0, ruleCount) : all;
-  using nw = loadNetwork(DEFAULT_WEIGHTS_DIR);
-  // The shipped weights' own table: what they were trained against.
-  const costs = REFERENCE_COSTS;
+  // The profile's weights and its target's table, as optimize would use them here.
+  const costs = costTableFor(target.isa, "kopt");
+  using nw = networkOf(weightsSource(target), costs);
   if (method === "untrained") nw.net.setHead("guide", lookaheadHead());
   const runs: KernelRun[] = [];
   for (const rec of records) {
@@ -146,7 +147,7 @@ ${cli.TARGET_USAGE}`,
 const SELF = fileURLToPath(import.meta.url);
 
 /** Runs one (method, rule count) in a child process; returns its report. */
-async function inChild(method: Method, rules: number, time: number, ids: readonly string[]) {
+async function inChild(target: Target, method: Method, rules: number, time: number, ids: readonly string[]) {
   const p = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -157,6 +158,8 @@ async function inChild(method: Method, rules: number, time: number, ids: readonl
       JSON.stringify({ method, rules, ids }),
       "--time",
       String(time),
+      "--target",
+      target.isa,
     ],
     cwd: ROOT,
     stdout: "piped",
@@ -210,20 +213,25 @@ async function main(argv: readonly string[]): Promise<number> {
       JSON.parse(o.worker),
     );
     const byId = new Map(corpus.map((r) => [r.id, r]));
-    await runWorker(w.method, w.rules, o.time, w.ids.map((id) => byId.get(id)!));
+    const target = cli.commandTarget("eval:search", o.target, false);
+    await runWorker(target, w.method, w.rules, o.time, w.ids.map((id) => byId.get(id)!));
     return cli.EXIT_OK;
   }
   const target = cli.commandTarget("eval:search", o.target, true);
   const kernels = everyKth(corpus, o.kernels);
   const ids = kernels.map((k) => k.id);
   const all = rulesRoundRobin().length;
-  console.log(`# eval:search  ${new Date().toISOString()}  target ${describeTarget(target)}`);
+  console.log(
+    `# eval:search  ${new Date().toISOString()}  target ${describeTarget(target)}; ${
+      describeWeights(weightsSource(target))
+    }`,
+  );
   console.log(`${kernels.length} kernels of data/kernels, ${o.time} ms per kernel and method, all ${all} exact rules`);
 
   const reports = {} as Record<Method, z.infer<typeof WorkerReport>>;
   for (const m of METHODS) {
     console.error(`eval:search: ${m} on ${kernels.length} kernels`);
-    reports[m] = await inChild(m, 0, o.time, ids);
+    reports[m] = await inChild(target, m, 0, o.time, ids);
   }
   const ns = (await timeChoices(kernels, METHODS.map((m) => reports[m]), target))
     .map((row) => Object.fromEntries(METHODS.map((m, j) => [m, row[j]])) as Record<Method, number>);
@@ -258,7 +266,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const sweepReports: z.infer<typeof WorkerReport>[] = [];
   for (const c of cases) {
     console.error(`eval:search: sweep, ${c.m} with ${c.n === 0 ? all : c.n} rules`);
-    sweepReports.push(await inChild(c.m, c.n, o.time, sweep.map((k) => k.id)));
+    sweepReports.push(await inChild(target, c.m, c.n, o.time, sweep.map((k) => k.id)));
   }
   const sweepNs = (await timeChoices(sweep, sweepReports, target)).filter((row) => row.every(Number.isFinite));
   console.log(`\n## rule-set sweep: ${sweep.length} kernels, ${o.time} ms each`);

@@ -50,6 +50,9 @@ import type { Profile } from "../target/profile.ts";
 /** Where calibrate leaves the measured records before profiles existed (the shipped profile's). */
 export const MEASURED_PATH = join(CALIBRATION_DIR, "measured.jsonl");
 
+/** A profile's measured records, gzipped beside its weights: what its Judge was trained on, shipped with it. */
+export const SHIPPED_MEASURED = "measured.jsonl.gz";
+
 /** Where calibrate leaves a profile's measured records (train-judge and eval:judge read them). */
 export function measuredPath(profile: Profile): string {
   return join(CALIBRATION_DIR, profile.name, "measured.jsonl");
