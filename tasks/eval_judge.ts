@@ -23,13 +23,14 @@ interface Opts {
   weights?: string;
   target?: string;
   "no-mca": boolean;
+  "no-asm": boolean;
   "mca-fit": number;
   json: boolean;
 }
 
 const COMMAND: cli.Command<Opts> = {
   name: "eval:judge",
-  usage: `usage: deno task eval:judge [--data PATH] [--weights DIR] [--no-mca] [--mca-fit N] [--json]
+  usage: `usage: deno task eval:judge [--data PATH] [--weights DIR] [--no-mca] [--no-asm] [--mca-fit N] [--json]
 
 Ranks and predicts the measured variants of the validation kernels (held out
 by the calibration that wrote the weights) with the Judge, the static
@@ -42,6 +43,8 @@ all variants, and MAPE, side by side.
                  else the shipped ${DEFAULT_WEIGHTS_DIR})
   --target T     avx512|avx2|neon: the target whose profile is meant (default: detected)
   --no-mca       leave llvm-mca out
+  --no-asm       leave out the compiled-code Judge (fitted here on the training kernels' compiled
+                 hot loops: it compiles every variant to assembly)
   --mca-fit N    training variants llvm-mca's scale is fitted on (default 1500)
   --json         print the figures as JSON`,
   options: {
@@ -49,6 +52,7 @@ all variants, and MAPE, side by side.
     weights: { type: "string" },
     target: { type: "string" },
     "no-mca": { type: "boolean", default: false },
+    "no-asm": { type: "boolean", default: false },
     "mca-fit": { type: "string", default: "1500" },
     json: { type: "boolean", default: false },
   },
@@ -57,6 +61,7 @@ all variants, and MAPE, side by side.
     weights: z.string().min(1).optional(),
     target: z.string().optional(),
     "no-mca": z.boolean(),
+    "no-asm": z.boolean(),
     "mca-fit": cli.intOption(1, 1_000_000),
     json: z.boolean(),
   }),
@@ -125,6 +130,7 @@ if (import.meta.main) {
       costs: costTableFor(target.isa, "kopt"),
       mca: o["no-mca"] ? [] : [MCA_ZNVER3, MCA_ICELAKE],
       mcaFitSample: o["mca-fit"],
+      asm: o["no-asm"] ? null : target,
       progress: (m) => console.error(m),
     });
     console.log(o.json ? JSON.stringify(r) : formatEval(r));

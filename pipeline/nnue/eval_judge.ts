@@ -4,7 +4,10 @@
  *
  * - the static latency table (`staticCost`), times one scale factor;
  * - llvm-mca's block reciprocal throughput of the compiled hot loop
- *   (`kernel/mca.ts`), times one scale factor.
+ *   (`kernel/mca.ts`), times one scale factor;
+ * - the compiled-code Judge (`asm_judge.ts`): per-instruction-class costs
+ *   of the compiled hot loop, fitted here on the training kernels of the
+ *   same split, so it never sees a validation kernel either.
  *
  * Each peer's factor is the relative least-squares fit on training kernels
  * (for llvm-mca, on a seeded sample of them), so MAPE compares like with
@@ -16,6 +19,9 @@
 import { Rng } from "../expr/random.ts";
 import { type CostTable, staticCost } from "../expr/cost.ts";
 import { mcaCyclesPerElement, type McaTarget } from "../kernel/mca.ts";
+import { compiledLoopFeatures } from "../kernel/asm_features.ts";
+import type { Target } from "../target/target.ts";
+import { asmPredictNs, fitAsmJudge } from "./asm_judge.ts";
 import type { MeasuredVariantRecord } from "../records/schema.ts";
 import { type Example, examplesOf, splitByKernel } from "./judge_data.ts";
 import { type RankReport, rankReport, relativeScale } from "./judge_metrics.ts";
@@ -43,6 +49,8 @@ export interface EvalOptions {
   readonly mca: readonly McaTarget[];
   /** Training variants llvm-mca's scale is fitted on (a seeded sample). */
   readonly mcaFitSample: number;
+  /** The build the compiled-code Judge reads (the variants' own), or null to leave it out. */
+  readonly asm: Target | null;
   readonly progress?: (message: string) => void;
 }
 
@@ -102,6 +110,16 @@ export async function evalJudge(
     const ok = fit.map((_, i) => i).filter((i) => fp[i] !== null);
     const scale = relativeScale(ok.map((i) => fp[i]!), ok.map((i) => fit[i].ns));
     out.push(scored(t.label, val, vp, scale));
+  }
+  if (options.asm !== null) {
+    say(`eval:judge: compiling ${train.length + val.length} variants to assembly for the compiled-code Judge`);
+    const x = await compiledLoopFeatures([...train, ...val], options.asm);
+    const fit = fitAsmJudge(train.flatMap((e, i) => (x[i] === null ? [] : [{ of: e.of, x: x[i]!, ns: e.ns }])));
+    const vp = val.map((_, i) => {
+      const xi = x[train.length + i];
+      return xi === null ? null : asmPredictNs(fit, xi);
+    });
+    out.push(scored("compiled-code Judge", val, vp, 1));
   }
   return {
     validationKernels: new Set(val.map((e) => e.of)).size,
