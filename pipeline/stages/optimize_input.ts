@@ -17,7 +17,7 @@ import { FPCORE_OPS, isOpName } from "../expr/ops.ts";
 import type { Interval } from "../expr/interval.ts";
 import { ParseError } from "../expr/sexpr.ts";
 import { CliError, EXIT_DATA, EXIT_USAGE } from "./cli.ts";
-import { describeZodError, JsonlError, parseLine, readLines } from "./jsonl.ts";
+import { describeZodError, isBlank, JsonlError, parseLine, readLines } from "./jsonl.ts";
 import { fileTag, formatBenchmarkError } from "./parse.ts";
 import { ExpressionRecord } from "./schema.ts";
 
@@ -140,7 +140,7 @@ export async function loadRecords(
   const jobs: Job[] = [];
   let failed = 0;
   for await (const l of readLines(input)) {
-    if (l.text.trim() === "") continue;
+    if (isBlank(l)) continue;
     try {
       const rec = parseLine(ExpressionRecord, l);
       jobs.push({ ...jobOf(rec), record: rec });
