@@ -9,7 +9,8 @@
  * ranges read from `:pre`. Loops, conditionals, arrays and tensors are named
  * in the error; the other benchmarks of a file still parse.
  */
-import { app, type Expr, isValidVarName, num, v } from "./expr.ts";
+import { type Expr, isValidVarName, num, v } from "./expr.ts";
+import { BoundedBuilder, depthMessage, LimitError, MAX_DEPTH } from "./limits.ts";
 import { parseLiteral } from "./literal.ts";
 import { FPCORE_OPS, type OpName, OPS, stepF32 } from "./ops.ts";
 import { evaluate64 } from "./evaluate.ts";
@@ -157,8 +158,7 @@ export function parseFPCoreForm(form: SExpr): Benchmark {
   const bodyS = rest[j];
   const nameS = props.get(":name");
   const name = nameS?.kind === "string" ? nameS.text : undefined;
-  const scope = new Map<string, Expr>(vars.map((n) => [n, v(n)]));
-  const expr = toExpr(bodyS, scope, name);
+  const expr = toExpr(bodyS, newContext(false, vars, name));
   const preS = props.get(":pre");
   const ranges = preS === undefined ? {} : rangesFromPre(preS, new Set(vars));
   return {
@@ -207,12 +207,38 @@ const where = (bench: string | undefined) => bench === undefined ? "" : ` in ben
 /** Parses a bare body, e.g. `(+ (* a b) c)`; every free symbol is a variable. */
 export function parseExpr(src: string, vars?: readonly string[]): Expr {
   const s = readOne(src);
-  const scope = vars === undefined ? new FreeScope() : new Map(vars.map((n) => [n, v(n) as Expr]));
-  return toExpr(s, scope, undefined);
+  return toExpr(s, newContext(vars === undefined, vars ?? [], undefined));
 }
 
-/** S-expression to Expr; `scope` maps the names in scope to their values. */
-function toExpr(s: SExpr, scope: Scope, bench: string | undefined): Expr {
+/** What an expression is read in: the names in scope, the benchmark, the size limits. */
+interface Context {
+  readonly scope: Scope;
+  readonly bench: string | undefined;
+  readonly nodes: BoundedBuilder;
+}
+
+function newContext(free: boolean, vars: readonly string[], bench: string | undefined): Context {
+  const scope = new Scope(free);
+  for (const n of vars) scope.push(n, v(n));
+  return { scope, bench, nodes: new BoundedBuilder() };
+}
+
+/** An op node, counted against the limits; past them, an error at `pos` naming the benchmark. */
+function build(ctx: Context, op: OpName, args: readonly Expr[], pos: Pos): Expr {
+  try {
+    return ctx.nodes.app(op, args);
+  } catch (e) {
+    if (e instanceof LimitError) throw new ParseError(e.message + where(ctx.bench), pos);
+    throw e;
+  }
+}
+
+/**
+ * S-expression to Expr. Recursive, at most as deep as the s-expression,
+ * which the reader bounds by MAX_DEPTH.
+ */
+function toExpr(s: SExpr, ctx: Context): Expr {
+  const { scope, bench } = ctx;
   if (s.kind === "string") {
     throw new ParseError(`expected an expression, found the string ${JSON.stringify(s.text)}`, s.pos);
   }
@@ -227,20 +253,21 @@ function toExpr(s: SExpr, scope: Scope, bench: string | undefined): Expr {
     }
     throw new ParseError(`unknown variable ${JSON.stringify(s.text)}${where(bench)}`, s.pos);
   }
+  if (s.tooDeep) throw new ParseError(depthMessage() + where(bench), s.pos);
   const [head, ...rest] = s.items;
   if (head === undefined) throw new ParseError("expected an operation, found ()", s.pos);
   const op = atomText(head);
   if (op === null) {
     throw new ParseError(`expected an operation name, found ${showSExpr(head)}`, head.pos);
   }
-  if (op === "let" || op === "let*") return parseLet(op, s, rest, scope, bench);
+  if (op === "let" || op === "let*") return parseLet(op, s, rest, ctx);
   if (op === "!") {
     if (rest.length === 0) throw new ParseError("(! ...) needs an expression", s.pos);
-    return toExpr(rest[rest.length - 1], scope, bench);
+    return toExpr(rest[rest.length - 1], ctx);
   }
   if (op === "cast") {
     if (rest.length !== 1) throw new ParseError("cast takes 1 argument", s.pos);
-    return toExpr(rest[0], scope, bench);
+    return toExpr(rest[0], ctx);
   }
   if (op === "digits") return parseDigits(s, rest);
   if (UNSUPPORTED.has(op)) {
@@ -249,10 +276,16 @@ function toExpr(s: SExpr, scope: Scope, bench: string | undefined): Expr {
   if (BOOLEAN.has(op)) {
     throw new ParseError(`unsupported construct: ${op} outside :pre${where(bench)}`, head.pos);
   }
-  const args = rest.map((a) => toExpr(a, scope, bench));
-  if (op === "-" && args.length === 1) return app("neg", args);
+  // A loop, not map: one stack frame per level of nesting instead of three.
+  const args: Expr[] = [];
+  for (const a of rest) args.push(toExpr(a, ctx));
+  if (op === "-" && args.length === 1) return build(ctx, "neg", args, s.pos);
   if ((op === "+" || op === "*") && args.length > 2) {
-    return args.slice(1).reduce((acc, a) => app(op, [acc, a]), args[0]);
+    // A left fold nests one level per term: name the width, not just the depth.
+    if (ctx.nodes.foldDepth(args.map((a) => ctx.nodes.note(a))) > MAX_DEPTH) {
+      throw new ParseError(`(${op} ...) of ${args.length} terms: ${depthMessage()}${where(bench)}`, s.pos);
+    }
+    return args.slice(1).reduce((acc, a) => build(ctx, op, [acc, a], s.pos), args[0]);
   }
   const name = FPCORE_OPS.get(op) ?? OWN_OPS.get(op) ?? (op === "-" ? "-" : undefined);
   if (name === undefined) {
@@ -268,51 +301,72 @@ function toExpr(s: SExpr, scope: Scope, bench: string | undefined): Expr {
   if (name === "d" && args[0].tag !== "var") {
     throw new ParseError("the first argument of (d x e) must be a variable", rest[0].pos);
   }
-  return app(name, args);
+  return build(ctx, name, args, s.pos);
 }
 
 function parseLet(
   op: "let" | "let*",
   s: SExpr & { kind: "list" },
   rest: readonly SExpr[],
-  scope: Scope,
-  bench: string | undefined,
+  ctx: Context,
 ): Expr {
-  if (rest.length !== 2 || rest[0].kind !== "list") {
+  if (rest.length !== 2 || rest[0].kind !== "list" || rest[0].tooDeep) {
     throw new ParseError(`expected (${op} ([name expr] ...) body)`, s.pos);
   }
-  let inner = scope;
-  for (const b of rest[0].items) {
-    if (b.kind !== "list" || b.items.length !== 2 || b.items[0].kind !== "atom") {
-      throw new ParseError(`expected a binding [name expr] in ${op}`, b.pos);
+  // Bindings are pushed onto the one scope and popped after the body, so a
+  // let of n bindings costs O(n), not a copy of the scope per binding.
+  const bound: string[] = [];
+  const parallel: [string, Expr][] = [];
+  try {
+    for (const b of rest[0].items) {
+      if (b.kind !== "list" || b.items.length !== 2 || b.items[0].kind !== "atom") {
+        throw new ParseError(`expected a binding [name expr] in ${op}`, b.pos);
+      }
+      // Let names never reach the output (they are inlined), so any FPCore
+      // symbol will do, `t*` included.
+      const name = b.items[0].text;
+      if (parseLiteral(name) !== null) throw new ParseError(`cannot bind the number ${name}`, b.items[0].pos);
+      // let binds in parallel (values see the outer scope), let* in sequence.
+      const value = toExpr(b.items[1], ctx);
+      if (op === "let") parallel.push([name, value]);
+      else {
+        ctx.scope.push(name, value);
+        bound.push(name);
+      }
     }
-    // Let names never reach the output (they are inlined), so any FPCore
-    // symbol will do, `t*` included.
-    const name = b.items[0].text;
-    if (parseLiteral(name) !== null) throw new ParseError(`cannot bind the number ${name}`, b.items[0].pos);
-    // let binds in parallel (values see the outer scope), let* in sequence.
-    const value = toExpr(b.items[1], op === "let" ? scope : inner, bench);
-    inner = extend(inner, name, value);
-  }
-  return toExpr(rest[1], inner, bench);
-}
-
-/** Names in scope. A free scope also reads any unbound name as a variable. */
-type Scope = ReadonlyMap<string, Expr>;
-
-/** The scope of bare bodies: let names are bound, other names are variables. */
-class FreeScope extends Map<string, Expr> {
-  override get(name: string): Expr | undefined {
-    const bound = super.get(name);
-    if (bound !== undefined) return bound;
-    return isValidVarName(name) ? v(name) : undefined;
+    for (const [name, value] of parallel) {
+      ctx.scope.push(name, value);
+      bound.push(name);
+    }
+    return toExpr(rest[1], ctx);
+  } finally {
+    for (const name of bound) ctx.scope.pop(name);
   }
 }
 
-function extend(scope: Scope, name: string, value: Expr): Scope {
-  const out = scope instanceof FreeScope ? new FreeScope(scope) : new Map(scope);
-  out.set(name, value);
-  return out;
+/**
+ * Names in scope, each a stack of its bindings (the innermost last). A free
+ * scope (bare bodies) also reads any unbound name as a variable.
+ */
+class Scope {
+  private readonly bound = new Map<string, Expr[]>();
+  constructor(private readonly free: boolean) {}
+
+  get(name: string): Expr | undefined {
+    const stack = this.bound.get(name);
+    if (stack !== undefined && stack.length > 0) return stack[stack.length - 1];
+    return this.free && isValidVarName(name) ? v(name) : undefined;
+  }
+
+  push(name: string, value: Expr): void {
+    const stack = this.bound.get(name);
+    if (stack === undefined) this.bound.set(name, [value]);
+    else stack.push(value);
+  }
+
+  pop(name: string): void {
+    this.bound.get(name)!.pop();
+  }
 }
 
 function parseDigits(s: SExpr, rest: readonly SExpr[]): Expr {
@@ -384,7 +438,7 @@ type Term = { kind: "var"; name: string } | { kind: "const"; value: number } | {
 function classify(t: SExpr, vars: ReadonlySet<string>): Term {
   if (t.kind === "atom" && vars.has(t.text)) return { kind: "var", name: t.text };
   try {
-    const e = toExpr(t, new Map(), undefined);
+    const e = toExpr(t, newContext(false, [], undefined));
     const value = evaluate64(e, {});
     return Number.isNaN(value) ? { kind: "other" } : { kind: "const", value };
   } catch {

@@ -20,10 +20,10 @@ export interface Line {
 
 /**
  * The longest line read, in UTF-16 code units (bytes, for ASCII JSON): 16 Mi.
- * The largest record a stage writes is an FPCore body of at most MAX_NODES
- * nodes (pipeline/expr/limits.ts), under 2 MiB as text; 8 times that leaves
- * room for passed-through fields while a runaway line (a file with no
- * newline) costs at most this much memory before it is refused.
+ * The largest record a stage writes carries FPCore bodies of at most
+ * MAX_NODES nodes (pipeline/expr/limits.ts), a few MiB as text; 16 MiB
+ * leaves room for them and passed-through fields, while a runaway line (a
+ * file with no newline) costs at most this much memory before it is refused.
  */
 export const MAX_LINE_CHARS = 16 * 1024 * 1024;
 
