@@ -14,6 +14,7 @@ import { type Expr, postorder, treeSize } from "./expr.ts";
 import { LimitError, MAX_NODES } from "./limits.ts";
 import { printLiteral } from "./literal.ts";
 import { OPS } from "./ops.ts";
+import { fpcoreString } from "./sexpr.ts";
 
 /** FPCore body syntax: `(+ (* a b) c)`; `neg` prints as unary `-`. */
 export function printFPCore(e: Expr): string {
@@ -44,7 +45,7 @@ export interface FPCoreFormInfo {
  */
 export function printFPCoreForm(e: Expr, info: FPCoreFormInfo): string {
   const props: string[] = [];
-  if (info.name !== undefined) props.push(`:name ${JSON.stringify(info.name)}`);
+  if (info.name !== undefined) props.push(`:name ${fpcoreString(info.name)}`);
   const pre = info.pre ?? preFromRanges(info.ranges ?? {});
   if (pre !== null) props.push(`:pre ${pre}`);
   props.push(":precision binary32");

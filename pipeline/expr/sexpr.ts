@@ -1,7 +1,9 @@
 /**
  * S-expression reader with source positions, the first half of the FPCore
  * parser. `(`/`)` and `[`/`]` are both brackets (FPBench uses `[x e]` in
- * `let`), `;` starts a comment, strings are double-quoted.
+ * `let`), `;` starts a comment, strings are double-quoted with the escapes
+ * of the FPCore standard (`\"` and `\\`; any other escaped character
+ * stands for itself).
  *
  * Lists nest at most MAX_DEPTH deep: a deeper list is read over without
  * recursion and kept as a `tooDeep` placeholder, so the reader's stack stays
@@ -207,13 +209,22 @@ class Reader {
   }
 }
 
+/**
+ * A string in FPCore syntax that this reader reads back as `text`: only `"`
+ * and `\` are escaped, as the FPCore standard defines; every other
+ * character (newlines, unicode) is written as itself.
+ */
+export function fpcoreString(text: string): string {
+  return `"${text.replace(/["\\]/g, (c) => "\\" + c)}"`;
+}
+
 /** Prints an S-expression back (for error messages and `:pre` round trips). */
 export function showSExpr(e: SExpr): string {
   switch (e.kind) {
     case "atom":
       return e.text;
     case "string":
-      return JSON.stringify(e.text);
+      return fpcoreString(e.text);
     case "list":
       return e.tooDeep ? "(...)" : `(${e.items.map(showSExpr).join(" ")})`;
   }
