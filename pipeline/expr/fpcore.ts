@@ -11,7 +11,7 @@
  */
 import { type Expr, isValidVarName, num, v } from "./expr.ts";
 import { BoundedBuilder, depthMessage, LimitError, MAX_DEPTH } from "./limits.ts";
-import { parseLiteral } from "./literal.ts";
+import { parseLiteral, printLiteral } from "./literal.ts";
 import { FPCORE_OPS, type OpName, OPS, stepF32 } from "./ops.ts";
 import { evaluate64 } from "./evaluate.ts";
 import { ParseError, type Pos, readAll, readOne, type SExpr, showSExpr } from "./sexpr.ts";
@@ -383,6 +383,12 @@ function parseDigits(s: SExpr, rest: readonly SExpr[]): Expr {
  * between variables and constant expressions. Strict bounds move one
  * float32 step inward, since kernels see float32 inputs. Clauses that are
  * not such bounds constrain nothing here (they stay in the `:pre` text).
+ *
+ * Ranges are finite and not empty, as every stage after `parse` requires
+ * (schema.ts): an infinite outer bound (`(< x INFINITY)`) says no more than
+ * that x is finite and counts as no bound; a precondition that leaves no
+ * finite value (`(<= 1 x 0)`, `(>= x INFINITY)`) is an error, so `parse`
+ * and `optimize` refuse the same benchmarks.
  */
 export function rangesFromPre(pre: SExpr, vars: ReadonlySet<string>): Record<string, Range> {
   const lo = new Map<string, number>();
@@ -390,6 +396,16 @@ export function rangesFromPre(pre: SExpr, vars: ReadonlySet<string>): Record<str
   const bound = (m: Map<string, number>, name: string, x: number, better: (a: number, b: number) => boolean) => {
     const old = m.get(name);
     if (old === undefined || better(x, old)) m.set(name, x);
+  };
+  // A strict bound steps inward only from a float32 value: stepping from an
+  // infinity (or past the float32 range) gives the largest float32 or NaN.
+  const inward = (x: number, strict: boolean, dir: 1 | -1) =>
+    strict && Number.isFinite(Math.fround(x)) ? stepF32(Math.fround(x), dir) : x;
+  const lower = (name: string, x: number, strict: boolean) => {
+    if (x !== -Infinity) bound(lo, name, inward(x, strict, 1), (n, o) => n > o);
+  };
+  const upper = (name: string, x: number, strict: boolean) => {
+    if (x !== Infinity) bound(hi, name, inward(x, strict, -1), (n, o) => n < o);
   };
   const walk = (p: SExpr) => {
     if (p.kind !== "list" || p.items.length === 0) return;
@@ -406,13 +422,11 @@ export function rangesFromPre(pre: SExpr, vars: ReadonlySet<string>): Record<str
     for (let k = 0; k + 1 < asc.length; k++) {
       const a = asc[k], b = asc[k + 1];
       if (a.kind === "var" && b.kind === "const") {
-        const x = strict ? stepF32(Math.fround(b.value), -1) : b.value;
-        bound(hi, a.name, x, (n, o) => n < o);
-        if (op === "==") bound(lo, a.name, b.value, (n, o) => n > o);
+        upper(a.name, b.value, strict);
+        if (op === "==") lower(a.name, b.value, false);
       } else if (a.kind === "const" && b.kind === "var") {
-        const x = strict ? stepF32(Math.fround(a.value), 1) : a.value;
-        bound(lo, b.name, x, (n, o) => n > o);
-        if (op === "==") bound(hi, b.name, a.value, (n, o) => n < o);
+        lower(b.name, a.value, strict);
+        if (op === "==") upper(b.name, a.value, false);
       }
     }
   };
@@ -420,6 +434,13 @@ export function rangesFromPre(pre: SExpr, vars: ReadonlySet<string>): Record<str
   const out: Record<string, Range> = {};
   for (const name of vars) {
     const l = lo.get(name), h = hi.get(name);
+    if (l === Infinity || h === -Infinity || (l !== undefined && h !== undefined && l > h)) {
+      const show = (x: number | undefined, dflt: string) => x === undefined ? dflt : printLiteral(x);
+      throw new ParseError(
+        `:pre leaves no finite value for ${name}: its range [${show(l, "-INFINITY")}, ${show(h, "INFINITY")}] is empty`,
+        pre.pos,
+      );
+    }
     if (l !== undefined && h !== undefined) out[name] = [l, h];
     else if (l !== undefined) out[name] = [l, Math.max(l, 0) + DEFAULT_HALF_WIDTH];
     else if (h !== undefined) out[name] = [Math.min(h, 0) - DEFAULT_HALF_WIDTH, h];
