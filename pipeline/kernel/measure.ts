@@ -66,6 +66,19 @@ export interface BenchOptions extends HarnessSettings {
   /** Measure again even when the cache has the record. */
   readonly fresh?: boolean;
   readonly progress?: (message: string) => void;
+  /** Called once per call of benchRecords, so `bench` can choose its exit code as `compile` does. */
+  readonly summary?: (s: BenchSummary) => void;
+}
+
+/** What one benchRecords call did with its records. */
+export interface BenchSummary {
+  readonly records: number;
+  /** Records that came out with a measurement (timed now or from the cache). */
+  readonly measured: number;
+  /** Records refused before timing: not a compiled record, another ISA, a library outside the cache. */
+  readonly refused: number;
+  /** Error records of an earlier stage, passed on. */
+  readonly passed: number;
 }
 
 export function errorRecord(raw: Rec, stage: string, message: string): Rec {
@@ -171,12 +184,16 @@ export async function benchRecords(records: readonly Rec[], options: BenchOption
   const cache = cachePath === null ? new Map<string, CacheLine>() : benchCacheEntries(cachePath);
   const out: Rec[] = new Array(records.length);
   const todo: { i: number; rec: CompiledRecord; key: string }[] = [];
+  let passed = 0, refused = 0;
 
   records.forEach((raw, i) => {
     if (isError(raw)) {
       out[i] = raw;
+      passed++;
       return;
     }
+    // Every error record made before the todo list is a refusal.
+    refused++;
     const v = CompiledRecord.safeParse(raw);
     if (!v.success) {
       const hint = raw.kernel === undefined ? " (run compile first)" : "";
@@ -195,6 +212,7 @@ export async function benchRecords(records: readonly Rec[], options: BenchOption
       out[i] = errorRecord(raw, "bench", `kernel.lib: not a library of the kernel cache ${cacheDir}`);
       return;
     }
+    refused--;
     const key = cacheKey({
       expr: rec.expr,
       vars: rec.vars,
@@ -284,6 +302,7 @@ export async function benchRecords(records: readonly Rec[], options: BenchOption
       } s`,
     );
   }
+  options.summary?.({ records: records.length, measured: out.filter((r) => !isError(r)).length, refused, passed });
   return out;
 }
 

@@ -8,6 +8,7 @@ import { Rng } from "../../pipeline/expr/random.ts";
 import { fpcoreRecords } from "../../pipeline/stages/parse.ts";
 import { loadRecords } from "../../pipeline/stages/optimize_input.ts";
 import { ExpressionRecord } from "../../pipeline/stages/schema.ts";
+import { type CliRun, runCli } from "./run_cli.ts";
 
 const BOUNDS = ["0", "1", "-1", "0.5", "1e30", "-1e30", "1e300", "INFINITY", "-INFINITY", "NAN", "(/ 1 0)", "PI", "y"];
 const OPS = ["<", "<=", ">", ">=", "=="];
@@ -71,4 +72,44 @@ Deno.test("records the next stage refuses: infinite and inverted bounds from the
     one("(<= 1 x 0)").errors[0].error.reason,
     ":pre leaves no finite value for x: its range [1, 0] is empty",
   );
+});
+
+/** Every stage that reads records on stdin, with the arguments to run it on nothing. */
+const STDIN_STAGES: readonly (readonly string[])[] = [
+  ["unfuse"],
+  ["variants"],
+  ["compile"],
+  ["bench"],
+  ["optimize", "--time", "0.1"],
+  ["train-judge", "--out", "/nonexistent/never-written"],
+];
+
+Deno.test("exit codes: empty input, and input where every line is bad, exit 1 in every stage", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const empty = `${dir}/empty.fpcore`, bad = `${dir}/bad.fpcore`;
+    await Deno.writeTextFile(empty, "; nothing here\n");
+    await Deno.writeTextFile(bad, '(FPCore (x) :name "a" (frob x))\n(FPCore (x) :name "b" (if x x x))\n');
+    const badLines = '{"id": 1}\nnot json\n';
+    const runs: [string, Promise<CliRun>][] = [];
+    for (const args of STDIN_STAGES) {
+      runs.push([`${args[0]} < empty`, runCli(args, "")]);
+      runs.push([`${args[0]} < blank lines`, runCli(args, "\n  \n")]);
+      runs.push([`${args[0]} --on-error=skip < bad lines`, runCli([...args, "--on-error=skip"], badLines)]);
+      runs.push([`${args[0]} < bad lines`, runCli(args, badLines)]);
+    }
+    runs.push(["parse empty.fpcore", runCli(["parse", empty])]);
+    runs.push(["parse --on-error=skip bad.fpcore", runCli(["parse", "--on-error=skip", bad])]);
+    runs.push(["optimize empty.fpcore", runCli(["optimize", empty])]);
+    for (const [what, run] of runs) {
+      const r = await run;
+      assert.equal(r.code, 1, `${what}: exit ${r.code}\n${r.err}`);
+      // compile and bench pass a bad record on as an error record: only empty input writes nothing.
+      if (!what.includes("bad")) assert.equal(r.out, "", what);
+      assert.ok(r.err.trim().length > 0, `${what}: says nothing`);
+      assert.ok(!/internal error|RangeError/.test(r.err), `${what}: ${r.err}`);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
