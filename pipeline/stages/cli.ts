@@ -15,6 +15,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
 import { describeZodError, JsonlError, type OnError, parseRecords, readLines, toJsonl } from "./jsonl.ts";
+import { LimitError } from "../expr/limits.ts";
 import { ISAS, requireNative, resolveTarget, type Target, TargetError } from "../target/target.ts";
 
 export const EXIT_OK = 0;
@@ -118,6 +119,10 @@ export async function runMain(body: () => number | void | Promise<number | void>
       console.error(e.message);
       code = e.exitCode;
     } else if (e instanceof JsonlError) {
+      console.error(`error: ${e.message}`);
+      code = EXIT_DATA;
+    } else if (e instanceof LimitError) {
+      // An input within the limits whose output would not be (infix of a DAG that shares a lot).
       console.error(`error: ${e.message}`);
       code = EXIT_DATA;
     } else {

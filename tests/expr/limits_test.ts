@@ -21,6 +21,7 @@ import { DEFAULT_SEARCH, optimizeJob } from "../../pipeline/stages/optimize.ts";
 import { REFERENCE_COSTS } from "../../pipeline/expr/cost.ts";
 import { fpcoreRecords } from "../../pipeline/stages/parse.ts";
 import { ExpressionRecord } from "../../pipeline/stages/schema.ts";
+import { loadRecords } from "../../pipeline/stages/optimize_input.ts";
 import { runCli } from "../stages/run_cli.ts";
 
 type Step = (inner: string, i: number) => string;
@@ -234,7 +235,32 @@ Deno.test("exponential blow-up: the doubling lets go through parse | optimize in
     );
     assert.equal(opt.code, 0, opt.err);
     assert.ok(opt.out.length < 20_000);
+    // Kept as it is (no rule applies), it has no infix form within the limit: one clear line, exit 1.
+    const infix = await runCli(["optimize", "--rules", "trig", "--budget", "1", "--emit", "infix", file]);
+    assert.equal(infix.code, 1, infix.err);
+    assert.match(infix.err, /^error: the expression is 2147483647 nodes as a tree, more than 100000 \(limit\)/m);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("stack overflow: a record past the depth limit is one clear line from optimize's loader", async () => {
+  const deep = JSON.stringify({ id: "deep", expr: chain(MAX_DEPTH + 1, SHAPES.left), vars: ["x", "y"] });
+  const ok = JSON.stringify({ id: "ok", expr: chain(MAX_DEPTH, SHAPES.left), vars: ["x", "y"] });
+  const said: string[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => void said.push(args.join(" "));
+  try {
+    const loaded = await loadRecords(
+      "optimize",
+      ReadableStream.from([new TextEncoder().encode(`${ok}\n${deep}\n`)]),
+      "skip",
+    );
+    assert.deepEqual(loaded.jobs.map((j) => j.id), ["ok"]);
+    assert.equal(loaded.failed, 1);
+  } finally {
+    console.error = original;
+  }
+  assert.equal(said.length, 1);
+  assert.match(said[0], /^optimize: stdin: line 2: expr: .*nested deeper than 1000 levels \(limit\)/);
 });
