@@ -310,7 +310,10 @@ function parseLet(
   rest: readonly SExpr[],
   ctx: Context,
 ): Expr {
-  if (rest.length !== 2 || rest[0].kind !== "list" || rest[0].tooDeep) {
+  if (rest.length === 2 && rest[0].kind === "list" && rest[0].tooDeep) {
+    throw new ParseError(depthMessage() + where(ctx.bench), rest[0].pos);
+  }
+  if (rest.length !== 2 || rest[0].kind !== "list") {
     throw new ParseError(`expected (${op} ([name expr] ...) body)`, s.pos);
   }
   // Bindings are pushed onto the one scope and popped after the body, so a
@@ -319,6 +322,7 @@ function parseLet(
   const parallel: [string, Expr][] = [];
   try {
     for (const b of rest[0].items) {
+      if (b.kind === "list" && b.tooDeep) throw new ParseError(depthMessage() + where(ctx.bench), b.pos);
       if (b.kind !== "list" || b.items.length !== 2 || b.items[0].kind !== "atom") {
         throw new ParseError(`expected a binding [name expr] in ${op}`, b.pos);
       }

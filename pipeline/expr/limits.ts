@@ -21,6 +21,15 @@ import type { OpName } from "./ops.ts";
 /** Deepest nesting of an expression: a leaf is 1 level, `(+ x 1)` 2. */
 export const MAX_DEPTH = 1000;
 
+/**
+ * Deepest nesting of brackets the s-expression reader reads: a few levels
+ * more than MAX_DEPTH, since the text of an expression nests deeper than the
+ * expression (the FPCore form around it, `let*` and its bindings that
+ * records use for shared nodes, `!` annotations). The expression itself is
+ * still held to MAX_DEPTH when it is built.
+ */
+export const MAX_LIST_DEPTH = MAX_DEPTH + 8;
+
 /** Most distinct nodes (operations, variables and constants) in one expression. */
 export const MAX_NODES = 100_000;
 

@@ -5,12 +5,12 @@
  * of the FPCore standard (`\"` and `\\`; any other escaped character
  * stands for itself).
  *
- * Lists nest at most MAX_DEPTH deep: a deeper list is read over without
+ * Lists nest at most MAX_LIST_DEPTH deep: a deeper list is read over without
  * recursion and kept as a `tooDeep` placeholder, so the reader's stack stays
  * bounded, the form it is in can be refused by name, and the forms after it
  * are still read.
  */
-import { depthMessage, MAX_DEPTH } from "./limits.ts";
+import { MAX_LIST_DEPTH } from "./limits.ts";
 
 export interface Pos {
   readonly line: number;
@@ -24,7 +24,7 @@ export type SExpr =
     readonly kind: "list";
     readonly items: readonly SExpr[];
     readonly pos: Pos;
-    /** A list nested deeper than MAX_DEPTH, read over: `items` is empty. */
+    /** A list nested deeper than MAX_LIST_DEPTH, read over: `items` is empty. */
     readonly tooDeep?: true;
   };
 
@@ -114,7 +114,7 @@ class Reader {
     const pos = this.pos();
     const c = this.src[this.i];
     if (c === "(" || c === "[") {
-      if (this.depth >= MAX_DEPTH) {
+      if (this.depth >= MAX_LIST_DEPTH) {
         this.skipList();
         return { kind: "list", items: [], pos, tooDeep: true };
       }
@@ -183,7 +183,7 @@ class Reader {
         const o = opened[0];
         throw new ParseError(
           `expected '${o.closer}' to close the '${o.closer === ")" ? "(" : "["}' opened at line ${o.pos.line}, ` +
-            `column ${o.pos.col} (${depthMessage("lists")})`,
+            `column ${o.pos.col} (lists nested deeper than ${MAX_LIST_DEPTH} levels (limit))`,
           this.pos(),
         );
       }

@@ -264,3 +264,17 @@ Deno.test("stack overflow: a record past the depth limit is one clear line from 
   assert.equal(said.length, 1);
   assert.match(said[0], /^optimize: stdin: line 2: expr: .*nested deeper than 1000 levels \(limit\)/);
 });
+
+Deno.test("exponential blow-up: a kernel at the depth limit that shares a lot round-trips through its record", () => {
+  // 20 doublings (a tree past MAX_NODES: the record uses let*) under a chain up to exactly MAX_DEPTH.
+  let body = DOUBLING(20);
+  for (let d = 21; d < MAX_DEPTH; d++) body = `(sqrt ${body})`;
+  const { records, errors } = fpcoreRecords(`(FPCore (x) :name "both" ${body})`, "t.fpcore");
+  assert.deepEqual(errors, []);
+  const rec = records[0];
+  assert.match(rec.expr, /^\(let\* /);
+  assert.ok(ExpressionRecord.safeParse(rec).success);
+  const e = parseExpr(rec.expr, rec.vars);
+  assert.equal(depth(e), MAX_DEPTH);
+  assert.equal(e, parseFPCoreFile(`(FPCore (x) ${body})`).benchmarks[0].expr);
+});
