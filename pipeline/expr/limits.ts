@@ -9,9 +9,10 @@
  * and 30 nodes, FPBench's largest benchmarks a few hundred nodes; 1,000
  * levels and 100,000 distinct nodes leave ample room for generated and
  * unrolled kernels, while the recursive walks stay inside Deno's default
- * stack with room to spare: measured, k-best extraction (three frames per
- * level) overflows it near 3,000 levels, the FPCore reader near 6,000; and
- * a kernel at the limits still parses and prints in about a second. Both
+ * stack with room to spare: measured with the limit lifted, kernels 3,000
+ * levels deep go through `optimize` (both searches), and the first walk to
+ * overflow is the FPCore reader's, between 3,000 and 4,500 levels; and a
+ * kernel at the limits still parses and prints in about a second. Both
  * count the expression as a DAG: a `let` that uses a value twice adds one
  * node, not a copy.
  */
