@@ -122,19 +122,50 @@ export class KBest {
     return st.list[j];
   }
 
-  /** The expression tree of a derivation. */
-  expr(d: Derivation): Expr {
-    const hit = this.exprs.get(d);
+  /**
+   * The expression tree of a derivation, built children first with a stack
+   * of its own (a recursion nested as deep as the tree, three frames per
+   * level, overflowed the JS stack near 3,000 levels). Children are visited
+   * in the order the recursion visited them, so classes grow their lists,
+   * and equal costs break ties, as before.
+   */
+  expr(root: Derivation): Expr {
+    const hit = this.exprs.get(root);
     if (hit !== undefined) return hit;
-    let e: Expr;
-    if (d.node === FOLDED) e = num(this.g.approxOf(d.cls)!);
-    else {
+    const stack: { d: Derivation; i: number; kids: Expr[] }[] = [{ d: root, i: 0, kids: [] }];
+    while (stack.length > 0) {
+      const f = stack[stack.length - 1];
+      const d = f.d;
+      if (d.node === FOLDED) {
+        this.exprs.set(d, num(this.g.approxOf(d.cls)!));
+        stack.pop();
+        continue;
+      }
+      const op = this.g.ops[d.node], k = d.node * 3;
+      let descended = false;
+      while (f.i < d.idx.length) {
+        const i = f.i;
+        if (op === CODE_D && i === 0) {
+          f.i++;
+          continue;
+        }
+        const kid = this.get(this.g.kids[k + i], d.idx[i])!;
+        const e = this.exprs.get(kid);
+        if (e === undefined) {
+          stack.push({ d: kid, i: 0, kids: [] });
+          descended = true;
+          break;
+        }
+        f.kids.push(e);
+        f.i++;
+      }
+      if (descended) continue;
       // nodeExpr asks for the children in order, skipping the variable of `d`.
-      let i = this.g.ops[d.node] === CODE_D ? 1 : 0;
-      e = this.g.nodeExpr(d.node, (child) => this.expr(this.get(child, d.idx[i++])!))!;
+      let n = 0;
+      this.exprs.set(d, this.g.nodeExpr(d.node, () => f.kids[n++])!);
+      stack.pop();
     }
-    this.exprs.set(d, e);
-    return e;
+    return this.exprs.get(root)!;
   }
 
   private state(c: number): ClassState {

@@ -9,8 +9,9 @@
  * ranges read from `:pre`. Loops, conditionals, arrays and tensors are named
  * in the error; the other benchmarks of a file still parse.
  */
-import { app, type Expr, isValidVarName, num, v } from "./expr.ts";
-import { parseLiteral } from "./literal.ts";
+import { type Expr, isValidVarName, num, v } from "./expr.ts";
+import { BoundedBuilder, depthMessage, LimitError, MAX_DEPTH } from "./limits.ts";
+import { parseLiteral, printLiteral } from "./literal.ts";
 import { FPCORE_OPS, type OpName, OPS, stepF32 } from "./ops.ts";
 import { evaluate64 } from "./evaluate.ts";
 import { ParseError, type Pos, readAll, readOne, type SExpr, showSExpr } from "./sexpr.ts";
@@ -157,8 +158,7 @@ export function parseFPCoreForm(form: SExpr): Benchmark {
   const bodyS = rest[j];
   const nameS = props.get(":name");
   const name = nameS?.kind === "string" ? nameS.text : undefined;
-  const scope = new Map<string, Expr>(vars.map((n) => [n, v(n)]));
-  const expr = toExpr(bodyS, scope, name);
+  const expr = toExpr(bodyS, newContext(false, vars, name));
   const preS = props.get(":pre");
   const ranges = preS === undefined ? {} : rangesFromPre(preS, new Set(vars));
   return {
@@ -207,12 +207,38 @@ const where = (bench: string | undefined) => bench === undefined ? "" : ` in ben
 /** Parses a bare body, e.g. `(+ (* a b) c)`; every free symbol is a variable. */
 export function parseExpr(src: string, vars?: readonly string[]): Expr {
   const s = readOne(src);
-  const scope = vars === undefined ? new FreeScope() : new Map(vars.map((n) => [n, v(n) as Expr]));
-  return toExpr(s, scope, undefined);
+  return toExpr(s, newContext(vars === undefined, vars ?? [], undefined));
 }
 
-/** S-expression to Expr; `scope` maps the names in scope to their values. */
-function toExpr(s: SExpr, scope: Scope, bench: string | undefined): Expr {
+/** What an expression is read in: the names in scope, the benchmark, the size limits. */
+interface Context {
+  readonly scope: Scope;
+  readonly bench: string | undefined;
+  readonly nodes: BoundedBuilder;
+}
+
+function newContext(free: boolean, vars: readonly string[], bench: string | undefined): Context {
+  const scope = new Scope(free);
+  for (const n of vars) scope.push(n, v(n));
+  return { scope, bench, nodes: new BoundedBuilder() };
+}
+
+/** An op node, counted against the limits; past them, an error at `pos` naming the benchmark. */
+function build(ctx: Context, op: OpName, args: readonly Expr[], pos: Pos): Expr {
+  try {
+    return ctx.nodes.app(op, args);
+  } catch (e) {
+    if (e instanceof LimitError) throw new ParseError(e.message + where(ctx.bench), pos);
+    throw e;
+  }
+}
+
+/**
+ * S-expression to Expr. Recursive, at most as deep as the s-expression,
+ * which the reader bounds by MAX_DEPTH.
+ */
+function toExpr(s: SExpr, ctx: Context): Expr {
+  const { scope, bench } = ctx;
   if (s.kind === "string") {
     throw new ParseError(`expected an expression, found the string ${JSON.stringify(s.text)}`, s.pos);
   }
@@ -227,20 +253,21 @@ function toExpr(s: SExpr, scope: Scope, bench: string | undefined): Expr {
     }
     throw new ParseError(`unknown variable ${JSON.stringify(s.text)}${where(bench)}`, s.pos);
   }
+  if (s.tooDeep) throw new ParseError(depthMessage() + where(bench), s.pos);
   const [head, ...rest] = s.items;
   if (head === undefined) throw new ParseError("expected an operation, found ()", s.pos);
   const op = atomText(head);
   if (op === null) {
     throw new ParseError(`expected an operation name, found ${showSExpr(head)}`, head.pos);
   }
-  if (op === "let" || op === "let*") return parseLet(op, s, rest, scope, bench);
+  if (op === "let" || op === "let*") return parseLet(op, s, rest, ctx);
   if (op === "!") {
     if (rest.length === 0) throw new ParseError("(! ...) needs an expression", s.pos);
-    return toExpr(rest[rest.length - 1], scope, bench);
+    return toExpr(rest[rest.length - 1], ctx);
   }
   if (op === "cast") {
     if (rest.length !== 1) throw new ParseError("cast takes 1 argument", s.pos);
-    return toExpr(rest[0], scope, bench);
+    return toExpr(rest[0], ctx);
   }
   if (op === "digits") return parseDigits(s, rest);
   if (UNSUPPORTED.has(op)) {
@@ -249,10 +276,16 @@ function toExpr(s: SExpr, scope: Scope, bench: string | undefined): Expr {
   if (BOOLEAN.has(op)) {
     throw new ParseError(`unsupported construct: ${op} outside :pre${where(bench)}`, head.pos);
   }
-  const args = rest.map((a) => toExpr(a, scope, bench));
-  if (op === "-" && args.length === 1) return app("neg", args);
+  // A loop, not map: one stack frame per level of nesting instead of three.
+  const args: Expr[] = [];
+  for (const a of rest) args.push(toExpr(a, ctx));
+  if (op === "-" && args.length === 1) return build(ctx, "neg", args, s.pos);
   if ((op === "+" || op === "*") && args.length > 2) {
-    return args.slice(1).reduce((acc, a) => app(op, [acc, a]), args[0]);
+    // A left fold nests one level per term: name the width, not just the depth.
+    if (ctx.nodes.foldDepth(args.map((a) => ctx.nodes.note(a))) > MAX_DEPTH) {
+      throw new ParseError(`(${op} ...) of ${args.length} terms: ${depthMessage()}${where(bench)}`, s.pos);
+    }
+    return args.slice(1).reduce((acc, a) => build(ctx, op, [acc, a], s.pos), args[0]);
   }
   const name = FPCORE_OPS.get(op) ?? OWN_OPS.get(op) ?? (op === "-" ? "-" : undefined);
   if (name === undefined) {
@@ -268,51 +301,76 @@ function toExpr(s: SExpr, scope: Scope, bench: string | undefined): Expr {
   if (name === "d" && args[0].tag !== "var") {
     throw new ParseError("the first argument of (d x e) must be a variable", rest[0].pos);
   }
-  return app(name, args);
+  return build(ctx, name, args, s.pos);
 }
 
 function parseLet(
   op: "let" | "let*",
   s: SExpr & { kind: "list" },
   rest: readonly SExpr[],
-  scope: Scope,
-  bench: string | undefined,
+  ctx: Context,
 ): Expr {
+  if (rest.length === 2 && rest[0].kind === "list" && rest[0].tooDeep) {
+    throw new ParseError(depthMessage() + where(ctx.bench), rest[0].pos);
+  }
   if (rest.length !== 2 || rest[0].kind !== "list") {
     throw new ParseError(`expected (${op} ([name expr] ...) body)`, s.pos);
   }
-  let inner = scope;
-  for (const b of rest[0].items) {
-    if (b.kind !== "list" || b.items.length !== 2 || b.items[0].kind !== "atom") {
-      throw new ParseError(`expected a binding [name expr] in ${op}`, b.pos);
+  // Bindings are pushed onto the one scope and popped after the body, so a
+  // let of n bindings costs O(n), not a copy of the scope per binding.
+  const bound: string[] = [];
+  const parallel: [string, Expr][] = [];
+  try {
+    for (const b of rest[0].items) {
+      if (b.kind === "list" && b.tooDeep) throw new ParseError(depthMessage() + where(ctx.bench), b.pos);
+      if (b.kind !== "list" || b.items.length !== 2 || b.items[0].kind !== "atom") {
+        throw new ParseError(`expected a binding [name expr] in ${op}`, b.pos);
+      }
+      // Let names never reach the output (they are inlined), so any FPCore
+      // symbol will do, `t*` included.
+      const name = b.items[0].text;
+      if (parseLiteral(name) !== null) throw new ParseError(`cannot bind the number ${name}`, b.items[0].pos);
+      // let binds in parallel (values see the outer scope), let* in sequence.
+      const value = toExpr(b.items[1], ctx);
+      if (op === "let") parallel.push([name, value]);
+      else {
+        ctx.scope.push(name, value);
+        bound.push(name);
+      }
     }
-    // Let names never reach the output (they are inlined), so any FPCore
-    // symbol will do, `t*` included.
-    const name = b.items[0].text;
-    if (parseLiteral(name) !== null) throw new ParseError(`cannot bind the number ${name}`, b.items[0].pos);
-    // let binds in parallel (values see the outer scope), let* in sequence.
-    const value = toExpr(b.items[1], op === "let" ? scope : inner, bench);
-    inner = extend(inner, name, value);
-  }
-  return toExpr(rest[1], inner, bench);
-}
-
-/** Names in scope. A free scope also reads any unbound name as a variable. */
-type Scope = ReadonlyMap<string, Expr>;
-
-/** The scope of bare bodies: let names are bound, other names are variables. */
-class FreeScope extends Map<string, Expr> {
-  override get(name: string): Expr | undefined {
-    const bound = super.get(name);
-    if (bound !== undefined) return bound;
-    return isValidVarName(name) ? v(name) : undefined;
+    for (const [name, value] of parallel) {
+      ctx.scope.push(name, value);
+      bound.push(name);
+    }
+    return toExpr(rest[1], ctx);
+  } finally {
+    for (const name of bound) ctx.scope.pop(name);
   }
 }
 
-function extend(scope: Scope, name: string, value: Expr): Scope {
-  const out = scope instanceof FreeScope ? new FreeScope(scope) : new Map(scope);
-  out.set(name, value);
-  return out;
+/**
+ * Names in scope, each a stack of its bindings (the innermost last). A free
+ * scope (bare bodies) also reads any unbound name as a variable.
+ */
+class Scope {
+  private readonly bound = new Map<string, Expr[]>();
+  constructor(private readonly free: boolean) {}
+
+  get(name: string): Expr | undefined {
+    const stack = this.bound.get(name);
+    if (stack !== undefined && stack.length > 0) return stack[stack.length - 1];
+    return this.free && isValidVarName(name) ? v(name) : undefined;
+  }
+
+  push(name: string, value: Expr): void {
+    const stack = this.bound.get(name);
+    if (stack === undefined) this.bound.set(name, [value]);
+    else stack.push(value);
+  }
+
+  pop(name: string): void {
+    this.bound.get(name)!.pop();
+  }
 }
 
 function parseDigits(s: SExpr, rest: readonly SExpr[]): Expr {
@@ -329,6 +387,12 @@ function parseDigits(s: SExpr, rest: readonly SExpr[]): Expr {
  * between variables and constant expressions. Strict bounds move one
  * float32 step inward, since kernels see float32 inputs. Clauses that are
  * not such bounds constrain nothing here (they stay in the `:pre` text).
+ *
+ * Ranges are finite and not empty, as every stage after `parse` requires
+ * (schema.ts): an infinite outer bound (`(< x INFINITY)`) says no more than
+ * that x is finite and counts as no bound; a precondition that leaves no
+ * finite value (`(<= 1 x 0)`, `(>= x INFINITY)`) is an error, so `parse`
+ * and `optimize` refuse the same benchmarks.
  */
 export function rangesFromPre(pre: SExpr, vars: ReadonlySet<string>): Record<string, Range> {
   const lo = new Map<string, number>();
@@ -336,6 +400,16 @@ export function rangesFromPre(pre: SExpr, vars: ReadonlySet<string>): Record<str
   const bound = (m: Map<string, number>, name: string, x: number, better: (a: number, b: number) => boolean) => {
     const old = m.get(name);
     if (old === undefined || better(x, old)) m.set(name, x);
+  };
+  // A strict bound steps inward only from a float32 value: stepping from an
+  // infinity (or past the float32 range) gives the largest float32 or NaN.
+  const inward = (x: number, strict: boolean, dir: 1 | -1) =>
+    strict && Number.isFinite(Math.fround(x)) ? stepF32(Math.fround(x), dir) : x;
+  const lower = (name: string, x: number, strict: boolean) => {
+    if (x !== -Infinity) bound(lo, name, inward(x, strict, 1), (n, o) => n > o);
+  };
+  const upper = (name: string, x: number, strict: boolean) => {
+    if (x !== Infinity) bound(hi, name, inward(x, strict, -1), (n, o) => n < o);
   };
   const walk = (p: SExpr) => {
     if (p.kind !== "list" || p.items.length === 0) return;
@@ -352,13 +426,11 @@ export function rangesFromPre(pre: SExpr, vars: ReadonlySet<string>): Record<str
     for (let k = 0; k + 1 < asc.length; k++) {
       const a = asc[k], b = asc[k + 1];
       if (a.kind === "var" && b.kind === "const") {
-        const x = strict ? stepF32(Math.fround(b.value), -1) : b.value;
-        bound(hi, a.name, x, (n, o) => n < o);
-        if (op === "==") bound(lo, a.name, b.value, (n, o) => n > o);
+        upper(a.name, b.value, strict);
+        if (op === "==") lower(a.name, b.value, false);
       } else if (a.kind === "const" && b.kind === "var") {
-        const x = strict ? stepF32(Math.fround(a.value), 1) : a.value;
-        bound(lo, b.name, x, (n, o) => n > o);
-        if (op === "==") bound(hi, b.name, a.value, (n, o) => n < o);
+        lower(b.name, a.value, strict);
+        if (op === "==") upper(b.name, a.value, false);
       }
     }
   };
@@ -366,6 +438,13 @@ export function rangesFromPre(pre: SExpr, vars: ReadonlySet<string>): Record<str
   const out: Record<string, Range> = {};
   for (const name of vars) {
     const l = lo.get(name), h = hi.get(name);
+    if (l === Infinity || h === -Infinity || (l !== undefined && h !== undefined && l > h)) {
+      const show = (x: number | undefined, dflt: string) => x === undefined ? dflt : printLiteral(x);
+      throw new ParseError(
+        `:pre leaves no finite value for ${name}: its range [${show(l, "-INFINITY")}, ${show(h, "INFINITY")}] is empty`,
+        pre.pos,
+      );
+    }
     if (l !== undefined && h !== undefined) out[name] = [l, h];
     else if (l !== undefined) out[name] = [l, Math.max(l, 0) + DEFAULT_HALF_WIDTH];
     else if (h !== undefined) out[name] = [Math.min(h, 0) - DEFAULT_HALF_WIDTH, h];
@@ -384,7 +463,7 @@ type Term = { kind: "var"; name: string } | { kind: "const"; value: number } | {
 function classify(t: SExpr, vars: ReadonlySet<string>): Term {
   if (t.kind === "atom" && vars.has(t.text)) return { kind: "var", name: t.text };
   try {
-    const e = toExpr(t, new Map(), undefined);
+    const e = toExpr(t, newContext(false, [], undefined));
     const value = evaluate64(e, {});
     return Number.isNaN(value) ? { kind: "other" } : { kind: "const", value };
   } catch {

@@ -6,7 +6,8 @@
  * (`-2` is the constant -2, `-(2)` is the negation of 2), so printing and
  * parsing are exact inverses.
  */
-import { app, type Expr, isValidVarName, num, v } from "./expr.ts";
+import { type Expr, isValidVarName, num, v } from "./expr.ts";
+import { BoundedBuilder, depthMessage, LimitError, MAX_DEPTH } from "./limits.ts";
 import { parseLiteral } from "./literal.ts";
 import { isOpName, type OpName, OPS } from "./ops.ts";
 import { ParseError, type Pos } from "./sexpr.ts";
@@ -82,9 +83,37 @@ export function parseInfix(src: string): Expr {
   return e;
 }
 
+/**
+ * Recursive descent, as deep as the input nests: every construct that
+ * recurses (parentheses, calls, unary minus, the right side of `^`) counts
+ * one level and is refused past MAX_DEPTH, and every node is built through
+ * a BoundedBuilder, so long `+` chains are refused past the limits too.
+ */
 class Parser {
   private i = 0;
+  private nesting = 0;
+  private readonly nodes = new BoundedBuilder();
   constructor(private readonly toks: readonly Token[]) {}
+
+  private app(op: OpName, args: readonly Expr[], at: Token): Expr {
+    try {
+      return this.nodes.app(op, args);
+    } catch (e) {
+      if (e instanceof LimitError) throw new ParseError(e.message, at.pos);
+      throw e;
+    }
+  }
+
+  /** Runs `f` one level deeper; past MAX_DEPTH, an error at `at`. */
+  private nested<T>(at: Token, f: () => T): T {
+    if (this.nesting >= MAX_DEPTH) throw new ParseError(depthMessage(), at.pos);
+    this.nesting++;
+    try {
+      return f();
+    } finally {
+      this.nesting--;
+    }
+  }
 
   private peek(k = 0): Token {
     return this.toks[Math.min(this.i + k, this.toks.length - 1)];
@@ -113,7 +142,7 @@ class Parser {
       const t = this.peek();
       if (this.isSym(t, "+") || this.isSym(t, "-")) {
         this.next();
-        left = app(t.text as OpName, [left, this.term()]);
+        left = this.app(t.text as OpName, [left, this.term()], t);
       } else return left;
     }
   }
@@ -124,7 +153,7 @@ class Parser {
       const t = this.peek();
       if (this.isSym(t, "*") || this.isSym(t, "/")) {
         this.next();
-        left = app(t.text as OpName, [left, this.unary()]);
+        left = this.app(t.text as OpName, [left, this.unary()], t);
       } else return left;
     }
   }
@@ -139,20 +168,21 @@ class Parser {
         this.next();
         return num(-literal(n));
       }
-      return app("neg", [this.unary()]);
+      return this.app("neg", [this.nested(t, () => this.unary())], t);
     }
     if (this.isSym(t, "+")) {
       this.next();
-      return this.unary();
+      return this.nested(t, () => this.unary());
     }
     return this.power();
   }
 
   private power(): Expr {
     const base = this.primary();
-    if (this.isSym(this.peek(), "^")) {
+    const t = this.peek();
+    if (this.isSym(t, "^")) {
       this.next();
-      return app("pow", [base, this.unary()]);
+      return this.app("pow", [base, this.nested(t, () => this.unary())], t);
     }
     return base;
   }
@@ -161,7 +191,7 @@ class Parser {
     const t = this.next();
     if (t.kind === "num") return num(literal(t));
     if (this.isSym(t, "(")) {
-      const e = this.expr();
+      const e = this.nested(t, () => this.expr());
       this.expectSym(")", "to close '('");
       return e;
     }
@@ -183,7 +213,7 @@ class Parser {
     const args: Expr[] = [];
     if (!this.isSym(this.peek(), ")")) {
       for (;;) {
-        args.push(this.expr());
+        args.push(this.nested(name, () => this.expr()));
         if (this.isSym(this.peek(), ",")) {
           this.next();
           continue;
@@ -202,7 +232,7 @@ class Parser {
     if (op === "d" && args[0].tag !== "var") {
       throw new ParseError("the first argument of d(x, e) must be a variable", name.pos);
     }
-    return app(op, args);
+    return this.app(op, args, name);
   }
 }
 

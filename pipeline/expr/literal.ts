@@ -57,6 +57,10 @@ function scaleB(m: bigint, e: number): number {
     e += drop;
   }
   let x = Number(m);
+  // 1 <= x < 2^60, so past these bounds the result is already inf or 0 (as
+  // for a decimal literal out of range); clamping keeps the loops below
+  // short: an exponent like 1e21 is not changed by subtracting 1000.
+  e = Math.min(Math.max(e, -1200), 1100);
   // Multiply by powers of two in safe steps (exact unless under/overflow).
   while (e > 1000) {
     x *= 2 ** 1000;

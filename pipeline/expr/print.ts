@@ -3,15 +3,22 @@
  * `parseExpr(printFPCore(e)) === e` and `parseInfix(printInfix(e)) === e`
  * (hash-consing makes that an identity, not just equality).
  *
- * Shared subexpressions are printed in full at each use; `printFPCoreForm`
- * can name them with `let*` so that FPCore output stays linear in the DAG.
+ * Shared subexpressions are printed in full at each use, unless the tree
+ * spelled out that way would have more than MAX_NODES nodes: FPCore then
+ * names them with `let*` (30 nested lets that each double a variable are a
+ * 31-node DAG but a tree of 2^30 nodes), so FPCore text, and the records
+ * that carry it, stay linear in the DAG. Infix has no `let`: such a tree
+ * is refused. `printFPCoreForm` always names them.
  */
-import { type Expr, postorder } from "./expr.ts";
+import { type Expr, postorder, treeSize } from "./expr.ts";
+import { LimitError, MAX_NODES } from "./limits.ts";
 import { printLiteral } from "./literal.ts";
 import { OPS } from "./ops.ts";
+import { fpcoreString } from "./sexpr.ts";
 
 /** FPCore body syntax: `(+ (* a b) c)`; `neg` prints as unary `-`. */
 export function printFPCore(e: Expr): string {
+  if (treeSize(e) > MAX_NODES) return printShared(e);
   const memo = new Map<number, string>();
   for (const n of postorder(e)) memo.set(n.id, fpcoreNode(n, memo));
   return memo.get(e.id)!;
@@ -38,7 +45,7 @@ export interface FPCoreFormInfo {
  */
 export function printFPCoreForm(e: Expr, info: FPCoreFormInfo): string {
   const props: string[] = [];
-  if (info.name !== undefined) props.push(`:name ${JSON.stringify(info.name)}`);
+  if (info.name !== undefined) props.push(`:name ${fpcoreString(info.name)}`);
   const pre = info.pre ?? preFromRanges(info.ranges ?? {});
   if (pre !== null) props.push(`:pre ${pre}`);
   props.push(":precision binary32");
@@ -98,6 +105,13 @@ interface Printed {
 
 /** Infix syntax: `x * y + sqrt(z)`; ops without an operator are calls. */
 export function printInfix(e: Expr): string {
+  const n = treeSize(e);
+  if (n > MAX_NODES) {
+    throw new LimitError(
+      `the expression is ${n} nodes as a tree, more than ${MAX_NODES} (limit): infix cannot share ` +
+        `subexpressions; print it as FPCore`,
+    );
+  }
   const memo = new Map<number, Printed>();
   for (const n of postorder(e)) memo.set(n.id, infixNode(n, memo));
   return memo.get(e.id)!.text;

@@ -1,8 +1,16 @@
 /**
  * S-expression reader with source positions, the first half of the FPCore
  * parser. `(`/`)` and `[`/`]` are both brackets (FPBench uses `[x e]` in
- * `let`), `;` starts a comment, strings are double-quoted.
+ * `let`), `;` starts a comment, strings are double-quoted with the escapes
+ * of the FPCore standard (`\"` and `\\`; any other escaped character
+ * stands for itself).
+ *
+ * Lists nest at most MAX_LIST_DEPTH deep: a deeper list is read over without
+ * recursion and kept as a `tooDeep` placeholder, so the reader's stack stays
+ * bounded, the form it is in can be refused by name, and the forms after it
+ * are still read.
  */
+import { MAX_LIST_DEPTH } from "./limits.ts";
 
 export interface Pos {
   readonly line: number;
@@ -12,7 +20,13 @@ export interface Pos {
 export type SExpr =
   | { readonly kind: "atom"; readonly text: string; readonly pos: Pos }
   | { readonly kind: "string"; readonly text: string; readonly pos: Pos }
-  | { readonly kind: "list"; readonly items: readonly SExpr[]; readonly pos: Pos };
+  | {
+    readonly kind: "list";
+    readonly items: readonly SExpr[];
+    readonly pos: Pos;
+    /** A list nested deeper than MAX_LIST_DEPTH, read over: `items` is empty. */
+    readonly tooDeep?: true;
+  };
 
 /** A parse error that knows where it happened. */
 export class ParseError extends Error {
@@ -59,6 +73,7 @@ export function readOne(src: string): SExpr {
 
 class Reader {
   private i = 0;
+  private depth = 0;
   private line = 1;
   private col = 1;
   constructor(private readonly src: string) {}
@@ -99,6 +114,11 @@ class Reader {
     const pos = this.pos();
     const c = this.src[this.i];
     if (c === "(" || c === "[") {
+      if (this.depth >= MAX_LIST_DEPTH) {
+        this.skipList();
+        return { kind: "list", items: [], pos, tooDeep: true };
+      }
+      this.depth++;
       this.advance();
       const items: SExpr[] = [];
       for (;;) {
@@ -118,6 +138,7 @@ class Reader {
             );
           }
           this.advance();
+          this.depth--;
           return { kind: "list", items, pos };
         }
         items.push(this.read());
@@ -149,6 +170,52 @@ class Reader {
     }
     return { kind: "atom", text, pos };
   }
+
+  /**
+   * Reads over the list that opens here, however deep, with a stack of
+   * closers instead of recursion; brackets must still match.
+   */
+  private skipList(): void {
+    const opened: { closer: string; pos: Pos }[] = [];
+    do {
+      this.skipSpace();
+      if (this.done()) {
+        const o = opened[0];
+        throw new ParseError(
+          `expected '${o.closer}' to close the '${o.closer === ")" ? "(" : "["}' opened at line ${o.pos.line}, ` +
+            `column ${o.pos.col} (lists nested deeper than ${MAX_LIST_DEPTH} levels (limit))`,
+          this.pos(),
+        );
+      }
+      const pos = this.pos();
+      const d = this.src[this.i];
+      if (d === "(" || d === "[") {
+        this.advance();
+        opened.push({ closer: CLOSER[d], pos });
+      } else if (d === ")" || d === "]") {
+        const o = opened.pop()!;
+        if (d !== o.closer) {
+          throw new ParseError(
+            `expected '${o.closer}' to close the '${o.closer === ")" ? "(" : "["}' opened at line ${o.pos.line}, ` +
+              `column ${o.pos.col}, found '${d}'`,
+            pos,
+          );
+        }
+        this.advance();
+      } else {
+        this.read(); // an atom or a string: no recursion
+      }
+    } while (opened.length > 0);
+  }
+}
+
+/**
+ * A string in FPCore syntax that this reader reads back as `text`: only `"`
+ * and `\` are escaped, as the FPCore standard defines; every other
+ * character (newlines, unicode) is written as itself.
+ */
+export function fpcoreString(text: string): string {
+  return `"${text.replace(/["\\]/g, (c) => "\\" + c)}"`;
 }
 
 /** Prints an S-expression back (for error messages and `:pre` round trips). */
@@ -157,8 +224,8 @@ export function showSExpr(e: SExpr): string {
     case "atom":
       return e.text;
     case "string":
-      return JSON.stringify(e.text);
+      return fpcoreString(e.text);
     case "list":
-      return `(${e.items.map(showSExpr).join(" ")})`;
+      return e.tooDeep ? "(...)" : `(${e.items.map(showSExpr).join(" ")})`;
   }
 }

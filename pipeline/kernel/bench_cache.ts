@@ -92,6 +92,52 @@ export function loadBenchCache(path = BENCH_CACHE): { entries: Map<string, Cache
   return { entries, bad };
 }
 
+/**
+ * Removes a torn last line (an interrupted run's half-written line) and
+ * says so on stderr: it would be measured again, but stayed in the file,
+ * unreported. A last line that is whole but lacks its newline gets one.
+ * Returns the bytes removed.
+ *
+ * Another process appending at this moment would lose its line to the
+ * truncation, so the file is truncated only if its size is still the one
+ * read; appends are whole lines in one write, so a torn tail only exists
+ * after a writer died.
+ */
+export function cleanTornTail(path: string): number {
+  if (endsCleanly(path)) return 0;
+  const bytes = Deno.readFileSync(path);
+  const start = bytes.lastIndexOf(10) + 1;
+  const tail = new TextDecoder().decode(bytes.subarray(start));
+  let whole = false;
+  try {
+    whole = CacheLine.safeParse(JSON.parse(tail)).success;
+  } catch {
+    whole = false;
+  }
+  if (whole) {
+    Deno.writeTextFileSync(path, "\n", { append: true });
+    return 0;
+  }
+  let f: Deno.FsFile;
+  try {
+    f = Deno.openSync(path, { read: true, write: true });
+  } catch (e) {
+    console.error(`bench cache: ${path}: a torn last line, which cannot be removed: ${(e as Error).message}`);
+    return 0;
+  }
+  try {
+    if (f.statSync().size !== bytes.length) return 0; // another writer: leave it to the next run
+    f.truncateSync(start);
+  } finally {
+    f.close();
+  }
+  console.error(
+    `bench cache: ${path}: removed a torn last line (${bytes.length - start} bytes, from an interrupted run); ` +
+      `its kernel is measured again`,
+  );
+  return bytes.length - start;
+}
+
 /** True when the file is missing, empty or ends with a newline. */
 function endsCleanly(path: string): boolean {
   let f: Deno.FsFile;
@@ -115,11 +161,13 @@ function endsCleanly(path: string): boolean {
 /**
  * Appends lines in one write (O_APPEND), so concurrent writers never
  * interleave within a line; a line cut short by an earlier interrupted run
- * is ended first so it does not swallow the new one.
+ * is removed first so it does not swallow the new one.
  */
 export function appendBenchCache(lines: readonly CacheLine[], path = BENCH_CACHE): void {
   if (lines.length === 0) return;
   const text = lines.map((l) => JSON.stringify(l) + "\n").join("");
+  cleanTornTail(path);
+  // Still torn only if another writer was busy: end the line rather than join it.
   Deno.writeTextFileSync(path, (endsCleanly(path) ? "" : "\n") + text, { append: true });
 }
 
@@ -148,6 +196,8 @@ function sizeOf(path: string): number {
 export function benchCacheEntries(path = BENCH_CACHE): Map<string, CacheLine> {
   const o = opened.get(path);
   if (o !== undefined && o.size === sizeOf(path)) return o.entries;
+  // Resuming: an interrupted run's torn line goes before anything is read.
+  if (o === undefined) cleanTornTail(path);
   const { entries } = loadBenchCache(path);
   opened.set(path, { entries, size: sizeOf(path) });
   return entries;

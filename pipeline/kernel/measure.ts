@@ -74,6 +74,19 @@ export interface BenchOptions extends HarnessSettings {
   /** Measure again even when the cache has the record. */
   readonly fresh?: boolean;
   readonly progress?: (message: string) => void;
+  /** Called once per call of benchRecords, so `bench` can choose its exit code as `compile` does. */
+  readonly summary?: (s: BenchSummary) => void;
+}
+
+/** What one benchRecords call did with its records. */
+export interface BenchSummary {
+  readonly records: number;
+  /** Records that came out with a measurement (timed now or from the cache). */
+  readonly measured: number;
+  /** Records refused before timing: not a compiled record, another ISA, a library outside the cache. */
+  readonly refused: number;
+  /** Error records of an earlier stage, passed on. */
+  readonly passed: number;
 }
 
 export function errorRecord(raw: JsonObject, stage: string, message: string): ErrorRecord {
@@ -188,13 +201,17 @@ export async function benchRecords(records: readonly JsonObject[], options: Benc
   const cache = cachePath === null ? new Map<string, CacheLine>() : benchCacheEntries(cachePath);
   const out: Measured[] = new Array(records.length);
   const todo: { i: number; rec: CompiledRecord; key: string }[] = [];
+  let passed = 0, refused = 0;
 
   records.forEach((raw, i) => {
     const failed = asError(raw);
     if (failed !== null) {
       out[i] = failed;
+      passed++;
       return;
     }
+    // Every error record made before the todo list is a refusal.
+    refused++;
     const v = CompiledRecord.safeParse(raw);
     if (!v.success) {
       const hint = raw.kernel === undefined ? " (run compile first)" : "";
@@ -213,6 +230,7 @@ export async function benchRecords(records: readonly JsonObject[], options: Benc
       out[i] = errorRecord(raw, "bench", `kernel.lib: not a library of the kernel cache ${cacheDir}`);
       return;
     }
+    refused--;
     const key = cacheKey({
       expr: rec.expr,
       vars: rec.vars,
@@ -302,6 +320,12 @@ export async function benchRecords(records: readonly JsonObject[], options: Benc
       } s`,
     );
   }
+  options.summary?.({
+    records: records.length,
+    measured: out.filter((r) => asError(r) === null).length,
+    refused,
+    passed,
+  });
   return out;
 }
 

@@ -14,26 +14,70 @@ export interface Line {
   /** 1-based line number in the input. */
   readonly line: number;
   readonly text: string;
+  /** Set when the line was longer than MAX_LINE_CHARS; `text` is then empty. */
+  readonly tooLong?: true;
 }
 
-/** Splits decoded text into lines, numbering them (handles \r\n). */
-export function lineSplitter(): TransformStream<string, Line> {
-  let buf = "";
+/**
+ * The longest line read, in UTF-16 code units (bytes, for ASCII JSON): 16 Mi.
+ * The largest record a stage writes carries FPCore bodies of at most
+ * MAX_NODES nodes (pipeline/expr/limits.ts), a few MiB as text; 16 MiB
+ * leaves room for them and passed-through fields, while a runaway line (a
+ * file with no newline) costs at most this much memory before it is refused.
+ */
+export const MAX_LINE_CHARS = 16 * 1024 * 1024;
+
+/** True for a line with nothing but white space (skipped by every reader). */
+export function isBlank(l: Line): boolean {
+  return l.tooLong !== true && l.text.trim() === "";
+}
+
+/**
+ * Splits decoded text into lines, numbering them (handles \r\n). Linear in
+ * the input: only the new chunk is searched for a newline and the pieces of
+ * an unfinished line are joined once, when it ends (appending to one string
+ * and searching it from the start made a 50 MB line take 26 s). A line
+ * longer than `maxChars` is passed on marked `tooLong` (for the reader to
+ * refuse with its line number) and its text is dropped as it arrives.
+ */
+export function lineSplitter(maxChars = MAX_LINE_CHARS): TransformStream<string, Line> {
+  let pieces: string[] = [];
+  let pending = 0;
+  let tooLong = false;
   let line = 0;
+  const emit = (ctl: TransformStreamDefaultController<Line>, last: string) => {
+    line++;
+    const cr = last.length > 0 ? last.endsWith("\r") : pieces.length > 0 && pieces[pieces.length - 1].endsWith("\r");
+    if (tooLong || pending + last.length - (cr ? 1 : 0) > maxChars) {
+      ctl.enqueue({ line, text: "", tooLong: true });
+    } else {
+      const raw = pieces.length === 0 ? last : pieces.join("") + last;
+      ctl.enqueue({ line, text: cr ? raw.slice(0, -1) : raw });
+    }
+    pieces = [];
+    pending = 0;
+    tooLong = false;
+  };
   return new TransformStream({
     transform(chunk, ctl) {
-      buf += chunk;
-      let nl = buf.indexOf("\n");
-      while (nl >= 0) {
-        const raw = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        line++;
-        ctl.enqueue({ line, text: raw.endsWith("\r") ? raw.slice(0, -1) : raw });
-        nl = buf.indexOf("\n");
+      let start = 0;
+      for (let nl = chunk.indexOf("\n"); nl >= 0; nl = chunk.indexOf("\n", start)) {
+        emit(ctl, chunk.slice(start, nl));
+        start = nl + 1;
       }
+      if (start >= chunk.length || tooLong) return;
+      const rest = chunk.slice(start);
+      if (pending + rest.length > maxChars + 1) {
+        // +1: the \r of a \r\n may end the chunk without making the line long.
+        tooLong = true;
+        pieces = [];
+        return;
+      }
+      pieces.push(rest);
+      pending += rest.length;
     },
     flush(ctl) {
-      if (buf.length > 0) ctl.enqueue({ line: ++line, text: buf });
+      if (pending > 0 || tooLong) emit(ctl, "");
     },
   });
 }
@@ -80,6 +124,9 @@ export interface ParseOptions {
 
 /** Parses one line into a record of `schema`, or throws a JsonlError. */
 export function parseLine<T>(schema: z.ZodType<T>, l: Line): T {
+  if (l.tooLong === true) {
+    throw new JsonlError(l.line, `line longer than ${MAX_LINE_CHARS} characters (the line-length limit)`);
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(l.text);
@@ -99,7 +146,7 @@ export function parseRecords<T>(
   const onError = options.onError ?? "stop";
   return new TransformStream({
     transform(l, ctl) {
-      if (l.text.trim() === "") return;
+      if (isBlank(l)) return;
       try {
         ctl.enqueue(parseLine(schema, l));
       } catch (e) {

@@ -4,7 +4,7 @@
  * by the op at the root of their left side, so a node is only tried against
  * rules that can match it.
  */
-import { app, type Expr, freeVars, num } from "../expr/expr.ts";
+import { app, type Expr, freeVars, num, postorder } from "../expr/expr.ts";
 import { exprInterval, type Interval } from "../expr/interval.ts";
 import { OPS } from "../expr/ops.ts";
 import type { Ranges } from "../expr/sample.ts";
@@ -94,13 +94,25 @@ export class RuleIndex {
  * expressions so that no NaN or infinity is introduced by folding.
  */
 export function foldConstants(e: Expr): Expr {
-  if (e.tag !== "app" || e.op === "d") return e;
-  const args = e.args.map(foldConstants);
-  if (args.every((a) => a.tag === "const")) {
-    const value = OPS[e.op].f64(...args.map((a) => (a as { value: number }).value));
-    if (Number.isFinite(value)) return num(value);
+  if (e.tag !== "app") return e;
+  // Once per unique node, bottom-up: a recursion over the tree visited a
+  // shared node once per path to it (2^30 times for 30 doublings) and nested
+  // as deep as the expression.
+  const memo = new Map<number, Expr>();
+  for (const n of postorder(e)) {
+    if (n.tag !== "app" || n.op === "d") {
+      memo.set(n.id, n);
+      continue;
+    }
+    const args = n.args.map((a) => memo.get(a.id)!);
+    let out: Expr | null = null;
+    if (args.every((a) => a.tag === "const")) {
+      const value = OPS[n.op].f64(...args.map((a) => (a as { value: number }).value));
+      if (Number.isFinite(value)) out = num(value);
+    }
+    memo.set(n.id, out ?? (args.every((a, i) => a === n.args[i]) ? n : app(n.op, args)));
   }
-  return args.every((a, i) => a === e.args[i]) ? e : app(e.op, args);
+  return memo.get(e.id)!;
 }
 
 /** Every candidate at `site`: rules that match there and whose preconditions hold. */

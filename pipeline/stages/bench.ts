@@ -14,6 +14,8 @@ import { z } from "zod";
 import {
   type Command,
   commandTarget,
+  EXIT_DATA,
+  EXIT_INTERNAL,
   EXIT_OK,
   intOption,
   numberOption,
@@ -98,6 +100,7 @@ export async function benchMain(argv: readonly string[]): Promise<number> {
   if (parsed === null) return EXIT_OK;
   const o = parsed.opts;
   const target = o.target === undefined ? undefined : commandTarget("bench", o.target, true);
+  const total = { records: 0, measured: 0, refused: 0, passed: 0 };
   if (target !== undefined) console.error(`bench: target ${describeTarget(target)}`);
   const stage = benchStage({
     isa: target?.isa,
@@ -110,6 +113,19 @@ export async function benchMain(argv: readonly string[]): Promise<number> {
     benchCache: o["no-cache"] ? null : o.cache,
     fresh: o.fresh,
     progress: (m) => console.error(m),
+    summary: (s) => {
+      total.records += s.records;
+      total.measured += s.measured;
+      total.refused += s.refused;
+      total.passed += s.passed;
+    },
   });
-  return await runJsonlStage("bench", JsonObject, stage, o["on-error"]);
+  const code = await runJsonlStage("bench", JsonObject, stage, o["on-error"]);
+  // As compile: nothing measured, and not for want of records to measure.
+  const failed = total.records - total.measured - total.refused - total.passed;
+  if (code !== EXIT_OK || total.measured > 0 || failed + total.refused === 0) return code;
+  console.error(
+    `bench: FAILED: none of ${total.records} record(s) measured (${total.refused} refused, ${failed} failed)`,
+  );
+  return failed > 0 ? EXIT_INTERNAL : EXIT_DATA;
 }

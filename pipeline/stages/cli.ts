@@ -3,12 +3,19 @@
  * zod, `--help`, and running a JSONL stage from stdin to stdout with the
  * error policy of `jsonl.ts`.
  *
- * Exit codes: 0 success, 1 bad input data (a record or file), 2 bad usage
- * (unknown option, bad value), 3 internal failure.
+ * Exit codes, the same in every stage (README, "Exit codes"):
+ * 0 success: input read and worked on (bad lines skipped with
+ *   --on-error=skip are reported, not failures);
+ * 1 bad input: a bad line, record, benchmark or file (the default
+ *   --on-error=stop stops there), or nothing to work on: empty input, or
+ *   every line bad even with --on-error=skip;
+ * 2 bad usage (unknown option, bad value);
+ * 3 internal failure, or a build of ours that could not be compiled or timed.
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
 import { describeZodError, JsonlError, type OnError, parseRecords, readLines, toJsonl } from "../records/jsonl.ts";
+import { LimitError } from "../expr/limits.ts";
 import { ISAS, requireNative, resolveTarget, type Target, TargetError } from "../target/target.ts";
 
 export const EXIT_OK = 0;
@@ -114,6 +121,10 @@ export async function runMain(body: () => number | void | Promise<number | void>
     } else if (e instanceof JsonlError) {
       console.error(`error: ${e.message}`);
       code = EXIT_DATA;
+    } else if (e instanceof LimitError) {
+      // An input within the limits whose output would not be (infix of a DAG that shares a lot).
+      console.error(`error: ${e.message}`);
+      code = EXIT_DATA;
     } else {
       console.error(`internal error: ${(e as Error).stack ?? e}`);
       code = EXIT_INTERNAL;
@@ -124,7 +135,9 @@ export async function runMain(body: () => number | void | Promise<number | void>
 
 /**
  * stdin JSONL -> records of `schema` -> `stage` -> stdout JSONL. In "skip"
- * mode bad lines are reported on stderr and counted at the end.
+ * mode bad lines are reported on stderr and counted at the end. No records
+ * at all (empty input, or every line skipped) is EXIT_DATA, as in every
+ * stage that does not run through here.
  */
 export async function runJsonlStage<I, O>(
   name: string,
@@ -135,6 +148,7 @@ export async function runJsonlStage<I, O>(
   output: WritableStream<Uint8Array> = Deno.stdout.writable,
 ): Promise<number> {
   let skipped = 0;
+  let records = 0;
   let stopped: JsonlError | null = null;
   await readLines(input)
     .pipeThrough(
@@ -148,6 +162,14 @@ export async function runJsonlStage<I, O>(
       }),
       { preventCancel: false },
     )
+    .pipeThrough(
+      new TransformStream<I, I>({
+        transform(rec, ctl) {
+          records++;
+          ctl.enqueue(rec);
+        },
+      }),
+    )
     .pipeThrough(stage)
     .pipeThrough(toJsonl())
     .pipeTo(output);
@@ -157,6 +179,10 @@ export async function runJsonlStage<I, O>(
     console.error(
       `${name}: error: ${e.message} (earlier records were written; --on-error=skip goes on past bad lines)`,
     );
+    return EXIT_DATA;
+  }
+  if (records === 0) {
+    console.error(`${name}: error: no input records${skipped > 0 ? " (every line was skipped)" : " (empty input)"}`);
     return EXIT_DATA;
   }
   return EXIT_OK;

@@ -57,8 +57,8 @@ const ParseCmd: Command<{ "on-error": "stop" | "skip"; tag?: string }> = {
 
 Writes one expression record (JSONL) per FPCore benchmark to stdout.
 Benchmarks that do not parse are reported on stderr with file, line and
-column; the others still become records. Exit code 1 if any benchmark failed,
-unless --on-error=skip.
+column; the others still become records. Exit code 1 if any benchmark failed
+(unless --on-error=skip) or a file has none, and if no benchmark parsed at all.
   --tag T     add tag T to every record (the file stem is always a tag)`,
   options: {
     "on-error": { type: "string", default: "stop" },
@@ -76,7 +76,7 @@ export async function parseMain(argv: readonly string[]): Promise<number> {
     console.error(`parse: no input file\n\n${ParseCmd.usage}`);
     return 2;
   }
-  let failed = 0;
+  let failed = 0, written = 0;
   const enc = new TextEncoder();
   const w = Deno.stdout.writable.getWriter();
   for (const path of positionals) {
@@ -89,12 +89,23 @@ export async function parseMain(argv: readonly string[]): Promise<number> {
       continue;
     }
     const result = fpcoreRecords(src, path, opts.tag !== undefined ? [opts.tag] : []);
+    if (result.records.length === 0 && result.errors.length === 0) {
+      // As optimize says of the same file.
+      console.error(`parse: ${path}: no (FPCore ...) forms`);
+      failed++;
+      continue;
+    }
     for (const r of result.records) await w.write(enc.encode(JSON.stringify(r) + "\n"));
+    written += result.records.length;
     for (const e of result.errors) console.error(`parse: ${formatBenchmarkError(path, e)}`);
     failed += result.errors.length;
     console.error(`parse: ${path}: ${result.records.length} parsed, ${result.errors.length} failed`);
   }
   await w.close();
+  if (written === 0) {
+    console.error("parse: error: no benchmark parsed");
+    return EXIT_DATA;
+  }
   return failed > 0 && opts["on-error"] === "stop" ? EXIT_DATA : EXIT_OK;
 }
 

@@ -17,7 +17,7 @@ import { FPCORE_OPS, isOpName } from "../expr/ops.ts";
 import type { Interval } from "../expr/interval.ts";
 import { ParseError } from "../expr/sexpr.ts";
 import { CliError, EXIT_DATA, EXIT_USAGE } from "./cli.ts";
-import { describeZodError, JsonlError, parseLine, readLines } from "../records/jsonl.ts";
+import { describeZodError, isBlank, JsonlError, parseLine, readLines } from "../records/jsonl.ts";
 import { fileTag, formatBenchmarkError } from "../records/fpcore_records.ts";
 import { ExpressionRecord } from "../records/schema.ts";
 import { type Job, jobOf } from "../records/job.ts";
@@ -105,7 +105,7 @@ export async function loadRecords(
   const jobs: Job[] = [];
   let failed = 0;
   for await (const l of readLines(input)) {
-    if (l.text.trim() === "") continue;
+    if (isBlank(l)) continue;
     try {
       const rec = parseLine(ExpressionRecord, l);
       jobs.push({ ...jobOf(rec), record: rec });

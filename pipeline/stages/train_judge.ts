@@ -21,7 +21,7 @@ import {
   onErrorOption,
   parseCommand,
 } from "./cli.ts";
-import { JsonlError, type Line, type OnError, parseLine, readLines } from "../records/jsonl.ts";
+import { isBlank, JsonlError, type Line, type OnError, parseLine, readLines } from "../records/jsonl.ts";
 import { ErrorRecord, MeasuredVariantRecord } from "../records/schema.ts";
 import {
   type CalibrationSummary,
@@ -44,7 +44,7 @@ export interface ReadMeasured {
 
 /** One line: null for a blank line or an error record, else a validated record (or a JsonlError). */
 function measuredLine(l: Line): MeasuredVariantRecord | "error" | null {
-  if (l.text.trim() === "") return null;
+  if (isBlank(l)) return null;
   let raw: unknown;
   try {
     raw = JSON.parse(l.text);
