@@ -136,15 +136,22 @@ export function formatEval(r: EvalResult): string {
   const lines = [
     `validation: ${r.validationKernels} kernels never trained on, ${r.validationVariants} variants ` +
     `(training: ${r.trainVariants} variants)`,
-    `${"predictor".padEnd(w)}${"tau within kernels".padStart(19)}${"tau all".padStart(9)}${"MAPE".padStart(8)}  scale`,
+    `${"predictor".padEnd(w)}${"tau within kernels".padStart(19)}${"tau all".padStart(9)}${"MAPE".padStart(8)}${
+      "pick".padStart(8)
+    }  scale`,
   ];
   for (const p of r.predictors) {
     lines.push(
       `${p.name.padEnd(w)}${f(p.tauWithin).padStart(19)}${f(p.tauAll).padStart(9)}${
         `${(100 * p.mape).toFixed(1)}%`.padStart(8)
-      }  ${p.scale.toPrecision(4)}${p.missing > 0 ? `  (${p.missing} variants without a figure)` : ""}`,
+      }${`x${p.pickRegret.toFixed(3)}`.padStart(8)}  ${p.scale.toPrecision(4)}${
+        p.missing > 0 ? `  (${p.missing} variants without a figure)` : ""
+      }`,
     );
   }
-  lines.push(`(tau within kernels: mean over the ${r.predictors[0].kernels} kernels with 3 or more variants)`);
+  lines.push(
+    `(tau within kernels: mean over the ${r.predictors[0].kernels} kernels with 3 or more variants; pick: ` +
+      "geometric mean over them of the measured time of the variant predicted fastest over the fastest one)",
+  );
   return lines.join("\n");
 }

@@ -63,6 +63,13 @@ export interface RankReport {
   readonly tauAll: number;
   readonly mape: number;
   readonly n: number;
+  /**
+   * The pick alone, with no measurement: geometric mean over the same
+   * kernels of the measured time of the variant predicted fastest over the
+   * fastest measured one (1 is a perfect pick). Variants tied for the
+   * fastest prediction count by their mean time, as a random pick would.
+   */
+  readonly pickRegret: number;
 }
 
 /**
@@ -82,7 +89,7 @@ export function rankReport(
     if (g === undefined) by.set(groups[i], [i]);
     else g.push(i);
   }
-  let sum = 0, k = 0;
+  let sum = 0, k = 0, logRegret = 0;
   for (const idx of by.values()) {
     if (idx.length < minVariants) continue;
     const t = kendallTau(idx.map((i) => predicted[i]), idx.map((i) => measured[i]));
@@ -91,9 +98,14 @@ export function rankReport(
     // A model that predicts one value for every variant ranks nothing: tau 0.
     sum += Number.isNaN(t) ? 0 : t;
     k++;
+    const fastest = Math.min(...idx.map((i) => predicted[i]));
+    const picked = idx.filter((i) => predicted[i] === fastest);
+    const pickedNs = picked.reduce((s, i) => s + measured[i], 0) / picked.length;
+    logRegret += Math.log(pickedNs / Math.min(...idx.map((i) => measured[i])));
   }
   return {
     tauWithin: k > 0 ? sum / k : NaN,
+    pickRegret: k > 0 ? Math.exp(logRegret / k) : NaN,
     kernels: k,
     tauAll: kendallTau(predicted, measured),
     mape: mape(predicted, measured),

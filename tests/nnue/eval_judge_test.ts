@@ -11,7 +11,17 @@ import { PROFILES_DIR, ROOT } from "../../pipeline/base/paths.ts";
 Deno.test("eval:judge recomputes a shipped profile's held-out figures from its measured.jsonl.gz", async () => {
   const dir = join(PROFILES_DIR, "amd-zen5-avx512-gcc12");
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "tasks/eval_judge.ts", "--no-mca", "--weights", dir, "--data", join(dir, "measured.jsonl.gz")],
+    args: [
+      "run",
+      "-A",
+      "tasks/eval_judge.ts",
+      "--no-mca",
+      "--no-asm",
+      "--weights",
+      dir,
+      "--data",
+      join(dir, "measured.jsonl.gz"),
+    ],
     cwd: ROOT,
     // The profile's target on any host (and under KOPT_TARGET=avx2): its table is part of the figures.
     env: { KOPT_CPUINFO: join(ROOT, "tests", "target", "data", "zen5-epyc.cpuinfo"), KOPT_TARGET: "avx512" },
