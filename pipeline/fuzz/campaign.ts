@@ -81,9 +81,14 @@ export function makeInput(seed: number, i: number): FuzzInput {
 /** Whether input `i` also goes through the CLI, and through which entry. */
 function cliPick(seed: number, i: number, input: FuzzInput, fraction: number): Entry | null {
   const rng = new Rng((Math.imul(seed ^ 0x5bd1e995, 0x27d4eb2d) + i) >>> 0);
-  if (rng.next() >= fraction || input.text.length > 2_000_000) return null;
+  // Names reach the emitted C and the FPCore output only through the CLI: inputs with odd names go there more often.
+  const odd = /hostile-name|long-name|wide-sum/.test(input.kind) ? 10 : 1;
+  if (rng.next() >= fraction * odd || input.text.length > 2_000_000) return null;
   const entries = cliEntriesFor(input.format, input.text);
-  return entries.length === 0 ? null : rng.pick(entries);
+  if (entries.length === 0) return null;
+  // A hostile name matters most where it is written into C.
+  const c = entries.filter((e) => e === "optimize-c" || e === "optimize-stdin-c");
+  return /hostile-name/.test(input.kind) && c.length > 0 && rng.next() < 0.5 ? rng.pick(c) : rng.pick(entries);
 }
 
 function bump(m: Map<string, Counts>, key: string, cls: FuzzClass) {
@@ -222,7 +227,7 @@ export function formatReport(r: FuzzReport): string {
     r.found.length === 0 ? "defects: none" : `defects (${r.found.length} signatures):`,
     ...r.found.map((f) =>
       `  ${f.verdict.cls} x${f.count} [${
-        f.entry === "reader" ? "reader" : "cli " + f.entry
+        f.entry === "reader" ? `reader ${f.format}` : `cli ${f.entry} (${f.format})`
       }] ${f.kind}: ${f.verdict.detail}` +
       (f.file !== undefined ? `\n      -> ${f.file} (${f.originalLength} -> ${f.shrunkLength} chars)` : "")
     ),

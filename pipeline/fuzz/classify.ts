@@ -83,7 +83,9 @@ function lastLines(s: string): string {
 
 /** A defect's signature: inputs with the same one are the same defect, shrunk and saved once. */
 export function signature(entry: string, kind: string, v: Verdict): string {
+  // The generator, not the mutations: one shape's inputs fail alike however they were damaged.
   const base = kind.split("+")[0];
-  const detail = v.detail.replace(/\d+/g, "N").replace(/"[^"]*"/g, '"S"').slice(0, 80);
-  return `${v.cls}|${entry}|${base}|${detail}`;
+  // What kind of failure, not its particulars (names, positions, paths follow the first ": ").
+  const what = v.detail.split(": ")[0].replace(/\d+/g, "N");
+  return `${v.cls}|${entry}|${base}|${what}`;
 }

@@ -65,6 +65,15 @@ function plan(entry: CliEntry, format: Format, text: string, dir: string): Plan 
   }
 }
 
+/**
+ * The deno to run children with: this one, unless its file was replaced
+ * while we ran (an upgrade leaves a path ending in "(deleted)").
+ */
+export function denoExecutable(): string {
+  const p = Deno.execPath();
+  return p.endsWith("(deleted)") ? "deno" : p;
+}
+
 /** Runs a command with a time limit; SIGKILL when it runs over. */
 export async function runChild(
   cmd: string,
@@ -119,7 +128,11 @@ export async function inspectC(path: string, limitMs: number): Promise<Verdict> 
   // -x c: the file's name need not end in .c.
   const cc = await runChild("gcc", [...flags, "-x", "c", "-c", path, "-o", obj], limitMs, undefined, dir);
   if (cc.timedOut || cc.code !== 0) {
-    return { cls: "injection", detail: `emitted C does not compile: ${firstLine(cc.stderr)}` };
+    // Without the temporary path, one defect keeps one signature.
+    return {
+      cls: "injection",
+      detail: `emitted C does not compile: ${firstLine(cc.stderr.replaceAll(path, "out.c"))}`,
+    };
   }
   const nm = await runChild("nm", ["--defined-only", "-g", obj], limitMs, undefined, dir);
   if (nm.code !== 0) throw new Error(`nm failed on the emitted C's object: ${firstLine(nm.stderr)}`);
@@ -179,7 +192,7 @@ async function checkOutput(
     const names = new Set(parseFPCoreFile(text).benchmarks.map((b) => b.name));
     const lost = back.benchmarks.find((b) => !names.has(b.name));
     if (lost !== undefined) {
-      return { cls: "roundtrip", detail: `--emit fpcore :name reads back as ${JSON.stringify(lost.name)}` };
+      return { cls: "roundtrip", detail: `--emit fpcore's :name reads back differently: ${JSON.stringify(lost.name)}` };
     }
   }
   return null;
@@ -191,7 +204,7 @@ export async function runCli(entry: CliEntry, format: Format, text: string, limi
   try {
     await Deno.writeTextFile(join(dir, "fuzz.fpcore"), text);
     const p = plan(entry, format, text, dir);
-    const r = await runChild(Deno.execPath(), ["run", "-A", join(ROOT, "mod.ts"), ...p.args], limitMs, p.stdin);
+    const r = await runChild(denoExecutable(), ["run", "-A", join(ROOT, "mod.ts"), ...p.args], limitMs, p.stdin);
     const v = classifyChild(r);
     if (v.cls !== "accepted") return v;
     return (await checkOutput(entry, format, text, p, r.stdout, limitMs)) ?? v;

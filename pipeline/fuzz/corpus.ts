@@ -28,6 +28,8 @@ export interface CorpusEntry {
   readonly seed: number;
   readonly index: number;
   readonly originalLength: number;
+  /** How it was found, where that is not this tree (e.g. against code since fixed). */
+  readonly note?: string;
   /** The text is not saved: make it again with makeInput(seed, index). */
   readonly regenerate?: boolean;
 }

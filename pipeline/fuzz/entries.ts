@@ -63,7 +63,12 @@ function fpcoreFile(text: string): Verdict {
       return { cls: "roundtrip", detail: `printFPCoreForm output is refused: ${again.errors[0]?.error.reason}` };
     }
     if (back.name !== b.name) {
-      return { cls: "roundtrip", detail: `:name ${JSON.stringify(b.name)} reads back as ${JSON.stringify(back.name)}` };
+      return {
+        cls: "roundtrip",
+        detail: `printFPCoreForm's :name reads back differently: ${JSON.stringify(b.name)} -> ${
+          JSON.stringify(back.name)
+        }`,
+      };
     }
     if (back.expr !== b.expr) return { cls: "roundtrip", detail: "printFPCoreForm body reads back differently" };
     const rt = expressionRoundTrip(b.expr);

@@ -65,7 +65,7 @@ export const SPECIAL_LITERALS = [
   "E",
 ];
 
-/** Names that try to escape the places names are written to: C comments, C text, JSON, HTML. */
+/** Whole names that try to escape the places names are written to: C comments, C text, JSON, HTML. */
 export const HOSTILE_NAMES = [
   "*/ int injected_sym = 1; /*",
   "x*\\\n/ int injected_sym = 1; /\\\n*",
@@ -83,6 +83,36 @@ export const HOSTILE_NAMES = [
   "a\r\nb",
   "\\n",
 ];
+
+/** Pieces of comment, splice, trigraph and preprocessor syntax that names are made of. */
+const HOSTILE_PIECES = [
+  "*",
+  "/",
+  "\\",
+  "\\\n",
+  "*\\\n/",
+  "/\\\n*",
+  "??/",
+  "??/\n",
+  "*/",
+  "/*",
+  "//",
+  "\n",
+  "\r",
+  " int injected_sym = 1; ",
+  "#include <stdio.h>\n",
+  '"',
+  "'",
+  "x",
+];
+
+/** A hostile name: a whole one, or pieces put together at random. */
+export function hostileName(rng: Rng): string {
+  if (rng.next() < 0.4) return rng.pick(HOSTILE_NAMES);
+  let s = "";
+  for (let k = 1 + rng.int(6); k > 0; k--) s += rng.pick(HOSTILE_PIECES);
+  return s;
+}
 
 export function literal(rng: Rng): string {
   const r = rng.next();
@@ -153,7 +183,7 @@ function pre(rng: Rng, vars: readonly string[]): string {
 export function benchName(rng: Rng): string {
   const r = rng.next();
   if (r < 0.6) return `kernel ${rng.int(1000)}`;
-  if (r < 0.8) return rng.pick(HOSTILE_NAMES);
+  if (r < 0.8) return hostileName(rng);
   if (r < 0.9) return "n".repeat(1 + rng.int(20000));
   return rng.pick(["ünïcödé", "名前", "tab\there", 'quote"d', "back\\slash", "", " "]);
 }
@@ -259,7 +289,7 @@ export const SHAPES: Readonly<Record<string, (rng: Rng, format: Format) => strin
     return wrap(format, `(+ (* x ${lit}) ${rng.pick(SPECIAL_LITERALS)})`);
   },
   "hostile-name": (rng, format) => {
-    const name = rng.pick(HOSTILE_NAMES) + (rng.next() < 0.5 ? rng.pick(HOSTILE_NAMES) : "");
+    const name = hostileName(rng) + (rng.next() < 0.5 ? hostileName(rng) : "");
     if (format === "fpcore-file") return `(FPCore (x y) :name ${fpcoreString(name)} (+ (* x y) 1))`;
     if (format === "jsonl") return JSON.stringify({ id: name, name, expr: "(+ (* x y) 1)", vars: ["x", "y"] }) + "\n";
     return format === "infix" ? `x * ${name}` : `(+ x ${name})`;

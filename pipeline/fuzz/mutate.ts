@@ -7,7 +7,7 @@
  * nobody defined, an argument too many or too few.
  */
 import type { Rng } from "../expr/random.ts";
-import { type Format, type FuzzInput, HOSTILE_NAMES, SPECIAL_LITERALS } from "./generate.ts";
+import { type Format, type FuzzInput, hostileName, SPECIAL_LITERALS } from "./generate.ts";
 
 export type Mutator = (text: string, rng: Rng) => string;
 
@@ -95,7 +95,7 @@ export const MUTATORS: Readonly<Record<string, Mutator>> = {
   "hostile-name": (t, rng) => {
     const ts = tokenize(t);
     const strs = ts.flatMap((s, i) => s.startsWith('"') ? [i] : []);
-    const name = rng.pick(HOSTILE_NAMES);
+    const name = hostileName(rng);
     if (strs.length === 0) return t + " " + name;
     const i = rng.pick(strs);
     // Inside a JSON or FPCore string: keep it a string of the host syntax.

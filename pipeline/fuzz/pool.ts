@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { ROOT } from "../../ffi/build.ts";
 import type { Verdict } from "./classify.ts";
 import { cpuDeadline } from "./cpu_clock.ts";
+import { denoExecutable } from "./cli_run.ts";
 import type { Format } from "./generate.ts";
 
 const SERVER = join(ROOT, "pipeline", "fuzz", "reader_server.ts");
@@ -19,7 +20,7 @@ class Reader {
   readonly ready: Promise<void>;
 
   constructor() {
-    this.child = new Deno.Command(Deno.execPath(), {
+    this.child = new Deno.Command(denoExecutable(), {
       // A memory blow-up ends in a death (a crash) in seconds rather than swapping the machine.
       args: ["run", "-A", "--v8-flags=--max-old-space-size=1024", SERVER],
       cwd: ROOT,
