@@ -1,7 +1,7 @@
 /**
  * A fuzz run: `count` inputs made from `seed` (input i from its own Rng, so
  * any one can be made again), each read in-process by its format's reader in
- * a worker, and a sample of them also run through the CLI in child
+ * a reader process, and a sample of them also run through the CLI in child
  * processes. Every input gets a class; the first input of each new defect
  * signature is shrunk and saved to the corpus, later ones with the same
  * signature are only counted.
@@ -18,17 +18,18 @@ import { shrinkText } from "./shrink.ts";
 export interface FuzzOptions {
   readonly count: number;
   readonly seed: number;
-  /** Time limit of one CLI run, ms. */
+  /** CPU-time limit of one CLI run, ms (a wall-clock cap of 3x). */
   readonly timeLimitMs: number;
-  /** Time limit of one in-process read, ms (readers answer small inputs in well under a millisecond). */
+  /** CPU-time limit of one in-process read, ms (readers answer small inputs in well under a millisecond). */
   readonly readerLimitMs: number;
   /** Share of inputs that also go through the CLI. */
   readonly cliFraction: number;
   /** Where reproducers go; null: nowhere. */
   readonly corpusDir: string | null;
   readonly shrink: boolean;
-  /** In-process workers (and CLI lanes). */
+  /** Reader processes, each with a lane feeding it inputs. */
   readonly workers: number;
+  /** CLI runs at a time. */
   readonly cliLanes: number;
   readonly log?: (line: string) => void;
 }
@@ -215,7 +216,7 @@ export function formatReport(r: FuzzReport): string {
   const secs = r.wallMs / 1000;
   const lines = [
     `fuzz: seed ${r.options.seed}, ${r.inputs} inputs in-process (+${r.cliRuns} CLI runs) in ${secs.toFixed(1)} s ` +
-    `(${(r.inputs / secs).toFixed(0)} inputs/s); ${r.restarts} worker restarts`,
+    `(${(r.inputs / secs).toFixed(0)} inputs/s); ${r.restarts} reader restarts`,
     "",
     head,
     row("all", r.byClass),

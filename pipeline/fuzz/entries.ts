@@ -5,7 +5,7 @@
  * expression printed by our printers must read back as itself (hash-consing
  * makes that identity).
  *
- * These run inside a worker (worker.ts) so that a hang can be killed.
+ * These run inside a reader process (reader_server.ts) so that a hang can be killed.
  */
 import { parseExpr } from "../expr/fpcore.ts";
 import { parseFPCoreFile } from "../expr/fpcore.ts";
