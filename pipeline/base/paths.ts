@@ -9,6 +9,8 @@ import { dirname, join } from "node:path";
 
 /** The checkout: this file is `<root>/pipeline/base/paths.ts`. */
 export const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
+/** The command line, `deno run -A mod.ts ...`. */
+export const MAIN = join(ROOT, "mod.ts");
 
 /** C sources of the library and the harness. */
 export const CSRC = join(ROOT, "csrc");
@@ -32,3 +34,6 @@ export const BUILD = join(ROOT, "build");
 export const KCACHE = join(BUILD, "kcache");
 /** Measured records of calibrations, one folder per profile. */
 export const CALIBRATION_DIR = join(BUILD, "calibration");
+
+/** Minimal reproducers the fuzzer saved; the test suite replays every one. */
+export const FUZZ_CORPUS = join(ROOT, "tests", "fuzz", "corpus");

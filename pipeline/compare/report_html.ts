@@ -13,6 +13,7 @@ import * as vl from "vega-lite";
 import { type Plot, reportPlots, type Spec } from "./plots.ts";
 import type { CompareResult } from "./results.ts";
 import { formatCompare } from "./table.ts";
+import { htmlAttr, htmlText } from "./html_text.ts";
 
 /** A vega-lite spec as SVG text. */
 export async function renderSvg(spec: Spec): Promise<string> {
@@ -25,9 +26,6 @@ export async function renderSvg(spec: Spec): Promise<string> {
     view.finalize();
   }
 }
-
-const escape = (s: string) =>
-  s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
 
 const SELF_CHECK = `
 for (const f of document.querySelectorAll("figure[data-plot]")) {
@@ -57,11 +55,13 @@ export async function reportHtml(results: readonly CompareResult[], info: Report
   const figures: string[] = [];
   for (const p of plots) {
     figures.push(
-      `<figure id="${p.id}" data-plot="${p.id}">\n<h2>${escape(p.title)}</h2>\n${await renderSvg(p.spec)}\n` +
-        `<figcaption>${escape(p.caption)}</figcaption>\n</figure>`,
+      `<figure id="${htmlAttr(p.id)}" data-plot="${htmlAttr(p.id)}">\n<h2>${htmlText(p.title)}</h2>\n${await renderSvg(
+        p.spec,
+      )}\n` +
+        `<figcaption>${htmlText(p.caption)}</figcaption>\n</figure>`,
     );
   }
-  const tables = results.map((r) => `<pre>${escape(formatCompare(r))}</pre>`).join("\n");
+  const tables = results.map((r) => `<pre>${htmlText(formatCompare(r))}</pre>`).join("\n");
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -71,9 +71,9 @@ export async function reportHtml(results: readonly CompareResult[], info: Report
 </head>
 <body>
 <h1>Kernel optimizer: comparison with gcc and clang</h1>
-<p>${merged.kernels.length} kernels from ${escape(merged.corpus.join(", "))}; created ${escape(merged.created)} on
-${escape(merged.machine.cpu)} (machine ${escape(merged.machine.hash)}), target ${escape(merged.target)}; from ${
-    escape(info.sources.join(", "))
+<p>${merged.kernels.length} kernels from ${htmlText(merged.corpus.join(", "))}; created ${htmlText(merged.created)} on
+${htmlText(merged.machine.cpu)} (machine ${htmlText(merged.machine.hash)}), target ${htmlText(merged.target)}; from ${
+    htmlText(info.sources.join(", "))
   }.
 Times are ns per element of float32 kernels (n = ${merged.settings.n}), each the ratio to a reference kernel
 timed in the same process times the run's median reference time, so that machine drift cancels.</p>

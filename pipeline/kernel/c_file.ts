@@ -13,15 +13,16 @@
  * peer's flags (the header gives every command): flags cannot change within
  * one translation unit.
  *
- * Names and comment text come from the input, so they are sanitized: names
- * become C identifiers (letters, digits, `_`), and comment text cannot
- * close the comment.
+ * Names and comment text come from the input, so they reach the file only
+ * through c_text.ts: names become one-to-one C identifiers, and comment text
+ * can neither close its comment nor splice a line into it.
  */
 import type { KernelSource } from "./codegen.ts";
 import { simdPreamble } from "./preamble.ts";
 import { PLAIN_PREAMBLE } from "./plain_c.ts";
 import { type CompilerConfig, kernelConfig } from "./toolchain.ts";
 import type { Isa, Target } from "../target/target.ts";
+import { cComment, cCommentText, cIdentifiers } from "./c_text.ts";
 
 export interface EmittedKernel {
   /** Name to derive the wrapper's from (kernel name or id). */
@@ -39,34 +40,13 @@ export function peerMacro(peer: CompilerConfig): string {
   return "KOPT_PEER_" + peer.label.toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/^_|_$/g, "");
 }
 
-/** Text safe inside a C block comment. */
-export function commentSafe(s: string): string {
-  return s.replaceAll("*/", "* /").replaceAll("/*", "/ *");
-}
-
-/** `s` as a C identifier: other characters become `_`. */
-function identifier(s: string): string {
-  const t = s.replace(/[^A-Za-z0-9_]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 60);
-  return t === "" ? "kernel" : t;
-}
-
 /** Compile flags for a source file (without those that make a shared library). */
 export function sourceFlags(config: CompilerConfig): string[] {
   return config.flags.filter((f) => f !== "-fPIC" && f !== "-shared" && !f.startsWith("-Wl,"));
 }
 
-function uniqueNames(names: readonly string[], prefix: string): string[] {
-  const used = new Map<string, number>();
-  return names.map((n) => {
-    const base = prefix + identifier(n);
-    const k = used.get(base) ?? 0;
-    used.set(base, k + 1);
-    return k === 0 ? base : `${base}_${k + 1}`;
-  });
-}
-
 function wrapper(k: EmittedKernel, name: string): string {
-  const params = uniqueNames(k.vars, "x_");
+  const params = cIdentifiers("x_", k.vars);
   const decl = [...params.map((p) => `const float *${p}`), "float *out", "size_t n"].join(", ");
   const list = params.length === 0 ? "NULL" : params.join(", ");
   return [
@@ -78,7 +58,7 @@ function wrapper(k: EmittedKernel, name: string): string {
 }
 
 function block(lines: readonly string[], indent = ""): string {
-  return lines.map((l) => `${indent} * ${commentSafe(l)}`.trimEnd()).join("\n");
+  return lines.map((l) => `${indent} * ${cCommentText(l)}`.trimEnd()).join("\n");
 }
 
 /**
@@ -94,7 +74,7 @@ const NEEDS: Readonly<Record<Isa, string>> = {
 
 export function cFile(kernels: readonly EmittedKernel[], header: readonly string[], target: Target): string {
   const ours = kernelConfig(target);
-  const names = uniqueNames(kernels.map((k) => k.name), "kopt_");
+  const names = cIdentifiers("kopt_", kernels.map((k) => k.name));
   const named = kernels.map((k, i) => [k, names[i]] as const);
   const simd = named.filter(([k]) => k.source.flavor !== "plain");
   const peers = [...new Set(named.filter(([k]) => k.source.flavor === "plain").map(([k]) => k.peer))]
@@ -126,7 +106,9 @@ export function cFile(kernels: readonly EmittedKernel[], header: readonly string
     " *",
     " * Kernels (out[i] = kernel(x[i], ...) for i < n; inputs and output are float32 arrays):",
     block(
-      kernels.map((k, i) => `  ${names[i]}(${uniqueNames(k.vars, "x_").join(", ")}${k.vars.length ? ", " : ""}out, n)`),
+      kernels.map((k, i) =>
+        `  ${names[i]}(${cIdentifiers("x_", k.vars).join(", ")}${k.vars.length ? ", " : ""}out, n)`
+      ),
     ),
     " */",
   ];
@@ -148,7 +130,7 @@ export function cFile(kernels: readonly EmittedKernel[], header: readonly string
     if (parts > 1) out.push("#endif");
   }
   for (const p of peers) {
-    if (parts > 1) out.push(`#if defined(${peerMacro(p)}) /* the originals, as plain C for ${p.label} */`);
+    if (parts > 1) out.push(`#if defined(${peerMacro(p)}) ${cComment(`the originals, as plain C for ${p.label}`)}`);
     out.push(PLAIN_PREAMBLE);
     emit(named.filter(([k]) => k.source.flavor === "plain" && (k.peer ?? ours) === p));
     if (parts > 1) out.push("#endif");

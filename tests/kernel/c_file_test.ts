@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseExpr } from "../../pipeline/expr/fpcore.ts";
-import { cFile, commentSafe, peerMacro, sourceFlags } from "../../pipeline/kernel/c_file.ts";
+import { cFile, peerMacro, sourceFlags } from "../../pipeline/kernel/c_file.ts";
 import { simdKernel } from "../../pipeline/kernel/codegen.ts";
 import { plainKernel } from "../../pipeline/kernel/plain_c.ts";
 import { peerConfigs } from "../../pipeline/kernel/toolchain.ts";
@@ -21,7 +21,6 @@ async function compiles(src: string, flags: string[]): Promise<string> {
 }
 
 Deno.test("C file: comments cannot be closed from input text; names are C identifiers, unique", async () => {
-  assert.equal(commentSafe("a */ b /* c"), "a * / b / * c");
   const e = parseExpr("(+ (* x y) 1)");
   const k = { vars: ["x", "y"], source: simdKernel(e, ["x", "y"], HOST.isa), notes: ["evil */ name"] };
   const src = cFile(
@@ -29,8 +28,12 @@ Deno.test("C file: comments cannot be closed from input text; names are C identi
     ["hdr */"],
     HOST,
   );
-  assert.match(src, /void kopt_my_kernel\(const float \*x_x, const float \*x_y, float \*out, size_t n\)/);
-  assert.match(src, /void kopt_my_kernel_2\(/);
+  assert.match(
+    src,
+    /void kopt_my_20_kernel_20__2a__2f___\(const float \*x_x, const float \*x_y, float \*out, size_t n\)/,
+  );
+  assert.match(src, /void kopt_my_2d_kernel__\(/);
+  assert.match(src, / \* evil \* \/ name\n/);
   assert.match(src, /void kopt_9\(/);
   assert.equal(src.split(k.source.symbol + "(const float").length - 1, 1, "one definition of a shared form");
   assert.equal(await compiles(src, ["-O3", "-march=native", "-fno-math-errno", "-ffp-contract=off"]), "");
@@ -62,4 +65,36 @@ Deno.test("C file: originals for compiler peers are further parts, each compiled
   );
   assert.doesNotMatch(alone, /#if/);
   assert.equal(await compiles(alone, ["-O3", "-march=native", "-ffast-math"]), "");
+});
+
+Deno.test("C file: hostile names, notes and header lines add no symbol (gcc -c, nm)", async () => {
+  const evil = "x*\\\n/ int injected_sym = 1; /\\\n*??/\n#include <stdio.h>\n";
+  const e = parseExpr("(+ (* x y) 1)");
+  const vars = ["x", "y"];
+  const source = simdKernel(e, vars, HOST.isa);
+  const src = cFile(
+    [{ name: evil, vars, source, notes: [evil, "*/ int injected_note = 1; /*"] }, {
+      name: evil + "2",
+      vars,
+      source,
+      notes: [],
+    }],
+    [evil],
+    HOST,
+  );
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/k.c`, src);
+    const cc = await new Deno.Command("gcc", {
+      args: ["-O1", "-march=native", "-std=c99", "-c", `${dir}/k.c`, "-o", `${dir}/k.o`],
+      stderr: "piped",
+    }).output();
+    assert.ok(cc.success, new TextDecoder().decode(cc.stderr));
+    const nm = await new Deno.Command("nm", { args: ["--defined-only", "-g", `${dir}/k.o`], stdout: "piped" }).output();
+    const syms = new TextDecoder().decode(nm.stdout).trim().split("\n").map((l) => l.split(" ")[2]).sort();
+    assert.equal(syms.length, 3, syms.join(" "));
+    assert.ok(syms.includes(source.symbol) && syms.every((s) => s === source.symbol || s.startsWith("kopt_x_2a_")));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

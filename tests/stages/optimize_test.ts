@@ -330,7 +330,10 @@ Deno.test("optimize --emit c: the file compiles with gcc and its kernels compute
   assert.match(src, /-lsleef -lmvec -lm/);
   assert.match(src, /rules: /);
   assert.match(src, /fresnel\* \/-ish/, "a name cannot close the comment");
-  assert.match(src, /void kopt_fresnel_ish\(const float \*x_x, const float \*x_y, float \*out, size_t n\)/);
+  assert.match(
+    src,
+    /void kopt_fresnel_2a__2f__2d_ish__\(const float \*x_x, const float \*x_y, float \*out, size_t n\)/,
+  );
   // A driver calls both kernels on a grid and prints the outputs.
   const n = 37;
   const xs = Array.from({ length: n }, (_, i) => Math.fround(i / (n - 1)));
@@ -340,12 +343,12 @@ Deno.test("optimize --emit c: the file compiles with gcc and its kernels compute
     join(dir, "main.c"),
     `#include <stdio.h>
 #include <stddef.h>
-void kopt_fresnel_ish(const float *, const float *, float *, size_t);
+void kopt_fresnel_2a__2f__2d_ish__(const float *, const float *, float *, size_t);
 void kopt_norm(const float *, float *, size_t);
 int main(void) {
   static const float x[] = ${arr(xs)}, y[] = ${arr(xs.slice().reverse())}, a[] = ${arr(as)};
   float o1[${n}], o2[${n}];
-  kopt_fresnel_ish(x, y, o1, ${n});
+  kopt_fresnel_2a__2f__2d_ish__(x, y, o1, ${n});
   kopt_norm(a, o2, ${n});
   for (int i = 0; i < ${n}; i++) printf("%a %a\\n", o1[i], o2[i]);
   return 0;
