@@ -104,15 +104,16 @@ class Parser {
     }
   }
 
-  /** Runs `f` one level deeper; past MAX_DEPTH, an error at `at`. */
-  private nested<T>(at: Token, f: () => T): T {
+  /**
+   * One level deeper; past MAX_DEPTH, an error at `at`. The callers step
+   * back out themselves (`this.nesting--`) rather than through a callback:
+   * every frame a level costs brings the stack's end nearer, and a level
+   * must cost few enough that MAX_DEPTH levels fit on any stack Deno gives.
+   * An error leaves the count high, but it ends the parse.
+   */
+  private enter(at: Token): void {
     if (this.nesting >= MAX_DEPTH) throw new ParseError(depthMessage(), at.pos);
     this.nesting++;
-    try {
-      return f();
-    } finally {
-      this.nesting--;
-    }
   }
 
   private peek(k = 0): Token {
@@ -137,27 +138,25 @@ class Parser {
   }
 
   expr(): Expr {
-    let left = this.term();
-    for (;;) {
-      const t = this.peek();
-      if (this.isSym(t, "+") || this.isSym(t, "-")) {
-        this.next();
-        left = this.app(t.text as OpName, [left, this.term()], t);
-      } else return left;
-    }
+    return this.binary(1);
   }
 
-  private term(): Expr {
+  /**
+   * Left-associative `+ -` (precedence 1) and `* /` (2) by precedence
+   * climbing: one frame per level of nesting, not one per precedence.
+   */
+  private binary(min: number): Expr {
     let left = this.unary();
     for (;;) {
       const t = this.peek();
-      if (this.isSym(t, "*") || this.isSym(t, "/")) {
-        this.next();
-        left = this.app(t.text as OpName, [left, this.unary()], t);
-      } else return left;
+      const p = t.kind === "sym" ? PRECEDENCE.get(t.text) : undefined;
+      if (p === undefined || p < min) return left;
+      this.next();
+      left = this.app(t.text as OpName, [left, this.binary(p + 1)], t);
     }
   }
 
+  /** Prefix signs, then a primary and its right-associative `^`. */
   private unary(): Expr {
     const t = this.peek();
     if (this.isSym(t, "-")) {
@@ -168,30 +167,35 @@ class Parser {
         this.next();
         return num(-literal(n));
       }
-      return this.app("neg", [this.nested(t, () => this.unary())], t);
+      this.enter(t);
+      const operand = this.unary();
+      this.nesting--;
+      return this.app("neg", [operand], t);
     }
     if (this.isSym(t, "+")) {
       this.next();
-      return this.nested(t, () => this.unary());
+      this.enter(t);
+      const operand = this.unary();
+      this.nesting--;
+      return operand;
     }
-    return this.power();
-  }
-
-  private power(): Expr {
     const base = this.primary();
-    const t = this.peek();
-    if (this.isSym(t, "^")) {
-      this.next();
-      return this.app("pow", [base, this.nested(t, () => this.unary())], t);
-    }
-    return base;
+    const hat = this.peek();
+    if (!this.isSym(hat, "^")) return base;
+    this.next();
+    this.enter(hat);
+    const exponent = this.unary();
+    this.nesting--;
+    return this.app("pow", [base, exponent], hat);
   }
 
   private primary(): Expr {
     const t = this.next();
     if (t.kind === "num") return num(literal(t));
     if (this.isSym(t, "(")) {
-      const e = this.nested(t, () => this.expr());
+      this.enter(t);
+      const e = this.expr();
+      this.nesting--;
       this.expectSym(")", "to close '('");
       return e;
     }
@@ -213,7 +217,9 @@ class Parser {
     const args: Expr[] = [];
     if (!this.isSym(this.peek(), ")")) {
       for (;;) {
-        args.push(this.nested(name, () => this.expr()));
+        this.enter(name);
+        args.push(this.expr());
+        this.nesting--;
         if (this.isSym(this.peek(), ",")) {
           this.next();
           continue;
@@ -235,6 +241,9 @@ class Parser {
     return this.app(op, args, name);
   }
 }
+
+/** Binary operators by precedence (all left-associative; `^` is parsed with the signs). */
+const PRECEDENCE: ReadonlyMap<string, number> = new Map([["+", 1], ["-", 1], ["*", 2], ["/", 2]]);
 
 /** Op names that are operators in infix, not callable names. */
 const INFIX_ONLY_SYMBOLS = new Set(["+", "-", "*", "/"]);

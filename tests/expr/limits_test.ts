@@ -278,3 +278,26 @@ Deno.test("exponential blow-up: a kernel at the depth limit that shares a lot ro
   assert.equal(depth(e), MAX_DEPTH);
   assert.equal(e, parseFPCoreFile(`(FPCore (x) ${body})`).benchmarks[0].expr);
 });
+
+Deno.test("stack overflow: readers at the depth limit keep headroom for 2,000 frames of callers", () => {
+  // The fuzzer found infix calls nested 1,000 deep overflowing inside its reader
+  // process: eight frames a level left no room. Each shape here sits at the
+  // limit, parsed from under 2,000 frames of unrelated calls.
+  const n = MAX_DEPTH - 1;
+  const shapes: [string, () => unknown][] = [
+    ["infix calls", () => parseInfix("sqrt(".repeat(n) + "x" + ")".repeat(n))],
+    ["infix two-argument calls", () => parseInfix("pow(".repeat(n) + "x" + ", 2)".repeat(n))],
+    ["infix signs", () => parseInfix("-".repeat(n) + "x")],
+    ["infix powers", () => parseInfix(Array(n + 1).fill("x").join("^"))],
+    ["infix parentheses", () => parseInfix("(".repeat(MAX_DEPTH) + "x" + ")".repeat(MAX_DEPTH))],
+    ["FPCore calls", () => parseExpr("(sqrt ".repeat(n) + "x" + ")".repeat(n), ["x"])],
+  ];
+  const under = (frames: number, f: () => unknown): unknown => (frames === 0 ? f() : under(frames - 1, f));
+  for (const [name, f] of shapes) {
+    try {
+      under(2000, f);
+    } catch (e) {
+      assert.fail(`${name}: ${(e as Error).constructor.name}: ${(e as Error).message.slice(0, 120)}`);
+    }
+  }
+});
