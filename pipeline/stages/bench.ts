@@ -11,20 +11,7 @@
  * deno task parse data/kernels/*.fpcore | deno task compile | deno task bench
  */
 import { z } from "zod";
-import {
-  type Command,
-  commandTarget,
-  EXIT_DATA,
-  EXIT_INTERNAL,
-  EXIT_OK,
-  intOption,
-  numberOption,
-  onErrorOption,
-  parseCommand,
-  runJsonlStage,
-  TARGET_OPTION,
-  targetOption,
-} from "./cli.ts";
+import * as cli from "./cli.ts";
 import { describeTarget, ISAS } from "../target/target.ts";
 import { batchStage } from "../records/batching.ts";
 import { type BenchOptions, benchRecords, DEFAULT_N, type Measured } from "../kernel/measure.ts";
@@ -50,7 +37,7 @@ interface BenchOpts {
   target?: string;
 }
 
-const BenchCmd: Command<BenchOpts> = {
+const BenchCmd: cli.Command<BenchOpts> = {
   name: "bench",
   usage: `usage: bench [options] < compiled.jsonl
 
@@ -78,28 +65,28 @@ the record with its measurement to stdout; progress goes to stderr.
     "no-cache": { type: "boolean", default: false },
     fresh: { type: "boolean", default: false },
     "on-error": { type: "string", default: "stop" },
-    ...TARGET_OPTION,
+    ...cli.TARGET_OPTION,
   },
   schema: z.object({
-    batch: intOption(1, 100000),
-    n: intOption(1, 1 << 24),
-    rounds: intOption(1, 64),
-    "min-ms": numberOption(0, 60000),
-    core: intOption(-1, 4096).optional(),
-    "timeout-ms": numberOption(1, 3600000),
+    batch: cli.intOption(1, 100000),
+    n: cli.intOption(1, 1 << 24),
+    rounds: cli.intOption(1, 64),
+    "min-ms": cli.numberOption(0, 60000),
+    core: cli.intOption(-1, 4096).optional(),
+    "timeout-ms": cli.numberOption(1, 3600000),
     cache: z.string().min(1),
     "no-cache": z.boolean(),
     fresh: z.boolean(),
-    "on-error": onErrorOption,
-    target: targetOption,
+    "on-error": cli.onErrorOption,
+    target: cli.targetOption,
   }),
 };
 
 export async function benchMain(argv: readonly string[]): Promise<number> {
-  const parsed = parseCommand(BenchCmd, argv);
-  if (parsed === null) return EXIT_OK;
+  const parsed = cli.parseCommand(BenchCmd, argv);
+  if (parsed === null) return cli.EXIT_OK;
   const o = parsed.opts;
-  const target = o.target === undefined ? undefined : commandTarget("bench", o.target, true);
+  const target = o.target === undefined ? undefined : cli.commandTarget("bench", o.target, true);
   const total = { records: 0, measured: 0, refused: 0, passed: 0 };
   if (target !== undefined) console.error(`bench: target ${describeTarget(target)}`);
   const stage = benchStage({
@@ -120,12 +107,12 @@ export async function benchMain(argv: readonly string[]): Promise<number> {
       total.passed += s.passed;
     },
   });
-  const code = await runJsonlStage("bench", JsonObject, stage, o["on-error"]);
+  const code = await cli.runJsonlStage("bench", JsonObject, stage, o["on-error"]);
   // As compile: nothing measured, and not for want of records to measure.
   const failed = total.records - total.measured - total.refused - total.passed;
-  if (code !== EXIT_OK || total.measured > 0 || failed + total.refused === 0) return code;
+  if (code !== cli.EXIT_OK || total.measured > 0 || failed + total.refused === 0) return code;
   console.error(
     `bench: FAILED: none of ${total.records} record(s) measured (${total.refused} refused, ${failed} failed)`,
   );
-  return failed > 0 ? EXIT_INTERNAL : EXIT_DATA;
+  return failed > 0 ? cli.EXIT_INTERNAL : cli.EXIT_DATA;
 }

@@ -12,20 +12,7 @@
  * deno task generate --count 100 | deno task compile | deno task bench
  */
 import { z } from "zod";
-import {
-  type Command,
-  commandTarget,
-  EXIT_DATA,
-  EXIT_INTERNAL,
-  EXIT_OK,
-  intOption,
-  onErrorOption,
-  parseCommand,
-  runJsonlStage,
-  TARGET_OPTION,
-  TARGET_USAGE,
-  targetOption,
-} from "./cli.ts";
+import * as cli from "./cli.ts";
 import { describeTarget } from "../target/target.ts";
 import { batchStage } from "../records/batching.ts";
 import { type Compiled, compileRecords, type CompileRecordsOptions, type CompileSummary } from "../kernel/measure.ts";
@@ -47,14 +34,14 @@ interface CompileOpts {
   "on-error": "stop" | "skip";
 }
 
-const CompileCmd: Command<CompileOpts> = {
+const CompileCmd: cli.Command<CompileOpts> = {
   name: "compile",
   usage: `usage: compile [--target T] [--batch N] [--jobs J] [--on-error=stop|skip] < records.jsonl
 
 Compiles each expression record (JSONL on stdin) into a SIMD kernel and
 writes the record with a \`kernel\` field to stdout. Kernels are cached in
 build/kcache/ by a hash of their source and flags.
-${TARGET_USAGE}
+${cli.TARGET_USAGE}
   --batch N   records per batch (default 200)
   --jobs J    compiler processes at once (default 2)
 Bad records come out with an \`error\` field; lines that are not JSON
@@ -64,24 +51,24 @@ exit codes: 0 success (some records may carry errors), 1 a malformed line, or
 every record refused as bad, 2 bad usage, 3 records were given and not one
 compiled (the compiler failed; the summary on stderr gives its first error).`,
   options: {
-    ...TARGET_OPTION,
+    ...cli.TARGET_OPTION,
     batch: { type: "string", default: "200" },
     jobs: { type: "string", default: "2" },
     "on-error": { type: "string", default: "stop" },
   },
   schema: z.object({
-    target: targetOption,
-    batch: intOption(1, 100000),
-    jobs: intOption(1, 64),
-    "on-error": onErrorOption,
+    target: cli.targetOption,
+    batch: cli.intOption(1, 100000),
+    jobs: cli.intOption(1, 64),
+    "on-error": cli.onErrorOption,
   }),
 };
 
 export async function compileMain(argv: readonly string[]): Promise<number> {
-  const parsed = parseCommand(CompileCmd, argv);
-  if (parsed === null) return EXIT_OK;
+  const parsed = cli.parseCommand(CompileCmd, argv);
+  if (parsed === null) return cli.EXIT_OK;
   const o = parsed.opts;
-  const target = commandTarget("compile", o.target, false);
+  const target = cli.commandTarget("compile", o.target, false);
   console.error(`compile: target ${describeTarget(target)}`);
   const total = {
     records: 0,
@@ -105,7 +92,7 @@ export async function compileMain(argv: readonly string[]): Promise<number> {
       total.firstError ??= s.firstError;
     },
   });
-  const code = await runJsonlStage("compile", JsonObject, stage, o["on-error"]);
+  const code = await cli.runJsonlStage("compile", JsonObject, stage, o["on-error"]);
   if (total.records === 0) return code;
   const parts = [
     `${total.compiled} of ${total.records} record(s) compiled`,
@@ -115,7 +102,7 @@ export async function compileMain(argv: readonly string[]): Promise<number> {
   ];
   // Nothing compiled, and not for want of records to compile: the stage failed.
   const none = total.compiled === 0 && total.failed + total.refused > 0;
-  const exit = !none ? code : total.failed > 0 ? EXIT_INTERNAL : EXIT_DATA;
+  const exit = !none ? code : total.failed > 0 ? cli.EXIT_INTERNAL : cli.EXIT_DATA;
   console.error(`compile: ${none ? "FAILED: " : ""}${parts.join("; ")}${none ? ` (exit ${exit})` : ""}`);
   return exit;
 }
