@@ -198,12 +198,20 @@ async function checkOutput(
   return null;
 }
 
+/** Linux's MAX_ARG_STRLEN: the longest single command-line argument, with its terminating NUL. */
+const MAX_ARG_BYTES = 131072;
+
 /** One CLI run of `text` through `entry`, classified (and its output checked when accepted). */
 export async function runCli(entry: CliEntry, format: Format, text: string, limitMs: number): Promise<Verdict> {
   const dir = await Deno.makeTempDir({ prefix: "kfuzz-" });
   try {
     await Deno.writeTextFile(join(dir, "fuzz.fpcore"), text);
     const p = plan(entry, format, text, dir);
+    // Linux refuses one argument over 128 KiB (MAX_ARG_STRLEN) before any program runs: a shell says
+    // "Argument list too long". Such an input cannot reach optimize as an argument at all.
+    if (p.args.some((a) => new TextEncoder().encode(a).length >= MAX_ARG_BYTES)) {
+      return { cls: "clean", detail: "an argument over the OS limit of 128 KiB: refused by the kernel, never run" };
+    }
     const r = await runChild(denoExecutable(), ["run", "-A", MAIN, ...p.args], limitMs, p.stdin);
     const v = classifyChild(r);
     if (v.cls !== "accepted") return v;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { classifyChild, classifyThrown } from "../../pipeline/fuzz/classify.ts";
-import { inspectC } from "../../pipeline/fuzz/cli_run.ts";
+import { inspectC, runCli } from "../../pipeline/fuzz/cli_run.ts";
 import { ParseError } from "../../pipeline/expr/sexpr.ts";
 
 Deno.test("fuzz classify: readers' own errors are clean; exhaustion and engine errors are crashes", () => {
@@ -40,4 +40,12 @@ Deno.test("fuzz inspectC: an injected symbol or a file that no longer compiles i
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("fuzz runCli: an expression argument over the OS's 128 KiB limit is answered without spawning, not a fuzzer crash", async () => {
+  const huge = Array.from({ length: 40_000 }, (_, i) => `x${i % 7}`).join(" + ");
+  assert.ok(new TextEncoder().encode(huge).length > 131072);
+  const v = await runCli("optimize-fpcore", "infix", huge, 5000);
+  assert.equal(v.cls, "clean");
+  assert.match(v.detail, /OS limit of 128 KiB/);
 });
