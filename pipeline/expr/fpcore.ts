@@ -112,8 +112,9 @@ function formName(form: SExpr): string | undefined {
   return undefined;
 }
 
-function atomText(e: SExpr): string | null {
-  return e.kind === "atom" ? e.text : null;
+/** The text of an atom; null for anything else, including the missing head of an empty list `()`. */
+function atomText(e: SExpr | undefined): string | null {
+  return e !== undefined && e.kind === "atom" ? e.text : null;
 }
 
 /** One `(FPCore ...)` form. */

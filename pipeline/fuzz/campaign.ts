@@ -174,7 +174,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
       const input = makeInput(o.seed, i);
       const cli = cliPick(o.seed, i, input, o.cliFraction);
       if (cli !== null) cliQueue.push({ i, input, entry: cli });
-      await record(i, input, "reader", await pool.run(input.format, input.text));
+      await record(i, input, "reader", await verdictOf("reader", input, input.text));
       if (++done % 1000 === 0) log(`${done} inputs, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
   };

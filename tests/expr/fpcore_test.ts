@@ -102,3 +102,28 @@ Deno.test({
     assert.ok(ok >= 97, `only ${ok} of ${total} parsed`);
   },
 });
+
+Deno.test("crash: an empty list wherever a name, argument, operation or precondition belongs is a clean error or accepted", () => {
+  // The million-input fuzz run found `(FPCore(()))` throwing a TypeError (an empty list has no head).
+  const forms = [
+    "(FPCore (()) x)",
+    "(FPCore(()))",
+    "(FPCore ((!)) x)",
+    "(FPCore (x) :pre () x)",
+    "(FPCore (x) :pre (and () (< x 1)) x)",
+    "(FPCore (x) (let (()) x))",
+    "(FPCore (x) (()))",
+    "(FPCore (x) ())",
+    "(FPCore (x) (+ () x))",
+    "(FPCore () ())",
+    "(())",
+    "()",
+  ];
+  for (const src of forms) {
+    try {
+      parseFPCoreFile(src);
+    } catch (e) {
+      assert.fail(`${src}: ${(e as Error).constructor.name}: ${(e as Error).message}`);
+    }
+  }
+});
