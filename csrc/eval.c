@@ -82,6 +82,15 @@ static int apply(int32_t kind, float *restrict r, const float *x, const float *y
     case KOPT_TANH: UNARY64(tanh); break;
     case KOPT_POW: BINARY64(pow); break;
     case KOPT_HYPOT: BINARY64(hypot); break;
+    /* Truth values are 1 and 0; a select reads any non-zero as true. */
+    case KOPT_SELECT: for (int64_t k = 0; k < m; k++) r[k] = x[k] != 0.0f ? y[k] : z[k]; break;
+    case KOPT_LT: for (int64_t k = 0; k < m; k++) r[k] = x[k] < y[k] ? 1.0f : 0.0f; break;
+    case KOPT_LE: for (int64_t k = 0; k < m; k++) r[k] = x[k] <= y[k] ? 1.0f : 0.0f; break;
+    case KOPT_EQ: for (int64_t k = 0; k < m; k++) r[k] = x[k] == y[k] ? 1.0f : 0.0f; break;
+    case KOPT_NE: for (int64_t k = 0; k < m; k++) r[k] = x[k] != y[k] ? 1.0f : 0.0f; break;
+    case KOPT_AND: for (int64_t k = 0; k < m; k++) r[k] = x[k] != 0.0f && y[k] != 0.0f ? 1.0f : 0.0f; break;
+    case KOPT_OR: for (int64_t k = 0; k < m; k++) r[k] = x[k] != 0.0f || y[k] != 0.0f ? 1.0f : 0.0f; break;
+    case KOPT_NOT: for (int64_t k = 0; k < m; k++) r[k] = x[k] != 0.0f ? 0.0f : 1.0f; break;
     default: return -1; /* leaves are handled by the caller; d has no value */
   }
   return 0;
@@ -89,10 +98,11 @@ static int apply(int32_t kind, float *restrict r, const float *x, const float *y
 
 static int arity(int32_t kind) {
   switch (kind) {
-    case KOPT_FMA: case KOPT_FMS: case KOPT_FNMA: return 3;
+    case KOPT_FMA: case KOPT_FMS: case KOPT_FNMA: case KOPT_SELECT: return 3;
     case KOPT_ADD: case KOPT_SUB: case KOPT_MUL: case KOPT_DIV:
     case KOPT_COPYSIGN: case KOPT_FMIN: case KOPT_FMAX: case KOPT_MULRSQRT:
-    case KOPT_ATAN2: case KOPT_POW: case KOPT_HYPOT: case KOPT_D: return 2;
+    case KOPT_ATAN2: case KOPT_POW: case KOPT_HYPOT: case KOPT_D:
+    case KOPT_LT: case KOPT_LE: case KOPT_EQ: case KOPT_NE: case KOPT_AND: case KOPT_OR: return 2;
     default: return 1;
   }
 }

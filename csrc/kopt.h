@@ -21,7 +21,9 @@
   X(LOG, "log") X(LOG2, "log2") X(LOG1P, "log1p") X(SIN, "sin") \
   X(COS, "cos") X(TAN, "tan") X(ASIN, "asin") X(ACOS, "acos") \
   X(ATAN, "atan") X(ATAN2, "atan2") X(SINH, "sinh") X(COSH, "cosh") \
-  X(TANH, "tanh") X(POW, "pow") X(HYPOT, "hypot") X(D, "d")
+  X(TANH, "tanh") X(POW, "pow") X(HYPOT, "hypot") X(D, "d") \
+  X(SELECT, "select") X(LT, "lt") X(LE, "le") X(EQ, "eq") X(NE, "ne") \
+  X(AND, "and") X(OR, "or") X(NOT, "not")
 
 enum kopt_kind {
   KOPT_CONST = 0,
@@ -46,7 +48,7 @@ double kopt_now_ns(void);
  * inputs[v*n]) or a constant index (into `consts`); an op's a, b, c are
  * earlier slots. The last instruction is the result, written to out[0..n).
  * Every op rounds to float32 exactly as the float32 evaluator in
- * pipeline/expr/evaluate.ts does. Returns 0, or -1 on a malformed program.
+ * pipeline/expr/evaluate.ts does. Truth values are 1.0f and 0.0f. Returns 0, or -1 on a malformed program.
  */
 int32_t kopt_eval_f32(const int32_t *code, int32_t ninstr, const float *consts,
                       const float *inputs, int32_t nvars, float *out, int64_t n);

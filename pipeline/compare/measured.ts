@@ -57,6 +57,7 @@ import { DEFAULT_N, INPUT_SEED } from "../kernel/measure.ts";
 import { type PlanEntry, type PlanOptions, timePlan } from "../kernel/timing_plan.ts";
 import { builderConfig, PEER_LABELS, peerConfig } from "../kernel/toolchain.ts";
 import { type Builder, BUILDER_WORDS } from "../target/cost_tables.ts";
+import { withBoundaries } from "../expr/boundary.ts";
 
 /** Labels of the builds every measurement has. */
 export const OPTIMIZED = "optimized";
@@ -238,7 +239,7 @@ export async function measureKernels(
   const timed = await timePlan(groups, { ...options, n });
   const refNs = median(timed.flat().flatMap((c) => (c.ok ? [c.nsPerElem / c.ratio] : [])));
   return requests.map((r, gi) => {
-    const inputs = sampleInputs(r.vars, r.ranges, n, INPUT_SEED);
+    const inputs = withBoundaries(r.original, r.vars, r.ranges, sampleInputs(r.vars, r.ranges, n, INPUT_SEED));
     let reference = evaluateBatch(r.original, r.vars, inputs, 64);
     if (reference.length !== n) reference = new Float64Array(n).fill(reference[0]);
     const floor = outputFloor(reference);

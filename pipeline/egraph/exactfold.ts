@@ -192,6 +192,15 @@ export function foldExact(op: OpName, args: readonly number[]): number | null {
       break;
     }
     case "d":
+    case "select":
+    case "lt":
+    case "le":
+    case "eq":
+    case "ne":
+    case "and":
+    case "or":
+    case "not":
+      // Truth values are not numbers: a comparison of constants stays a comparison.
       r = null;
       break;
   }

@@ -11,7 +11,7 @@
  * small; those folds are exact for finite values, which is the domain of
  * differentiation.
  */
-import { app, type Expr, hasDerivative, mk, num, postorder } from "./expr.ts";
+import { app, type Expr, hasDerivative, mk, num, postorder, sortOf } from "./expr.ts";
 
 const ZERO = num(0);
 const ONE = num(1);
@@ -141,6 +141,20 @@ function rule(
       return div(add(mul(u, du), mul(w, dw)), e);
     case "d":
       throw new Error("unreachable: inner derivatives are eliminated first");
+    case "select": {
+      // Piecewise: the derivative of the arm taken (at the boundary, the
+      // one-sided derivative of that arm, as for fabs and fmin).
+      const [, dt, df] = da;
+      return dt === df ? dt : mk("select", u, dt, df);
+    }
+    case "lt":
+    case "le":
+    case "eq":
+    case "ne":
+    case "and":
+    case "or":
+    case "not":
+      throw new Error("unreachable: truth values have no derivative");
   }
 }
 
@@ -150,6 +164,7 @@ function differentiateFree(e: Expr, x: string): Expr {
   for (const n of postorder(e)) {
     if (n.tag === "const") memo.set(n.id, ZERO);
     else if (n.tag === "var") memo.set(n.id, n.name === x ? ONE : ZERO);
+    else if (sortOf(n) === "bool") memo.set(n.id, ZERO); // read by no rule: a select differentiates its arms only
     else {
       memo.set(n.id, rule(n, n.args, n.args.map((c) => memo.get(c.id)!)));
     }

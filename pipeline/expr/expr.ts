@@ -13,7 +13,7 @@
  * const e = app("+", [app("*", [v("a"), v("b")]), num(1)]);
  * e === app("+", [app("*", [v("a"), v("b")]), num(1)]); // true
  */
-import { type OpName, OPS } from "./ops.ts";
+import { type OpName, OPS, type Sort } from "./ops.ts";
 
 export interface Const {
   readonly tag: "const";
@@ -89,7 +89,12 @@ export function v(name: string): Var {
   return intern(`v${name}`, (id) => ({ tag: "var", id, name }));
 }
 
-/** An application of an op; checks the arity and the shape of `d`. */
+/** The sort of a value: leaves are numbers, an application has its op's result sort. */
+export function sortOf(e: Expr): Sort {
+  return e.tag === "app" ? OPS[e.op].sort : "real";
+}
+
+/** An application of an op; checks the arity, the operands' sorts and the shape of `d`. */
 export function app(op: OpName, args: readonly Expr[]): App {
   const info = OPS[op];
   if (info === undefined) throw new Error(`unknown op ${op}`);
@@ -97,6 +102,11 @@ export function app(op: OpName, args: readonly Expr[]): App {
     throw new Error(
       `${op} takes ${info.arity} argument(s), got ${args.length}`,
     );
+  }
+  for (let i = 0; i < args.length; i++) {
+    if (sortOf(args[i]) !== info.argSorts[i]) {
+      throw new Error(`operand ${i + 1} of ${op} must be a ${info.argSorts[i] === "real" ? "number" : "truth value"}`);
+    }
   }
   if (op === "d" && args[0].tag !== "var") {
     throw new Error("the first argument of (d x e) must be a variable");

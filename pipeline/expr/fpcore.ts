@@ -9,7 +9,7 @@
  * ranges read from `:pre`. Loops, conditionals, arrays and tensors are named
  * in the error; the other benchmarks of a file still parse.
  */
-import { type Expr, isValidVarName, num, v } from "./expr.ts";
+import { type Expr, isValidVarName, num, sortOf, v } from "./expr.ts";
 import { BoundedBuilder, depthMessage, LimitError, MAX_DEPTH } from "./limits.ts";
 import { parseLiteral, printLiteral } from "./literal.ts";
 import { FPCORE_OPS, type OpName, OPS, stepF32 } from "./ops.ts";
@@ -42,7 +42,6 @@ export interface ParsedFile {
 }
 
 const UNSUPPORTED = new Set([
-  "if",
   "while",
   "while*",
   "for",
@@ -54,21 +53,9 @@ const UNSUPPORTED = new Set([
   "dim",
   "size",
 ]);
+/** FPCore's predicates that have no op of ours: float32 and float64 disagree on which values are normal. */
 const BOOLEAN = new Set([
-  "<",
-  ">",
-  "<=",
-  ">=",
-  "==",
-  "!=",
-  "and",
-  "or",
-  "not",
-  "isfinite",
-  "isinf",
-  "isnan",
   "isnormal",
-  "signbit",
 ]);
 
 /** Our op names that FPCore lacks, accepted as written. */
@@ -235,10 +222,44 @@ function build(ctx: Context, op: OpName, args: readonly Expr[], pos: Pos): Expr 
 }
 
 /**
- * S-expression to Expr. Recursive, at most as deep as the s-expression,
- * which the reader bounds by MAX_DEPTH.
+ * S-expression to a number-valued Expr: the body of a kernel and every
+ * float operand.
  */
 function toExpr(s: SExpr, ctx: Context): Expr {
+  const t = toTerm(s, ctx);
+  if (typeof t === "boolean" || sortOf(t) !== "real") {
+    throw new ParseError(`expected a number, found a truth value ${showTerm(s)}${where(ctx.bench)}`, s.pos);
+  }
+  return t;
+}
+
+/** S-expression to a condition: a truth-valued Expr, or TRUE/FALSE where it folded to one. */
+function toCond(s: SExpr, ctx: Context): Expr | boolean {
+  const t = toTerm(s, ctx);
+  if (typeof t !== "boolean" && sortOf(t) !== "bool") {
+    throw new ParseError(`expected a condition, found a number ${showTerm(s)}${where(ctx.bench)}`, s.pos);
+  }
+  return t;
+}
+
+const showTerm = (s: SExpr): string => {
+  const text = showSExpr(s);
+  return text.length <= 40 ? text : text.slice(0, 37) + "...";
+};
+
+/**
+ * What a subexpression reads as: an Expr of either sort, or a truth value
+ * that folded to a constant (TRUE, FALSE, and connectives of them).
+ * The IR has no truth-valued constants: a known condition picks its arm
+ * here, so an `if` decided by constants never reaches the kernel.
+ */
+type Term = Expr | boolean;
+
+/**
+ * S-expression to a term. Recursive, at most as deep as the s-expression,
+ * which the reader bounds by MAX_DEPTH.
+ */
+function toTerm(s: SExpr, ctx: Context): Term {
   const { scope, bench } = ctx;
   if (s.kind === "string") {
     throw new ParseError(`expected an expression, found the string ${JSON.stringify(s.text)}`, s.pos);
@@ -249,9 +270,8 @@ function toExpr(s: SExpr, ctx: Context): Expr {
     if (s.text in CONSTANTS) return num(CONSTANTS[s.text]);
     const bound = scope.get(s.text);
     if (bound !== undefined) return bound;
-    if (s.text === "TRUE" || s.text === "FALSE") {
-      throw new ParseError(`unsupported construct: boolean ${s.text}${where(bench)}`, s.pos);
-    }
+    if (s.text === "TRUE") return true;
+    if (s.text === "FALSE") return false;
     throw new ParseError(`unknown variable ${JSON.stringify(s.text)}${where(bench)}`, s.pos);
   }
   if (s.tooDeep) throw new ParseError(depthMessage() + where(bench), s.pos);
@@ -264,7 +284,7 @@ function toExpr(s: SExpr, ctx: Context): Expr {
   if (op === "let" || op === "let*") return parseLet(op, s, rest, ctx);
   if (op === "!") {
     if (rest.length === 0) throw new ParseError("(! ...) needs an expression", s.pos);
-    return toExpr(rest[rest.length - 1], ctx);
+    return toTerm(rest[rest.length - 1], ctx);
   }
   if (op === "cast") {
     if (rest.length !== 1) throw new ParseError("cast takes 1 argument", s.pos);
@@ -272,11 +292,14 @@ function toExpr(s: SExpr, ctx: Context): Expr {
   }
   if (op === "digits") return parseDigits(s, rest);
   if (UNSUPPORTED.has(op)) {
-    throw new ParseError(`unsupported construct: ${op}${where(bench)}`, head.pos);
+    const why = op.startsWith("while") || op.startsWith("for") ? " (loops are not kernels of one expression)" : "";
+    throw new ParseError(`unsupported construct: ${op}${why}${where(bench)}`, head.pos);
   }
   if (BOOLEAN.has(op)) {
-    throw new ParseError(`unsupported construct: ${op} outside :pre${where(bench)}`, head.pos);
+    throw new ParseError(`unsupported construct: ${op}${where(bench)}`, head.pos);
   }
+  if (op === "if") return parseIf(s, rest, ctx);
+  if (CONDITIONS.has(op)) return parseCondition(op, s, rest, ctx);
   // A loop, not map: one stack frame per level of nesting instead of three.
   const args: Expr[] = [];
   for (const a of rest) args.push(toExpr(a, ctx));
@@ -289,7 +312,7 @@ function toExpr(s: SExpr, ctx: Context): Expr {
     return args.slice(1).reduce((acc, a) => build(ctx, op, [acc, a], s.pos), args[0]);
   }
   const name = FPCORE_OPS.get(op) ?? OWN_OPS.get(op) ?? (op === "-" ? "-" : undefined);
-  if (name === undefined) {
+  if (name === undefined || OPS[name].class === "logic") {
     throw new ParseError(`unknown operation ${JSON.stringify(op)}${where(bench)}`, head.pos);
   }
   const arity = OPS[name].arity;
@@ -305,12 +328,113 @@ function toExpr(s: SExpr, ctx: Context): Expr {
   return build(ctx, name, args, s.pos);
 }
 
+/** FPCore's comparisons, connectives and the predicates we can write with them. */
+const CONDITIONS = new Set([
+  "<",
+  ">",
+  "<=",
+  ">=",
+  "==",
+  "!=",
+  "and",
+  "or",
+  "not",
+  "isnan",
+  "isinf",
+  "isfinite",
+  "signbit",
+]);
+
+/**
+ * `(if c a b)`: a select of two numbers. Both arms are read (and checked)
+ * even when the condition is known, so a bad arm is an error either way.
+ * Truth-valued arms become connectives: (c and a) or (not c and b).
+ */
+function parseIf(s: SExpr, rest: readonly SExpr[], ctx: Context): Term {
+  if (rest.length !== 3) throw new ParseError(`if takes 3 arguments, found ${rest.length}`, s.pos);
+  const c = toCond(rest[0], ctx);
+  const a = toTerm(rest[1], ctx);
+  const b = toTerm(rest[2], ctx);
+  const sortA = typeof a === "boolean" ? "bool" : sortOf(a);
+  const sortB = typeof b === "boolean" ? "bool" : sortOf(b);
+  if (sortA !== sortB) {
+    throw new ParseError(`the arms of if differ: one is a number, the other a truth value${where(ctx.bench)}`, s.pos);
+  }
+  if (typeof c === "boolean") return c ? a : b;
+  if (sortA === "real") return build(ctx, "select", [c, a as Expr, b as Expr], s.pos);
+  const and = (x: Term, y: Term) => connective(ctx, "and", x, y, s.pos);
+  return connective(ctx, "or", and(c, a), and(connective(ctx, "not", c, c, s.pos), b), s.pos);
+}
+
+/**
+ * A comparison chain or connective, n-ary as FPCore writes them:
+ * `(< a b c)` is a < b and b < c, `(!= a b c)` says every pair differs,
+ * `(> a b)` is `(< b a)`. Predicates become comparisons: `isnan x` is
+ * x != x, `isinf x` is |x| == inf, `isfinite x` is |x| < inf, `signbit x`
+ * is copysign(1, x) < 0.
+ */
+function parseCondition(op: string, s: SExpr, rest: readonly SExpr[], ctx: Context): Term {
+  const pos = s.pos;
+  if (op === "and" || op === "or" || op === "not") {
+    const args = rest.map((r) => toCond(r, ctx));
+    if (op === "not") {
+      if (args.length !== 1) throw new ParseError(`not takes 1 argument, found ${args.length}`, pos);
+      return connective(ctx, "not", args[0], args[0], pos);
+    }
+    if (args.length === 0) return op === "and";
+    return args.slice(1).reduce((acc, a) => connective(ctx, op, acc, a, pos), args[0]);
+  }
+  const args = rest.map((r) => toExpr(r, ctx));
+  const unary = (): Expr => {
+    if (args.length !== 1) throw new ParseError(`${op} takes 1 argument, found ${args.length}`, pos);
+    return args[0];
+  };
+  const inf = num(Infinity);
+  if (op === "isnan") return comparison(ctx, "ne", unary(), unary(), pos);
+  if (op === "isinf") return comparison(ctx, "eq", build(ctx, "fabs", [unary()], pos), inf, pos);
+  if (op === "isfinite") return comparison(ctx, "lt", build(ctx, "fabs", [unary()], pos), inf, pos);
+  if (op === "signbit") return comparison(ctx, "lt", build(ctx, "copysign", [num(1), unary()], pos), num(0), pos);
+  if (args.length < 2) throw new ParseError(`${op} takes at least 2 arguments, found ${args.length}`, pos);
+  const pair = (a: Expr, b: Expr): Term => {
+    if (op === "<") return comparison(ctx, "lt", a, b, pos);
+    if (op === ">") return comparison(ctx, "lt", b, a, pos);
+    if (op === "<=") return comparison(ctx, "le", a, b, pos);
+    if (op === ">=") return comparison(ctx, "le", b, a, pos);
+    if (op === "==") return comparison(ctx, "eq", a, b, pos);
+    return comparison(ctx, "ne", a, b, pos);
+  };
+  const pairs: Term[] = [];
+  if (op === "!=") {
+    for (let i = 0; i < args.length; i++) for (let j = i + 1; j < args.length; j++) pairs.push(pair(args[i], args[j]));
+  } else {
+    for (let i = 0; i + 1 < args.length; i++) pairs.push(pair(args[i], args[i + 1]));
+  }
+  return pairs.slice(1).reduce((acc, t) => connective(ctx, "and", acc, t, pos), pairs[0]);
+}
+
+/**
+ * A comparison. Two constants are not folded here (the printer writes such
+ * comparisons, and reading must give back the same expression); the
+ * intervals decide them, and the rules pick the arm.
+ */
+function comparison(ctx: Context, op: "lt" | "le" | "eq" | "ne", a: Expr, b: Expr, pos: Pos): Term {
+  return build(ctx, op, [a, b], pos);
+}
+
+/** `and`, `or`, `not` (which reads only `a`), folding TRUE and FALSE away. */
+function connective(ctx: Context, op: "and" | "or" | "not", a: Term, b: Term, pos: Pos): Term {
+  if (op === "not") return typeof a === "boolean" ? !a : build(ctx, "not", [a], pos);
+  if (typeof a === "boolean") return op === "and" ? (a ? b : false) : (a ? true : b);
+  if (typeof b === "boolean") return op === "and" ? (b ? a : false) : (b ? true : a);
+  return build(ctx, op, [a, b], pos);
+}
+
 function parseLet(
   op: "let" | "let*",
   s: SExpr & { kind: "list" },
   rest: readonly SExpr[],
   ctx: Context,
-): Expr {
+): Term {
   if (rest.length === 2 && rest[0].kind === "list" && rest[0].tooDeep) {
     throw new ParseError(depthMessage() + where(ctx.bench), rest[0].pos);
   }
@@ -320,7 +444,7 @@ function parseLet(
   // Bindings are pushed onto the one scope and popped after the body, so a
   // let of n bindings costs O(n), not a copy of the scope per binding.
   const bound: string[] = [];
-  const parallel: [string, Expr][] = [];
+  const parallel: [string, Term][] = [];
   try {
     for (const b of rest[0].items) {
       if (b.kind === "list" && b.tooDeep) throw new ParseError(depthMessage() + where(ctx.bench), b.pos);
@@ -332,7 +456,7 @@ function parseLet(
       const name = b.items[0].text;
       if (parseLiteral(name) !== null) throw new ParseError(`cannot bind the number ${name}`, b.items[0].pos);
       // let binds in parallel (values see the outer scope), let* in sequence.
-      const value = toExpr(b.items[1], ctx);
+      const value = toTerm(b.items[1], ctx);
       if (op === "let") parallel.push([name, value]);
       else {
         ctx.scope.push(name, value);
@@ -343,7 +467,7 @@ function parseLet(
       ctx.scope.push(name, value);
       bound.push(name);
     }
-    return toExpr(rest[1], ctx);
+    return toTerm(rest[1], ctx);
   } finally {
     for (const name of bound) ctx.scope.pop(name);
   }
@@ -354,16 +478,16 @@ function parseLet(
  * scope (bare bodies) also reads any unbound name as a variable.
  */
 class Scope {
-  private readonly bound = new Map<string, Expr[]>();
+  private readonly bound = new Map<string, Term[]>();
   constructor(private readonly free: boolean) {}
 
-  get(name: string): Expr | undefined {
+  get(name: string): Term | undefined {
     const stack = this.bound.get(name);
     if (stack !== undefined && stack.length > 0) return stack[stack.length - 1];
     return this.free && isValidVarName(name) ? v(name) : undefined;
   }
 
-  push(name: string, value: Expr): void {
+  push(name: string, value: Term): void {
     const stack = this.bound.get(name);
     if (stack === undefined) this.bound.set(name, [value]);
     else stack.push(value);
@@ -459,9 +583,9 @@ export function rangesFromPre(pre: SExpr, vars: ReadonlySet<string>): Record<str
  */
 export const DEFAULT_HALF_WIDTH = 1000;
 
-type Term = { kind: "var"; name: string } | { kind: "const"; value: number } | { kind: "other" };
+type PreTerm = { kind: "var"; name: string } | { kind: "const"; value: number } | { kind: "other" };
 
-function classify(t: SExpr, vars: ReadonlySet<string>): Term {
+function classify(t: SExpr, vars: ReadonlySet<string>): PreTerm {
   if (t.kind === "atom" && vars.has(t.text)) return { kind: "var", name: t.text };
   try {
     const e = toExpr(t, newContext(false, [], undefined));

@@ -1,12 +1,13 @@
 /**
- * Infix parser: `x*y + sqrt(z)`, with the usual precedence
- * (`+ -` < `* /` < unary minus < `^`), function calls by op name (plus the
+ * Infix parser: `x*y + sqrt(z)`, with C's precedence
+ * (`c ? a : b` < `||` < `&&` < comparisons < `+ -` < `* /` < unary minus
+ * and `!` < `^`), function calls by op name (plus the
  * aliases `abs`, `min`, `max`, `ln`), `PI` and `E`, and literals as in
  * `literal.ts`. A minus sign directly before a number is part of the number
  * (`-2` is the constant -2, `-(2)` is the negation of 2), so printing and
  * parsing are exact inverses.
  */
-import { type Expr, isValidVarName, num, v } from "./expr.ts";
+import { type Expr, isValidVarName, num, sortOf, v } from "./expr.ts";
 import { BoundedBuilder, depthMessage, LimitError, MAX_DEPTH } from "./limits.ts";
 import { parseLiteral } from "./literal.ts";
 import { isOpName, type OpName, OPS } from "./ops.ts";
@@ -64,7 +65,13 @@ function tokenize(src: string): Token[] {
       step(text.length);
       continue;
     }
-    if ("+-*/^(),".includes(c)) {
+    const two = src.slice(i, i + 2);
+    if (TWO_CHAR.has(two)) {
+      out.push({ kind: "sym", text: two, pos });
+      step(2);
+      continue;
+    }
+    if ("+-*/^(),<>!?:".includes(c)) {
       out.push({ kind: "sym", text: c, pos });
       step(1);
       continue;
@@ -80,8 +87,11 @@ export function parseInfix(src: string): Expr {
   const p = new Parser(tokenize(src));
   const e = p.expr();
   p.expectEnd();
+  if (sortOf(e) !== "real") throw new ParseError("the expression is a truth value, not a number", { line: 1, col: 1 });
   return e;
 }
+
+const TWO_CHAR = new Set(["<=", ">=", "==", "!=", "&&", "||"]);
 
 /**
  * Recursive descent, as deep as the input nests: every construct that
@@ -96,6 +106,13 @@ class Parser {
   constructor(private readonly toks: readonly Token[]) {}
 
   private app(op: OpName, args: readonly Expr[], at: Token): Expr {
+    args.forEach((a, i) => {
+      const want = OPS[op].argSorts[i];
+      if (sortOf(a) !== want) {
+        const what = (s: string) => (s === "real" ? "a number" : "a truth value");
+        throw new ParseError(`${describe(at)} needs ${what(want)}, found ${what(sortOf(a))}`, at.pos);
+      }
+    });
     try {
       return this.nodes.app(op, args);
     } catch (e) {
@@ -137,12 +154,22 @@ class Parser {
     }
   }
 
+  /** `c ? a : b` (right-associative), or a binary expression. */
   expr(): Expr {
-    return this.binary(1);
+    const c = this.binary(OR);
+    const q = this.peek();
+    if (!this.isSym(q, "?")) return c;
+    this.next();
+    this.enter(q);
+    const a = this.expr();
+    this.expectSym(":", "after the true arm of '?'");
+    const b = this.expr();
+    this.nesting--;
+    return this.app("select", [c, a, b], q);
   }
 
   /**
-   * Left-associative `+ -` (precedence 1) and `* /` (2) by precedence
+   * Left-associative binary operators (PRECEDENCE) by precedence
    * climbing: one frame per level of nesting, not one per precedence.
    */
   private binary(min: number): Expr {
@@ -152,7 +179,9 @@ class Parser {
       const p = t.kind === "sym" ? PRECEDENCE.get(t.text) : undefined;
       if (p === undefined || p < min) return left;
       this.next();
-      left = this.app(t.text as OpName, [left, this.binary(p + 1)], t);
+      const right = this.binary(p + 1);
+      const [op, swap] = BINARY_OPS[t.text];
+      left = this.app(op, swap ? [right, left] : [left, right], t);
     }
   }
 
@@ -171,6 +200,13 @@ class Parser {
       const operand = this.unary();
       this.nesting--;
       return this.app("neg", [operand], t);
+    }
+    if (this.isSym(t, "!")) {
+      this.next();
+      this.enter(t);
+      const operand = this.unary();
+      this.nesting--;
+      return this.app("not", [operand], t);
     }
     if (this.isSym(t, "+")) {
       this.next();
@@ -242,8 +278,33 @@ class Parser {
   }
 }
 
+/** Precedence of `||`, the lowest binary operator. */
+const OR = -2;
 /** Binary operators by precedence (all left-associative; `^` is parsed with the signs). */
-const PRECEDENCE: ReadonlyMap<string, number> = new Map([["+", 1], ["-", 1], ["*", 2], ["/", 2]]);
+const PRECEDENCE: ReadonlyMap<string, number> = new Map([
+  ["||", OR],
+  ["&&", -1],
+  ...["<", "<=", ">", ">=", "==", "!="].map((s) => [s, 0] as const),
+  ["+", 1],
+  ["-", 1],
+  ["*", 2],
+  ["/", 2],
+]);
+/** The op of each binary operator, and whether its operands swap (`a > b` is `b < a`). */
+const BINARY_OPS: Readonly<Record<string, readonly [OpName, boolean]>> = {
+  "||": ["or", false],
+  "&&": ["and", false],
+  "<": ["lt", false],
+  "<=": ["le", false],
+  ">": ["lt", true],
+  ">=": ["le", true],
+  "==": ["eq", false],
+  "!=": ["ne", false],
+  "+": ["+", false],
+  "-": ["-", false],
+  "*": ["*", false],
+  "/": ["/", false],
+};
 
 /** Op names that are operators in infix, not callable names. */
 const INFIX_ONLY_SYMBOLS = new Set(["+", "-", "*", "/"]);

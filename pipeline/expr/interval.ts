@@ -142,8 +142,34 @@ const BINARY: Partial<Record<OpName, (a: Interval, b: Interval) => Interval | nu
   },
 };
 
+/**
+ * Truth values as intervals: [1, 1] is certainly true, [0, 0] certainly
+ * false, [0, 1] either. A comparison is decided where the ranges do not
+ * overlap (ranges never hold NaN: an op that may make one has no range).
+ */
+const TRUE: Interval = [1, 1], FALSE: Interval = [0, 0], EITHER: Interval = [0, 1];
+const truth = (yes: boolean, no: boolean): Interval => (yes ? TRUE : no ? FALSE : EITHER);
+
+const LOGIC: Partial<Record<OpName, (a: Interval, b: Interval) => Interval>> = {
+  lt: (a, b) => truth(a[1] < b[0], a[0] >= b[1]),
+  le: (a, b) => truth(a[1] <= b[0], a[0] > b[1]),
+  eq: (a, b) => truth(a[0] === a[1] && b[0] === b[1] && a[0] === b[0], a[1] < b[0] || b[1] < a[0]),
+  ne: (a, b) => truth(a[1] < b[0] || b[1] < a[0], a[0] === a[1] && b[0] === b[1] && a[0] === b[0]),
+  and: (a, b) => [Math.min(a[0], b[0]), Math.min(a[1], b[1])],
+  or: (a, b) => [Math.max(a[0], b[0]), Math.max(a[1], b[1])],
+  not: (a) => [1 - a[1], 1 - a[0]],
+};
+
 /** Range of an op over argument ranges; null if it may leave its domain. */
 export function opInterval(op: OpName, args: readonly Interval[]): Interval | null {
+  if (op === "select") {
+    const [c, a, b] = args;
+    if (c[0] === 1) return a;
+    if (c[1] === 0) return b;
+    return [Math.min(a[0], b[0]), Math.max(a[1], b[1])];
+  }
+  const logic = LOGIC[op];
+  if (logic !== undefined) return logic(args[0], args[1]);
   if (op === "fma" || op === "fms" || op === "fnma") {
     const p = mul(args[0], args[1]);
     if (p === null) return null;

@@ -91,7 +91,17 @@ export type OpClass =
   | "arith"
   | "fused"
   | "transcendental"
-  | "derivative";
+  | "derivative"
+  | "logic";
+
+/**
+ * The sort of a value: a float, or a truth value (the result of a
+ * comparison, the condition of a select). Truth values never reach a float
+ * operand: `app` checks every argument's sort, so `(+ (< x y) 1)` cannot be
+ * built. The evaluators represent true as 1 and false as 0; the SIMD code
+ * as a lane mask.
+ */
+export type Sort = "real" | "bool";
 
 export interface OpInfo {
   readonly name: OpName;
@@ -119,6 +129,10 @@ export interface OpInfo {
   readonly c: string | null;
   /** Our SIMD kernel computes it bit for bit as `f32` does (correctly rounded, no approximation). */
   readonly exact: boolean;
+  /** The sort of each operand. */
+  readonly argSorts: readonly Sort[];
+  /** The sort of the result. */
+  readonly sort: Sort;
 }
 
 /** Op names in code order; the position is the op's stable code. */
@@ -160,6 +174,14 @@ export const OP_NAMES = [
   "pow",
   "hypot",
   "d",
+  "select",
+  "lt",
+  "le",
+  "eq",
+  "ne",
+  "and",
+  "or",
+  "not",
 ] as const;
 
 export type OpName = typeof OP_NAMES[number];
@@ -204,9 +226,9 @@ function noPointwise(): number {
   throw new Error("(d x e) has no pointwise value: differentiate first");
 }
 
-type Spec = Omit<OpInfo, "name" | "f32" | "ident" | "libm" | "c" | "exact"> & {
+type Spec = Omit<OpInfo, "name" | "f32" | "ident" | "libm" | "c" | "exact" | "argSorts" | "sort"> & {
   f32?: (...a: number[]) => number;
-} & Partial<Pick<OpInfo, "ident" | "libm" | "c" | "exact">>;
+} & Partial<Pick<OpInfo, "ident" | "libm" | "c" | "exact" | "argSorts" | "sort">>;
 
 /** C facts of an op: a plain C form and, for library functions, the libm name. */
 type CFacts = Partial<Pick<OpInfo, "ident" | "libm" | "c" | "exact">>;
@@ -244,6 +266,39 @@ const binary: (
   throughput: number,
   facts?: CFacts,
 ) => Spec = rounded(2);
+
+/** A comparison: two floats to a truth value (false when either is NaN, except `!=`). */
+function compare(fpcore: string, fn: (a: number, b: number) => boolean, c: string): Spec {
+  const f = (a: number, b: number) => (fn(a, b) ? 1 : 0);
+  return {
+    arity: 2,
+    fpcore,
+    class: "logic",
+    f64: f,
+    f32: f,
+    latency: 3,
+    throughput: 0.5,
+    argSorts: ["real", "real"],
+    sort: "bool",
+    ...exactC(c),
+  };
+}
+
+/** A connective of truth values. */
+function logic(arity: 1 | 2, fpcore: string, f: (...a: number[]) => number, c: string, throughput: number): Spec {
+  return {
+    arity,
+    fpcore,
+    class: "logic",
+    f64: f,
+    f32: f,
+    latency: 1,
+    throughput,
+    argSorts: arity === 1 ? ["bool"] : ["bool", "bool"],
+    sort: "bool",
+    ...exactC(c),
+  };
+}
 
 const SPECS: Record<OpName, Spec> = {
   "+": binary("+", "arith", (a, b) => a + b, 3, 1, exactC("($0 + $1)", "add")),
@@ -333,6 +388,31 @@ const SPECS: Record<OpName, Spec> = {
     latency: 0,
     throughput: 1000,
   },
+  // Conditionals are if-converted: both arms are computed and a select
+  // (vblendmps / vblendvps / BSL) picks per lane, so a kernel with an `if`
+  // stays one straight-line vector loop. A select is exact (it rounds
+  // nothing) and so are comparisons. Costs: `deno task bench:ops --ops`
+  // on Zen 5 (2026-12-03), in units of its +: a blend hides beside the adds
+  // (0.0), vcmpps into a mask 0.6, kandw 0.3, korw 1.4, knotw folds into
+  // the blend (0.0); rounded to 0.5 and at least 0.5, as the other rows.
+  select: {
+    arity: 3,
+    fpcore: "if",
+    class: "logic",
+    f64: (c, a, b) => (c !== 0 ? a : b),
+    f32: (c, a, b) => (c !== 0 ? a : b),
+    latency: 1,
+    throughput: 0.5,
+    argSorts: ["bool", "real", "real"],
+    ...exactC("($0 ? $1 : $2)"),
+  },
+  lt: compare("<", (a, b) => a < b, "($0 < $1)"),
+  le: compare("<=", (a, b) => a <= b, "($0 <= $1)"),
+  eq: compare("==", (a, b) => a === b, "($0 == $1)"),
+  ne: compare("!=", (a, b) => a !== b, "($0 != $1)"),
+  and: logic(2, "and", (a, b) => (a !== 0 && b !== 0 ? 1 : 0), "($0 && $1)", 0.5),
+  or: logic(2, "or", (a, b) => (a !== 0 || b !== 0 ? 1 : 0), "($0 || $1)", 1.5),
+  not: logic(1, "not", (a) => (a !== 0 ? 0 : 1), "(!$0)", 0.5),
 };
 
 /**
@@ -359,6 +439,8 @@ export const OPS: Readonly<Record<OpName, OpInfo>> = Object.freeze(
         libm,
         c: s.c ?? (libm !== null ? `${libm}(${operands})` : null),
         exact: s.exact ?? false,
+        argSorts: s.argSorts ?? Array.from({ length: s.arity }, (): Sort => "real"),
+        sort: s.sort ?? "real",
       });
       return [name, info];
     }),

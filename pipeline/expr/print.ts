@@ -91,13 +91,22 @@ function printShared(e: Expr): string {
 }
 
 const INFIX_BINARY: Partial<Record<string, { sym: string; prec: number }>> = {
+  or: { sym: "||", prec: -2 },
+  and: { sym: "&&", prec: -1 },
+  lt: { sym: "<", prec: 0 },
+  le: { sym: "<=", prec: 0 },
+  eq: { sym: "==", prec: 0 },
+  ne: { sym: "!=", prec: 0 },
   "+": { sym: "+", prec: 1 },
   "-": { sym: "-", prec: 1 },
   "*": { sym: "*", prec: 2 },
   "/": { sym: "/", prec: 2 },
 };
 
-/** Precedence of the text printed for a node: 3 = atomic/primary. */
+/** Precedence of `c ? a : b`, the lowest. */
+const SELECT_PREC = -3;
+
+/** Precedence of the text printed for a node: 3 = unary, 4 = atomic/primary. */
 interface Printed {
   readonly text: string;
   readonly prec: number;
@@ -138,6 +147,15 @@ function infixNode(n: Expr, memo: ReadonlyMap<number, Printed>): Printed {
     // `-x * y` as (-x) * y.
     const a = args[0];
     return { text: a.prec >= 4 && n.args[0].tag !== "const" ? `-${a.text}` : `-(${a.text})`, prec: 3 };
+  }
+  if (n.op === "not") {
+    const a = args[0];
+    return { text: a.prec >= 4 ? `!${a.text}` : `!(${a.text})`, prec: 3 };
+  }
+  if (n.op === "select") {
+    // Right-associative and lowest: only a select condition needs parentheses.
+    const [c, a, b] = args;
+    return { text: `${c.prec <= SELECT_PREC ? `(${c.text})` : c.text} ? ${a.text} : ${b.text}`, prec: SELECT_PREC };
   }
   return { text: `${n.op}(${args.map((a) => a.text).join(", ")})`, prec: 4 };
 }

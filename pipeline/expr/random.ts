@@ -65,6 +65,9 @@ export const DEFAULT_MIX: OpMix = {
   pow: 0.5,
 };
 
+/** The default mix with conditionals (`select` of a comparison). */
+export const CONDITIONAL_MIX: OpMix = { ...DEFAULT_MIX, select: 1.5 };
+
 /** The mix with fused ops, for expressions already in optimized form. */
 export const FUSED_MIX: OpMix = {
   ...DEFAULT_MIX,
@@ -120,8 +123,12 @@ const fits = (r: Interval | null): r is Interval =>
  */
 export function randomExpr(rng: Rng, options: Partial<GenOptions> = {}): Expr {
   const o: GenOptions = { ...DEFAULT_GEN, ...options };
-  const ops = (Object.entries(o.mix) as [OpName, number][]).filter(([op, w]) => w > 0 && op !== "d");
-  const byArity = [1, 2, 3].map((a) => ops.filter(([op]) => OPS[op].arity === a));
+  // Numbers only: a select's condition is made here, a comparison of its first operand.
+  const ops = (Object.entries(o.mix) as [OpName, number][]).filter(([op, w]) =>
+    w > 0 && op !== "d" && (OPS[op].class !== "logic" || op === "select")
+  );
+  // Redraws keep the arity, among the ops a redraw may pick (not select: its first child is no condition).
+  const byArity = [1, 2, 3].map((a) => ops.filter(([op]) => OPS[op].arity === a && op !== "select"));
   // One interval object per variable: opInterval reads `x * x` (the same
   // object twice) as a square, so distinct variables need distinct objects.
   const varRange = new Map(o.vars.map((n): [string, Interval] => [n, [o.range[0], o.range[1]]]));
@@ -143,7 +150,15 @@ export function randomExpr(rng: Rng, options: Partial<GenOptions> = {}): Expr {
     const shares = [...cuts, rest].map((c, i) => c - (i === 0 ? 0 : cuts[i - 1]));
     const kids = shares.map((s) => grow(s, depth + 1));
     const ivs = kids.map(([, iv]) => iv);
+    if (first === "select") {
+      // (select (cmp a t) b c), with t inside a's range so that both arms are taken.
+      const [[a, ia], [b, ib], [c, ic]] = kids;
+      const t = num(Math.fround(rng.range(ia[0], ia[1])));
+      const cond = app(rng.pick(["lt", "le", "eq", "ne"] as const), [a, t]);
+      return [app("select", [cond, b, c]), [Math.min(ib[0], ic[0]), Math.max(ib[1], ic[1])]];
+    }
     for (let attempt = 0; attempt < 8; attempt++) {
+      if (attempt > 0 && byArity[arity - 1].length === 0) break;
       const op = attempt === 0 ? first : rng.weighted(byArity[arity - 1]);
       const iv = opInterval(op, ivs);
       if (fits(iv)) return [app(op, kids.map(([e]) => e)), iv];

@@ -8,7 +8,9 @@
  * C variable per unique node in post-order, so a shared subexpression is
  * computed once; nodes without variables are computed once before the loop;
  * the tail is one masked vector iteration of the same code, so every
- * element is computed by the same instructions.
+ * element is computed by the same instructions. Truth values (comparisons,
+ * connectives) are lane masks of type `kb`; a conditional is if-converted:
+ * both arms are computed and `kop_select` blends them.
  *
  * Only validated ops (a fixed table), variable indices and hex-float
  * constants reach the C text; the symbol is a hash of the text, never a
@@ -21,7 +23,7 @@
  * simdPreamble("avx512") + k.text;   // a complete translation unit
  */
 import { createHash } from "node:crypto";
-import { type Expr, postorder } from "../expr/expr.ts";
+import { type Expr, postorder, sortOf } from "../expr/expr.ts";
 import { OP_NAMES, OPS } from "../expr/ops.ts";
 import { cFloat32 } from "./c_literal.ts";
 import type { Isa } from "../target/target.ts";
@@ -88,6 +90,7 @@ export function simdKernel(e: Expr, vars: readonly string[], isa: Isa): KernelSo
   for (const n of order) {
     if (n.tag === "const" || (n.tag === "app" && n.args.every((a) => invariant.has(a.id)))) invariant.add(n.id);
   }
+  const type = (n: Expr): string => (sortOf(n) === "bool" ? "kb" : "kv");
   const name = (n: Expr): string => {
     if (n.tag === "var") return `x${index.get(n.name)}`;
     return `${invariant.has(n.id) ? "h" : "t"}${pos.get(n.id)}`;
@@ -110,15 +113,15 @@ export function simdKernel(e: Expr, vars: readonly string[], isa: Isa): KernelSo
   ]
     .sort((a, b) => a - b);
 
-  const params = [...usedVars.map((i) => `kv x${i}`), ...hoistParams.map((n) => `kv ${name(n)}`)];
+  const params = [...usedVars.map((i) => `kv x${i}`), ...hoistParams.map((n) => `${type(n)} ${name(n)}`)];
   const lines: string[] = [];
   lines.push(`KOP kv ${SYM}_f(${params.length > 0 ? params.join(", ") : "void"}) {`);
-  for (const n of bodyNodes) lines.push(`  const kv ${name(n)} = ${define(n)};`);
+  for (const n of bodyNodes) lines.push(`  const ${type(n)} ${name(n)} = ${define(n)};`);
   lines.push(`  return ${name(e)};`, "}");
   lines.push(`void ${SYM}(const float *const *in, float *out, size_t n) {`);
   if (usedVars.length === 0) lines.push("  (void)in;");
   for (const i of usedVars) lines.push(`  const float *const p${i} = in[${i}];`);
-  for (const n of hoisted) lines.push(`  const kv ${name(n)} = ${define(n)};`);
+  for (const n of hoisted) lines.push(`  const ${type(n)} ${name(n)} = ${define(n)};`);
   const call = (load: (i: number) => string) =>
     `${SYM}_f(${[...usedVars.map(load), ...hoistParams.map(name)].join(", ")})`;
   lines.push(

@@ -11,6 +11,7 @@
  * `{stage, message}`; records that already carry an error pass unchanged.
  */
 import { parseExpr } from "../expr/fpcore.ts";
+import { withBoundaries } from "../expr/boundary.ts";
 import { sampleInputs } from "../expr/sample.ts";
 import { describeZodError } from "../records/jsonl.ts";
 import {
@@ -262,7 +263,11 @@ export async function benchRecords(records: readonly JsonObject[], options: Benc
     todo.push({ i, rec, key });
   });
 
-  const inputs = todo.map((t) => sampleInputs(t.rec.vars, t.rec.ranges, n, INPUT_SEED));
+  // Both sides of every condition's boundary too (boundary.ts), where the accuracy of a conditional is decided.
+  const inputs = todo.map((t) => {
+    const cols = sampleInputs(t.rec.vars, t.rec.ranges, n, INPUT_SEED);
+    return withBoundaries(parseExpr(t.rec.expr, t.rec.vars), t.rec.vars, t.rec.ranges, cols);
+  });
   let done = 0, failed = 0;
   const t0 = performance.now();
   const results = await runHarness(

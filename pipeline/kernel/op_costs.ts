@@ -57,6 +57,13 @@
  * rsqrt into the sum; the add-bound `*` row contracts a_j * a_j+1 + sum
  * into an FMA (the cost table takes the mul-bound row).
  * The pow (base < 0) row is ours only: under -ffast-math pow(a, 2) is a * a.
+ *
+ * Truth-valued ops and select (`logicOpKernels`) need a use, since a truth
+ * value is not a term of a sum: each copy is a select of a_j and a
+ * constant, and the kernel without the op is the same with the op's
+ * contribution removed: select against the sum of a_j; a comparison
+ * against a select on one shared condition; `and`/`or` against the select
+ * on their first operand alone; `not` against the select without it.
  */
 import { app, type Expr, num, v } from "../expr/expr.ts";
 import { CONST_COST, OP_NAMES, type OpName, OPS, VAR_COST } from "../expr/ops.ts";
@@ -97,6 +104,8 @@ export interface OpCostOptions extends HarnessSettings {
   readonly copies?: number;
   readonly cacheDir?: string;
   readonly progress?: (message: string) => void;
+  /** Measure only these ops (and `+`, the unit). */
+  readonly only?: readonly OpName[];
 }
 
 const VARS = ["x"];
@@ -115,10 +124,9 @@ export function opKernels(
 ): { withOp: Expr; without: Expr } {
   const arity = OPS[op].arity;
   const join = context === "add" ? "+" : "*";
-  const a = Array.from(
-    { length: copies },
-    (_, j) => app(join, [v("x"), num(context === "add" ? (j + 1) / 256 : 1 + (j + 1) / 256)]),
-  );
+  const aj = (j: number) => app(join, [v("x"), num(context === "add" ? j / 256 : 1 + j / 256)]);
+  if (OPS[op].class === "logic") return logicOpKernels(op, copies, aj, join);
+  const a = Array.from({ length: copies }, (_, j) => aj(j + 1));
   const args = (aj: Expr) =>
     Array.from({ length: arity }, (_, k) => (k === 1 && second !== undefined ? num(second) : aj));
   const combine = (terms: readonly Expr[]) => terms.reduce((acc, t) => app(join, [acc, t]));
@@ -145,6 +153,7 @@ export function plainOpKernels(
   // |x * k_j| as copysign(x * k_j, x): clang merges |a| * |b| into |a * b| where it can, in the kernel
   // without the op but not in the one with it, whose leaves have other uses.
   const leaf = (j: number) => context === "add" ? app("fabs", [raw(j)]) : app("copysign", [raw(j), v("x")]);
+  if (OPS[op].class === "logic") return { ...logicOpKernels(op, copies, leaf, join), applications: copies };
   const leaves = (m: number) => Array.from({ length: m }, (_, j) => leaf(j + 1));
   const chain = (f: OpName, terms: readonly Expr[]) => terms.reduce((acc, t) => app(f, [acc, t]));
   if (op === join || (context === "add" && op === "-")) {
@@ -160,6 +169,41 @@ export function plainOpKernels(
     without: chain(join, leaves(copies)),
     applications: copies,
   };
+}
+
+/**
+ * The kernels of a truth-valued op or select (see the module comment), over
+ * leaves `leaf(j)`, joined with `join`. c0 = x < 0.5 is one condition shared
+ * by every copy.
+ */
+export function logicOpKernels(
+  op: OpName,
+  copies: number,
+  leaf: (j: number) => Expr,
+  join: OpName,
+): { withOp: Expr; without: Expr } {
+  const half = num(0.5);
+  const c0 = app("lt", [v("x"), half]);
+  const k = (j: number) => num(-(j + 1) / 64);
+  const sel = (c: Expr, j: number) => app("select", [c, leaf(j), k(j)]);
+  const own = (j: number) => app("lt", [leaf(j), half]);
+  const copiesOf = (f: (j: number) => Expr) =>
+    Array.from({ length: copies }, (_, j) => f(j + 1)).reduce((acc, t) => app(join, [acc, t]));
+  switch (op) {
+    case "select":
+      return { withOp: copiesOf((j) => sel(c0, j)), without: copiesOf(leaf) };
+    case "lt":
+    case "le":
+    case "eq":
+    case "ne":
+      return { withOp: copiesOf((j) => sel(app(op, [leaf(j), half]), j)), without: copiesOf((j) => sel(c0, j)) };
+    case "and":
+    case "or":
+      return { withOp: copiesOf((j) => sel(app(op, [own(j), c0]), j)), without: copiesOf((j) => sel(own(j), j)) };
+    case "not":
+      return { withOp: copiesOf((j) => sel(app("not", [own(j)]), j)), without: copiesOf((j) => sel(own(j), j)) };
+  }
+  throw new Error(`${op} is not a truth-valued op or select`);
 }
 
 /** The ops measured where the multiply pipes are the busy ones (they hide beside adds). */
@@ -182,15 +226,24 @@ export interface OpCostKernels {
 }
 
 /** The measuring kernels of every row for `build`, not compiled. */
-export function opCostKernels(build: Builder, target: Target, copies = 8): OpCostKernels {
+export function opCostKernels(
+  build: Builder,
+  target: Target,
+  copies = 8,
+  only?: readonly OpName[],
+): OpCostKernels {
   const plain = build !== "kopt";
-  const ops = OP_NAMES.filter((op) => op !== "d");
+  // `+` always: it is the unit every other op is counted in.
+  const ops = OP_NAMES.filter((op) => op !== "d" && (only === undefined || op === "+" || only.includes(op)));
+  const some = only !== undefined;
   const rows: OpRow[] = [
     ...ops.map((op) => ({ label: op as string, op, negative: false, context: "add" as const })),
     // Ours only: plain C under -ffast-math turns pow(a, 2) into a * a.
-    ...(plain ? [] : [{ label: "pow (base < 0)", op: "pow" as const, negative: true, context: "add" as const }]),
+    ...(plain || some
+      ? []
+      : [{ label: "pow (base < 0)", op: "pow" as const, negative: true, context: "add" as const }]),
     // The multiply-pipe ops again, where those pipes are the busy ones.
-    ...([...MUL_BOUND_OPS, "+"] as const).map((op) => ({
+    ...([...MUL_BOUND_OPS, "+"] as const).filter((op) => ops.includes(op) && (!some || op !== "+")).map((op) => ({
       label: `${op} (mul-bound)`,
       op,
       negative: false,
@@ -219,7 +272,7 @@ export function opCostKernels(build: Builder, target: Target, copies = 8): OpCos
 /** Measures every compilable op; one row per op (plus pow with negative bases for ours, and the mul-bound rows). */
 export async function measureOpCosts(options: OpCostOptions): Promise<OpCost[]> {
   const build = options.build ?? "kopt";
-  const { rows, sources, config } = opCostKernels(build, options.target, options.copies ?? 8);
+  const { rows, sources, config } = opCostKernels(build, options.target, options.copies ?? 8, options.only);
   options.progress?.(`ops: compiling ${sources.length} kernels (${config.label})`);
   const compiled = await compileKernels(sources, config, { cacheDir: options.cacheDir });
   const n = DEFAULT_N;
@@ -305,13 +358,19 @@ function addUnit(rows: readonly OpCost[]): number {
  */
 export function costTableFile(
   rows: readonly OpCost[],
-  meta: { isa: Isa; build: Builder; machine: { cpu: string; hash: string }; measured: string },
+  meta: {
+    isa: Isa;
+    build: Builder;
+    machine: { cpu: string; hash: string };
+    measured: string;
+    only?: readonly OpName[];
+  },
 ): CostTableFile {
   const add = addUnit(rows);
   if (!(add > 0)) throw new Error("cost table: no positive add-bound + row to count in");
   const costs: Record<string, number> = { var: VAR_COST, const: CONST_COST };
   for (const op of OP_NAMES) {
-    if (op === "d") continue;
+    if (op === "d" || (meta.only !== undefined && !meta.only.includes(op))) continue;
     const context: OpContext = MUL_BOUND_OPS.includes(op) ? "mul" : "add";
     const row = rows.find((r) => r.op === op && r.context === context && !r.negative);
     if (row === undefined) throw new Error(`cost table: no ${context}-bound row for ${op}`);

@@ -17,7 +17,7 @@
  * //     out[i] = sqrtf(((x0 * x0) + 0x1p+0f));
  * // ...
  */
-import { type Expr, postorder } from "../expr/expr.ts";
+import { type Expr, postorder, sortOf } from "../expr/expr.ts";
 import { cExpression } from "../expr/ops.ts";
 import { cFloat32 } from "./c_literal.ts";
 import { type KernelSource, symbolFor, variableIndex } from "./codegen.ts";
@@ -38,7 +38,7 @@ export function plainKernel(e: Expr, vars: readonly string[]): KernelSource {
     else if (n.tag === "var") t = `x${index.get(n.name)}`;
     else t = cExpression(n.op, n.args.map((a) => text.get(a.id)!));
     if (n.tag === "app" && (uses.get(n.id) ?? 0) > 1) {
-      temps.push(`    const float t${k} = ${t};`);
+      temps.push(`    const ${sortOf(n) === "bool" ? "int" : "float"} t${k} = ${t};`);
       t = `t${k}`;
     }
     text.set(n.id, t);

@@ -7,7 +7,7 @@
  *
  * Semantics are those of the float32 evaluator (pipeline/expr/evaluate.ts)
  * bit for bit for the exact ops (+ - * / neg fabs copysign fmin fmax floor
- * sqrt fma fms fnma recip), given -ffp-contract=off so that no multiply and
+ * sqrt fma fms fnma recip, and the comparisons, connectives and select), given -ffp-contract=off so that no multiply and
  * add are fused unless the expression says fma. On x86 three need care:
  * - fmin/fmax: `vminps a,b` returns b when either operand is NaN and when
  *   both are zeros of either sign. The model is C's fmin (a NaN operand
@@ -181,6 +181,7 @@ const X86_HEAD = `#include <immintrin.h>
 const AVX512 = `${X86_HEAD}
 typedef __m512 kv;
 typedef __mmask16 km;
+typedef __mmask16 kb;
 enum { KL = 16 };
 KOP kv kop_set1(float c) { return _mm512_set1_ps(c); }
 KOP kv kop_load(const float *p) { return _mm512_loadu_ps(p); }
@@ -228,12 +229,23 @@ KOP kv kop_rsqrt(kv x) {
   return _mm512_mask_mov_ps(r, _mm512_fpclass_ps_mask(x, 0x0e), y);
 }
 KOP kv kop_mulrsqrt(kv a, kv b) { return _mm512_mul_ps(a, kop_rsqrt(b)); }
+/* Truth values are mask registers. Ordered compares are false on NaN, as in
+ * the model; != is unordered (true on NaN), as C's != is. */
+KOP kb kop_lt(kv a, kv b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
+KOP kb kop_le(kv a, kv b) { return _mm512_cmp_ps_mask(a, b, _CMP_LE_OQ); }
+KOP kb kop_eq(kv a, kv b) { return _mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ); }
+KOP kb kop_ne(kv a, kv b) { return _mm512_cmp_ps_mask(a, b, _CMP_NEQ_UQ); }
+KOP kb kop_and(kb a, kb b) { return (kb)(a & b); }
+KOP kb kop_or(kb a, kb b) { return (kb)(a | b); }
+KOP kb kop_not(kb a) { return (kb)~a; }
+KOP kv kop_select(kb c, kv a, kv b) { return _mm512_mask_blend_ps(c, b, a); }
 ${mvecWrappers("avx512")}
 `;
 
 const AVX2 = `${X86_HEAD}
 typedef __m256 kv;
 typedef __m256i km;
+typedef __m256 kb;
 enum { KL = 8 };
 KOP kv kop_set1(float c) { return _mm256_set1_ps(c); }
 KOP kv kop_load(const float *p) { return _mm256_loadu_ps(p); }
@@ -283,6 +295,15 @@ KOP kv kop_rsqrt(kv x) {
   return _mm256_mul_ps(r, _mm256_blendv_ps(_mm256_set1_ps(1.0f), _mm256_set1_ps(0x1p12f), tiny));
 }
 KOP kv kop_mulrsqrt(kv a, kv b) { return _mm256_mul_ps(a, kop_rsqrt(b)); }
+/* Truth values are all-ones or all-zero lanes, as vcmpps makes them. */
+KOP kb kop_lt(kv a, kv b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
+KOP kb kop_le(kv a, kv b) { return _mm256_cmp_ps(a, b, _CMP_LE_OQ); }
+KOP kb kop_eq(kv a, kv b) { return _mm256_cmp_ps(a, b, _CMP_EQ_OQ); }
+KOP kb kop_ne(kv a, kv b) { return _mm256_cmp_ps(a, b, _CMP_NEQ_UQ); }
+KOP kb kop_and(kb a, kb b) { return _mm256_and_ps(a, b); }
+KOP kb kop_or(kb a, kb b) { return _mm256_or_ps(a, b); }
+KOP kb kop_not(kb a) { return _mm256_xor_ps(a, _mm256_castsi256_ps(_mm256_set1_epi32(-1))); }
+KOP kv kop_select(kb c, kv a, kv b) { return _mm256_blendv_ps(b, a, c); }
 ${mvecWrappers("avx2")}
 `;
 
@@ -293,6 +314,7 @@ const NEON = `#include <arm_neon.h>
 #define KOP static inline __attribute__((always_inline))
 typedef float32x4_t kv;
 typedef size_t km;
+typedef uint32x4_t kb;
 enum { KL = 4 };
 KOP kv kop_set1(float c) { return vdupq_n_f32(c); }
 KOP kv kop_load(const float *p) { return vld1q_f32(p); }
@@ -344,6 +366,15 @@ KOP kv kop_rsqrt(kv x) {
   return vbslq_f32(special, y0, r);
 }
 KOP kv kop_mulrsqrt(kv a, kv b) { return vmulq_f32(a, kop_rsqrt(b)); }
+/* Truth values are all-ones or all-zero lanes, as FCM* makes them. */
+KOP kb kop_lt(kv a, kv b) { return vcltq_f32(a, b); }
+KOP kb kop_le(kv a, kv b) { return vcleq_f32(a, b); }
+KOP kb kop_eq(kv a, kv b) { return vceqq_f32(a, b); }
+KOP kb kop_ne(kv a, kv b) { return vmvnq_u32(vceqq_f32(a, b)); }
+KOP kb kop_and(kb a, kb b) { return vandq_u32(a, b); }
+KOP kb kop_or(kb a, kb b) { return vorrq_u32(a, b); }
+KOP kb kop_not(kb a) { return vmvnq_u32(a); }
+KOP kv kop_select(kb c, kv a, kv b) { return vbslq_f32(c, a, b); }
 float64x2_t Sleef_expd2_u10advsimd(float64x2_t);
 /* e^|a| / 2 per lane, in double precision, rounded once to float32 (sinh and cosh beyond SLEEF's float domain). */
 KOP kv kop_halfexp64(kv a) {

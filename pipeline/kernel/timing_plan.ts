@@ -27,6 +27,7 @@ import { plainKernel } from "./plain_c.ts";
 import { DEFAULT_N, INPUT_SEED } from "./measure.ts";
 import type { CompilerConfig } from "./toolchain.ts";
 import type { Target } from "../target/target.ts";
+import { withBoundaries } from "../expr/boundary.ts";
 
 export interface PlanEntry {
   readonly label: string;
@@ -107,7 +108,10 @@ export async function timePlan(groups: readonly PlanGroup[], options: PlanOption
     });
   }
 
-  const inputs = groups.map((g) => sampleInputs(g.vars, g.ranges, n, INPUT_SEED));
+  // Both sides of every condition's boundary too (boundary.ts), where the accuracy of a conditional is decided.
+  const inputs = groups.map((g) =>
+    withBoundaries(g.reference, g.vars, g.ranges, sampleInputs(g.vars, g.ranges, n, INPUT_SEED))
+  );
   const kernels: HarnessKernel[] = [];
   const where: [number, number][] = [];
   groups.forEach((g, gi) =>

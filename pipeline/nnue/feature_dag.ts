@@ -36,7 +36,7 @@
  * N and the changed nodes.
  */
 import { app, type Expr } from "../expr/expr.ts";
-import { type FeatureSet, forEachNodeFeature, kindOf, MAX_ARITY, PATH_OFFSETS } from "./features.ts";
+import { featureIndex, type FeatureSet, forEachNodeFeature, kindOf, MAX_ARITY, PATH_OFFSETS } from "./features.ts";
 
 /** The feature delta of one rewrite. */
 export interface RewriteDelta {
@@ -208,7 +208,7 @@ export class FeatureDag {
           seen.add(p.id);
           next.push(p);
           forEachNodeFeature(fs, p, pushGone);
-          walkReplaced(fs, kindOf(p) * fs.paths, p, 0, 0, site, repl, pushCome);
+          walkReplaced(fs, kindOf(p), p, 0, 0, site, repl, pushCome);
         }
       }
       level = next;
@@ -353,7 +353,7 @@ export class FeatureDag {
 /** Features of an old ancestor as they read after the rewrite: N seen as N'. */
 function walkReplaced(
   fs: FeatureSet,
-  base: number,
+  kind: number,
   q: Expr,
   len: number,
   digits: number,
@@ -362,11 +362,11 @@ function walkReplaced(
   emit: (f: number) => void,
 ): void {
   const x = q === site ? repl : q;
-  emit((base + PATH_OFFSETS[len] + digits) * fs.kinds + kindOf(x));
+  emit(featureIndex(fs, kind, PATH_OFFSETS[len] + digits, kindOf(x)));
   if (len < fs.depth && x.tag === "app") {
     const args = x.args;
     for (let c = 0; c < args.length; c++) {
-      walkReplaced(fs, base, args[c], len + 1, digits * MAX_ARITY + c, site, repl, emit);
+      walkReplaced(fs, kind, args[c], len + 1, digits * MAX_ARITY + c, site, repl, emit);
     }
   }
 }

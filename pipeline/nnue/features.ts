@@ -16,8 +16,10 @@
  * features of the DAG are a multiset (two perspectives may share one).
  *
  * Kinds: the stable op codes of `ops.ts` (0 = constant, 1 = variable, ops
- * from 2), then six refined constant classes appended after the ops so that
- * op codes keep their meaning: 0, 1, -1, 2, 0.5, and other integers. Those
+ * from 2, up to `d`), then six refined constant classes appended after
+ * those ops so that op codes keep their meaning: 0, 1, -1, 2, 0.5, and
+ * other integers; ops added to the op table after `d` (the conditionals)
+ * come after the constant classes, in op-code order. Those
  * constants change what compilers emit (x*2 vs x+x, pow(x, 2) -> x*x,
  * pow(x, 0.5) -> sqrt, integer powers -> multiplications under -ffast-math);
  * code 0 is then "any other constant". Variables are one kind: which variable
@@ -29,21 +31,46 @@
  *   index(P, path, Q) = (kind(P) * P(D) + pathCode) * K + kind(Q)
  *   size = K * K * P(D)
  *
- * With K = 45: D = 3 gives 45 * 45 * 40 = 81,000 rows, D = 4 gives
- * 45 * 45 * 121 = 245,025 rows. Many indices never occur (a unary op has no
- * path starting with 1); the network materializes rows lazily, so unused
- * rows cost nothing.
+ * for the first K0 = 45 kinds. Kinds added later take "shells" after that
+ * square, so that adding kinds never moves a row and weights trained
+ * before stay valid: every pair (P, Q) with max(P, Q) = m >= K0 lies in
+ * shell m, which starts at pair m^2 and holds the 2m + 1 pairs
+ * (m, 0..m) then (0..m-1, m):
+ *
+ *   pair(P, Q) = m^2 + (P == m ? Q : m + 1 + P)
+ *   index(P, path, Q) = pair(P, Q) * P(D) + pathCode
+ *
+ * Either way size = K * K * P(D). With K = 53: D = 3 gives 112,360 rows
+ * (81,000 of them the first 45 kinds'), D = 4 gives 339,889. Many indices
+ * never occur (a unary op has no path starting with 1); the network
+ * materializes rows lazily, so unused rows cost nothing. A weights file
+ * written when there were fewer kinds is read as it is (its features are
+ * a prefix of today's: `featureSetOf`).
  */
 import type { Expr } from "../expr/expr.ts";
 import { KIND_COUNT, LEAF_CONST, LEAF_VAR, OP_NAMES, opCode } from "../expr/ops.ts";
 import { fnv1a64 } from "../base/hash.ts";
 
-/** Refined constant classes, appended after the op codes. */
+/** Refined constant classes, appended after the op codes up to `d`. */
 export const CONST_CLASSES = [0, 1, -1, 2, 0.5] as const;
+/** Node kinds of the first feature set: the leaves and the ops up to `d`, whose codes are their feature kinds. */
+export const FIRST_KINDS = opCode("d") + 1;
 /** Kind code of "an integer constant other than 0, 1, -1, 2". */
-export const KIND_CONST_INT = KIND_COUNT + CONST_CLASSES.length;
+export const KIND_CONST_INT = FIRST_KINDS + CONST_CLASSES.length;
+/** The square of the first 45 feature kinds; later kinds take shells after it. */
+export const SQUARE_KINDS = KIND_CONST_INT + 1;
 /** Number of feature kinds: the op table's kinds plus the constant classes. */
-export const FEATURE_KINDS = KIND_CONST_INT + 1;
+export const FEATURE_KINDS = KIND_COUNT + CONST_CLASSES.length + 1;
+/** Feature kind of each node-kind code (leaves, ops). */
+const KIND_OF_CODE: Int32Array = Int32Array.from(
+  { length: KIND_COUNT },
+  (_, code) => (code < FIRST_KINDS ? code : SQUARE_KINDS + code - FIRST_KINDS),
+);
+
+/** The feature kind of an op code (0 and 1 are the leaves). */
+export function featureKindOfCode(code: number): number {
+  return KIND_OF_CODE[code];
+}
 /** Largest arity of an op: the branching factor of paths. */
 export const MAX_ARITY = 3;
 /**
@@ -60,9 +87,10 @@ export const DEFAULT_DEPTH = 3;
 export const FEATURE_KIND_NAMES: readonly string[] = [
   "const",
   "var",
-  ...OP_NAMES,
+  ...OP_NAMES.slice(0, FIRST_KINDS - 2),
   ...CONST_CLASSES.map((c) => `const:${c}`),
   "const:int",
+  ...OP_NAMES.slice(FIRST_KINDS - 2),
 ];
 
 /** The parameters of the feature formula, and the size they imply. */
@@ -92,29 +120,47 @@ export function pathOffset(len: number): number {
 
 /** The feature set of a given depth (1..5). */
 export function featureSet(depth: number = DEFAULT_DEPTH): FeatureSet {
+  return featureSetOf(depth, FEATURE_KINDS);
+}
+
+/**
+ * The feature set of a given depth over the first `kinds` feature kinds:
+ * the features of an earlier op table (fewer kinds), whose rows keep their
+ * indices in today's (see the module comment).
+ */
+export function featureSetOf(depth: number, kinds: number): FeatureSet {
   if (!Number.isInteger(depth) || depth < 1 || depth > 5) {
     throw new Error(`feature depth must be an integer in 1..5, got ${depth}`);
   }
+  if (!Number.isInteger(kinds) || kinds < 1 || kinds > FEATURE_KINDS) {
+    throw new Error(`feature kinds must be an integer in 1..${FEATURE_KINDS}, got ${kinds}`);
+  }
   const paths = pathCount(depth);
-  const kinds = FEATURE_KINDS;
-  const descriptor = `halfep-v1;depth=${depth};arity=${MAX_ARITY};kinds=${FEATURE_KIND_NAMES.join(",")}`;
+  const names = FEATURE_KIND_NAMES.slice(0, kinds).join(",");
+  // Up to the square the layout is the first one, and so is the descriptor.
+  const shells = kinds > SQUARE_KINDS ? `;shells-from=${SQUARE_KINDS}` : "";
+  const descriptor = `halfep-v1;depth=${depth};arity=${MAX_ARITY};kinds=${names}${shells}`;
   return { depth, kinds, paths, size: kinds * kinds * paths, descriptor, id: fnv1a64(descriptor) };
 }
 
 /** The feature kind of a node. */
 export function kindOf(e: Expr): number {
-  if (e.tag === "app") return opCode(e.op);
+  if (e.tag === "app") return KIND_OF_CODE[opCode(e.op)];
   if (e.tag === "var") return LEAF_VAR;
   const c = e.value;
   const k = CONST_CLASSES.indexOf(c as typeof CONST_CLASSES[number]);
-  if (k >= 0) return KIND_COUNT + k; // -0 === 0 here, which is what we want
+  if (k >= 0) return FIRST_KINDS + k; // -0 === 0 here, which is what we want
   if (Number.isInteger(c)) return KIND_CONST_INT;
   return LEAF_CONST;
 }
 
 /** Row index of the feature (perspective kind, path code, descendant kind). */
 export function featureIndex(fs: FeatureSet, perspective: number, path: number, descendant: number): number {
-  return (perspective * fs.paths + path) * fs.kinds + descendant;
+  if (perspective < SQUARE_KINDS && descendant < SQUARE_KINDS) {
+    return (perspective * fs.paths + path) * SQUARE_KINDS + descendant;
+  }
+  const m = perspective > descendant ? perspective : descendant;
+  return (m * m + (perspective === m ? descendant : m + 1 + perspective)) * fs.paths + path;
 }
 
 /** Row of the self feature of a kind (depth 0): the latency-table row. */
@@ -124,10 +170,17 @@ export function selfFeature(fs: FeatureSet, kind: number): number {
 
 /** Inverse of `featureIndex`: [perspective kind, path code, descendant kind]. */
 export function decodeFeature(fs: FeatureSet, index: number): [number, number, number] {
-  const descendant = index % fs.kinds;
-  const rest = (index - descendant) / fs.kinds;
-  const path = rest % fs.paths;
-  return [(rest - path) / fs.paths, path, descendant];
+  if (index < SQUARE_KINDS * SQUARE_KINDS * fs.paths) {
+    const descendant = index % SQUARE_KINDS;
+    const rest = (index - descendant) / SQUARE_KINDS;
+    const path = rest % fs.paths;
+    return [(rest - path) / fs.paths, path, descendant];
+  }
+  const path = index % fs.paths;
+  const pair = (index - path) / fs.paths;
+  const m = Math.floor(Math.sqrt(pair));
+  const r = pair - m * m;
+  return r <= m ? [m, path, r] : [r - m - 1, path, m];
 }
 
 /** `pathOffset` for lengths 0..7, as a table (hot in feature walks). */
@@ -138,14 +191,14 @@ export const PATH_OFFSETS: readonly number[] = Array.from({ length: 8 }, (_, len
  * (depth-first, children in order).
  */
 export function forEachNodeFeature(fs: FeatureSet, node: Expr, emit: (feature: number) => void): void {
-  walk(fs, kindOf(node) * fs.paths, node, 0, 0, emit);
+  walk(fs, kindOf(node), node, 0, 0, emit);
 }
 
-function walk(fs: FeatureSet, base: number, q: Expr, len: number, digits: number, emit: (f: number) => void): void {
-  emit((base + PATH_OFFSETS[len] + digits) * fs.kinds + kindOf(q));
+function walk(fs: FeatureSet, kind: number, q: Expr, len: number, digits: number, emit: (f: number) => void): void {
+  emit(featureIndex(fs, kind, PATH_OFFSETS[len] + digits, kindOf(q)));
   if (len < fs.depth && q.tag === "app") {
     const args = q.args;
-    for (let c = 0; c < args.length; c++) walk(fs, base, args[c], len + 1, digits * MAX_ARITY + c, emit);
+    for (let c = 0; c < args.length; c++) walk(fs, kind, args[c], len + 1, digits * MAX_ARITY + c, emit);
   }
 }
 

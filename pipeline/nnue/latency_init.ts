@@ -29,7 +29,7 @@
 import type { CostTable } from "../expr/cost.ts";
 import { LEAF_CONST } from "../expr/ops.ts";
 import { DIMS, HEAD_LAYOUT, HIDDEN } from "../ffi/nnue.ts";
-import { FEATURE_KINDS, type FeatureSet, selfFeature } from "./features.ts";
+import { FEATURE_KINDS, featureKindOfCode, type FeatureSet, selfFeature } from "./features.ts";
 
 /** acc[0] = staticCost / LATENCY_SCALE; also the heads' out_scale. */
 export const LATENCY_SCALE = 64;
@@ -47,8 +47,8 @@ export const MAX_EXACT_COST = LATENCY_WIDTHS.reduce((a, b) => a + b, 0);
 /** Static cost of every feature kind (ops, variables, every constant class) in `table`. */
 export function kindCosts(table: CostTable): Float64Array {
   const c = new Float64Array(FEATURE_KINDS);
-  c.fill(table.byKind[LEAF_CONST]); // kind 0 and the constant classes from KIND_COUNT on
-  c.set(table.byKind);
+  c.fill(table.byKind[LEAF_CONST]); // kind 0 and the constant classes
+  table.byKind.forEach((cost, code) => (c[featureKindOfCode(code)] = cost));
   return c;
 }
 

@@ -31,7 +31,9 @@ import { join } from "node:path";
 import { PROFILES_DIR } from "../base/paths.ts";
 import { DIMS, HEAD_LAYOUT, type HeadName, HIDDEN } from "../ffi/nnue.ts";
 import { crc32 } from "./checksum.ts";
-import { featureSet } from "./features.ts";
+import { decodeFeature, featureSet, featureSetOf } from "./features.ts";
+import { latencyRows } from "./latency_init.ts";
+import { REFERENCE_COSTS } from "../expr/cost.ts";
 import { Network } from "./network.ts";
 
 export const MAGIC = "KOPTNNUE";
@@ -209,7 +211,11 @@ export function decodeFile(path: string, bytes: Uint8Array, expect: FileKind): {
   return { header, payload: new DataView(payload.buffer, payload.byteOffset, payload.byteLength) };
 }
 
-/** Refuses a header whose features differ from `want`'s. */
+/**
+ * Refuses a header whose features are not those of this build at `depth`,
+ * or of an earlier build with fewer kinds (a prefix of today's, whose rows
+ * keep their indices: features.ts).
+ */
 function checkFeatures(path: string, h: Header, depth: number): void {
   let fs;
   try {
@@ -217,6 +223,8 @@ function checkFeatures(path: string, h: Header, depth: number): void {
   } catch (e) {
     throw new WeightsFileError(path, `feature depth ${depth}: ${(e as Error).message}`);
   }
+  const earlier = h.kinds >= 1 && h.kinds < fs.kinds ? featureSetOf(depth, h.kinds) : null;
+  if (earlier !== null && h.featureSetId === earlier.id && h.rows === earlier.size) return;
   if (h.featureSetId !== fs.id || h.rows !== fs.size || h.kinds !== fs.kinds) {
     throw new WeightsFileError(
       path,
@@ -333,6 +341,28 @@ function readFile(path: string): Uint8Array {
   }
 }
 
+/**
+ * The dimension-0 initialization of a file written with `kinds` feature
+ * kinds, with the latency rows of the kinds added since (from the op
+ * table's costs): an op the network never saw costs what the table says.
+ */
+function withNewKinds(
+  init: { rows: Int32Array; values: Float32Array },
+  depth: number,
+  kinds: number,
+): { rows: Int32Array; values: Float32Array } {
+  const fs = featureSet(depth);
+  if (kinds >= fs.kinds) return init;
+  const fresh = latencyRows(fs, REFERENCE_COSTS);
+  const pairs: [number, number][] = Array.from(init.rows, (r, i) => [r, init.values[i]]);
+  for (let i = 0; i < fresh.rows.length; i++) {
+    const [kind] = decodeFeature(fs, fresh.rows[i]);
+    if (kind >= kinds) pairs.push([fresh.rows[i], fresh.values[i]]);
+  }
+  pairs.sort((a, b) => a[0] - b[0]);
+  return { rows: Int32Array.from(pairs, (p) => p[0]), values: Float32Array.from(pairs, (p) => p[1]) };
+}
+
 /** Loads the three files of `dir` into a new network. */
 export function loadNetwork(dir = DEFAULT_WEIGHTS_DIR): Network {
   const path = (k: FileKind) => join(dir, FILE_NAMES[k]);
@@ -347,10 +377,14 @@ export function loadNetwork(dir = DEFAULT_WEIGHTS_DIR): Network {
   const p = decodeEmbeddingsPayload(path("embeddings"), emb.payload, emb.header.rows);
   let nw: Network;
   try {
-    nw = Network.fromParts({ depth, seed: p.seed, initRange: p.initRange }, p.init, {
-      judge: heads[0],
-      guide: heads[1],
-    });
+    nw = Network.fromParts(
+      { depth, seed: p.seed, initRange: p.initRange },
+      withNewKinds(p.init, depth, emb.header.kinds),
+      {
+        judge: heads[0],
+        guide: heads[1],
+      },
+    );
   } catch (e) {
     throw new WeightsFileError(path("embeddings"), `corrupted: ${(e as Error).message}`);
   }

@@ -10,6 +10,7 @@ import { RULES as explog } from "./explog.ts";
 import { RULES as fma } from "./fma.ts";
 import { RULES as rsqrt } from "./rsqrt.ts";
 import { type Domain, DOMAINS, type Rule } from "./rule.ts";
+import { RULES as select } from "./select.ts";
 import { RULES as simd } from "./simd.ts";
 import { RULES as strength } from "./strength.ts";
 import { RULES as trig } from "./trig.ts";
@@ -27,6 +28,7 @@ export const rulesByDomain: Readonly<Record<Domain, readonly Rule[]>> = Object.f
   basis,
   vector,
   simd,
+  select,
 });
 
 function concatenate(): readonly Rule[] {

@@ -8,7 +8,7 @@
  */
 import { app, type Expr, num, v } from "../expr/expr.ts";
 import { parseLiteral } from "../expr/literal.ts";
-import { FPCORE_OPS, isOpName, type OpName, OPS } from "../expr/ops.ts";
+import { FPCORE_OPS, isOpName, type OpName, OPS, type Sort } from "../expr/ops.ts";
 import { ParseError, readOne, type SExpr } from "../expr/sexpr.ts";
 
 export type Pattern =
@@ -64,6 +64,31 @@ export function printPattern(p: Pattern): string {
       const name = p.op === "neg" ? "-" : (OPS[p.op].fpcore ?? p.op);
       return `(${name} ${p.args.map(printPattern).join(" ")})`;
     }
+  }
+}
+
+/**
+ * Records the sort each hole of `p` must have when `p` stands where a value
+ * of `sort` belongs; throws when `p` cannot be of that sort or a hole is
+ * used as both a number and a truth value.
+ */
+export function holeSorts(p: Pattern, sort: Sort, into: Map<string, Sort>): void {
+  const need = (have: Sort) => {
+    if (have !== sort) throw new Error(`${printPattern(p)} is a ${have === "real" ? "number" : "truth value"}`);
+  };
+  switch (p.tag) {
+    case "hole": {
+      const old = into.get(p.name);
+      if (old !== undefined && old !== sort) throw new Error(`?${p.name} is used as a number and as a truth value`);
+      into.set(p.name, sort);
+      return;
+    }
+    case "const":
+    case "var":
+      return need("real");
+    case "app":
+      need(OPS[p.op].sort);
+      p.args.forEach((a, i) => holeSorts(a, OPS[p.op].argSorts[i], into));
   }
 }
 

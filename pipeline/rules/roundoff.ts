@@ -107,7 +107,8 @@ export function evaluateWithError(
         const r = args.length === 1 ? fn(x) : args.length === 2 ? fn(x, y) : fn(x, y, z);
         value[k] = r;
         let bound: number;
-        if (!Number.isFinite(ex) || !Number.isFinite(ey) || !Number.isFinite(ez)) bound = Infinity;
+        if (OPS[node.op].class === "logic") bound = decided(node.op, x, y, ex, ey, ez);
+        else if (!Number.isFinite(ex) || !Number.isFinite(ey) || !Number.isFinite(ez)) bound = Infinity;
         else if (!Number.isFinite(r)) bound = 0; // an overflow or NaN of well-conditioned arguments is real
         else bound = moved(node.op, r, x, y, ex, ey, ez) + ownError(node.op, r, x, y, own);
         err[k] = Number.isNaN(bound) ? Infinity : bound;
@@ -116,6 +117,35 @@ export function evaluateWithError(
     values.set(node.id, { value, err });
   }
   return values.get(root.id)!;
+}
+
+/**
+ * The error of a truth value or a select. A truth value's error is 0 when
+ * the rounding of its operands cannot change it, and Infinity when it can
+ * (a comparison of values closer than their errors): then the point says
+ * nothing, like a pole. A select is exact: its error is that of the arm
+ * taken, when the condition is decided.
+ */
+function decided(op: OpName, x: number, y: number, ex: number, ey: number, ez: number): number {
+  switch (op) {
+    case "select":
+      return ex !== 0 ? Infinity : x !== 0 ? ey : ez;
+    case "lt":
+    case "le":
+    case "eq":
+    case "ne":
+      if (Number.isNaN(x) || Number.isNaN(y)) return ex + ey === 0 ? 0 : Infinity;
+      if (ex + ey === 0) return 0;
+      return Math.abs(x - y) > ex + ey ? 0 : Infinity;
+    case "and":
+      // A certain false decides it whatever the other operand is.
+      return (x === 0 && ex === 0) || (y === 0 && ey === 0) ? 0 : Math.max(ex, ey);
+    case "or":
+      return (x !== 0 && ex === 0) || (y !== 0 && ey === 0) ? 0 : Math.max(ex, ey);
+    case "not":
+      return ex;
+  }
+  throw new Error(`${op} is not a truth-valued op or a select`);
 }
 
 /** Splits a float64 into two halves of 26 bits whose products are exact (Dekker). */
@@ -279,6 +309,15 @@ function moved(op: OpName, r: number, x: number, y: number, ex: number, ey: numb
       return powMoved(r, x, y, ex, ey);
     case "d":
       throw new Error("unreachable: derivatives are eliminated before evaluation");
+    case "select":
+    case "lt":
+    case "le":
+    case "eq":
+    case "ne":
+    case "and":
+    case "or":
+    case "not":
+      throw new Error("unreachable: truth values and selects are bounded by `decided`");
   }
 }
 

@@ -14,7 +14,8 @@
  * is checked to float64 rounding. Every rule is verified numerically by
  * `soundness.ts` (`deno task rules`).
  */
-import { holes, parsePattern, type Pattern } from "./pattern.ts";
+import { holes, holeSorts, parsePattern, type Pattern } from "./pattern.ts";
+import { OPS, type Sort } from "../expr/ops.ts";
 import { parsePre, type Pre, preHoles } from "./precondition.ts";
 
 export const DOMAINS = [
@@ -28,6 +29,7 @@ export const DOMAINS = [
   "basis",
   "vector",
   "simd",
+  "select",
 ] as const;
 
 export type Domain = typeof DOMAINS[number];
@@ -41,6 +43,8 @@ export interface Rule {
   readonly pre: Pre | null;
   /** Relative error bound for approximate rules; null for exact ones. */
   readonly approx: number | null;
+  /** Holes that stand for truth values (conditions); the others are numbers. */
+  readonly boolHoles: readonly string[];
   /** Source text, for messages and printing. */
   readonly text: { readonly lhs: string; readonly rhs: string; readonly pre?: string };
 }
@@ -66,6 +70,14 @@ function build(domain: Domain, name: string, lhsText: string, rhsText: string, s
     if (!bound.has(h)) throw new Error(`rule ${name}: precondition uses unbound ?${h}`);
   }
   if (lhs.tag === "hole") throw new Error(`rule ${name}: a bare hole on the left matches everything`);
+  const sorts = new Map<string, Sort>();
+  try {
+    const sort = lhs.tag === "app" ? OPS[lhs.op].sort : "real";
+    holeSorts(lhs, sort, sorts);
+    holeSorts(rhs, sort, sorts);
+  } catch (e) {
+    throw new Error(`rule ${name}: ${(e as Error).message}`);
+  }
   return {
     name,
     domain,
@@ -73,6 +85,7 @@ function build(domain: Domain, name: string, lhsText: string, rhsText: string, s
     rhs,
     pre,
     approx: spec.approx ?? null,
+    boolHoles: [...sorts].filter(([, s]) => s === "bool").map(([h]) => h),
     text: { lhs: lhsText, rhs: rhsText, ...(spec.pre !== undefined ? { pre: spec.pre } : {}) },
   };
 }

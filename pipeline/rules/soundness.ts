@@ -26,7 +26,7 @@
  *
  * Deterministic: each rule's generator is seeded from its name and the seed.
  */
-import { type Expr, freeVars, num, v } from "../expr/expr.ts";
+import { app, type Expr, freeVars, num, v } from "../expr/expr.ts";
 import { printFPCore } from "../expr/print.ts";
 import { DEFAULT_MIX, randomExpr, Rng } from "../expr/random.ts";
 import { holes, instantiate, type Pattern } from "./pattern.ts";
@@ -200,7 +200,11 @@ const holeVar = (i: number) => `_h${i}`;
 
 function checkValues(rule: Rule, plan: Plan, o: CheckOptions, rng: Rng, tally: Tally): number {
   const names = [...plan.holes.map((_, i) => holeVar(i)), ...plan.literals];
-  const binding = new Map(plan.holes.map((h, i) => [h, v(holeVar(i)) as Expr]));
+  // A truth-valued hole is (_h != 0) with _h drawn from {0, 1}: its value is its truth.
+  const isBool = plan.holes.map((h) => rule.boolHoles.includes(h));
+  const binding = new Map(
+    plan.holes.map((h, i) => [h, isBool[i] ? app("ne", [v(holeVar(i)), num(0)]) : v(holeVar(i)) as Expr]),
+  );
   const lhs = instantiate(rule.lhs, binding), rhs = instantiate(rule.rhs, binding);
   const ts = [...plan.holes, ...plan.literals].map((h) => thresholds(rule.pre, h));
   const wantsInt = plan.holes.map((h) => plan.intHoles.has(h));
@@ -223,7 +227,9 @@ function checkValues(rule: Rule, plan: Plan, o: CheckOptions, rng: Rng, tally: T
     const cols = names.map(() => [] as number[]);
     for (let k = 0; k < want; k++) {
       draws++;
-      for (let i = 0; i < names.length; i++) values[i] = drawValue(rng, ts[i], wantsInt[i] ?? false);
+      for (let i = 0; i < names.length; i++) {
+        values[i] = isBool[i] ? (rng.next() < 0.5 ? 0 : 1) : drawValue(rng, ts[i], wantsInt[i] ?? false);
+      }
       // A hole the precondition asks const? about is a constant most of the time.
       for (let i = 0; i < plan.holes.length; i++) isConst[i] = plan.constHoles.has(plan.holes[i]) && rng.next() < 0.8;
       if (!holds(rule.pre, oracle)) continue;
@@ -262,6 +268,14 @@ function checkExpressions(rule: Rule, plan: Plan, o: CheckOptions, rng: Rng, tal
     const range = rng.pick(RANGES);
     const binding = new Map<string, Expr>();
     for (const h of order) {
+      if (rule.boolHoles.includes(h)) {
+        // A random comparison of random expressions (or of one with a constant).
+        const side = () =>
+          randomExpr(rng, { size: 1 + rng.int(3), maxDepth: 3, vars: POOL, range, constProb: 0.2, mix: MIX });
+        const cmp = rng.pick(["lt", "le", "eq", "ne"] as const);
+        binding.set(h, app(cmp, [side(), rng.next() < 0.5 ? side() : num(rng.range(range[0], range[1]))]));
+        continue;
+      }
       if (plan.varHoles.has(h)) {
         binding.set(h, v(rng.pick(POOL)));
         continue;

@@ -34,6 +34,7 @@ import { eliminateDerivatives } from "../expr/derivative.ts";
 import { evaluateBatch } from "../expr/evaluate.ts";
 import { type Expr, hasDerivative } from "../expr/expr.ts";
 import { type CostTable, staticCost } from "../expr/cost.ts";
+import { withBoundaries } from "../expr/boundary.ts";
 import { type Ranges, sampleInputs } from "../expr/sample.ts";
 import { type ErrorStats, flooredErrorStats, outputFloor } from "../expr/ulp.ts";
 import type { Network } from "../nnue/network.ts";
@@ -292,7 +293,8 @@ export function optimize(
   const exprs = [...tidiedPool.keys()];
   const ns = nw.predictNs(exprs);
 
-  const cols = sampleInputs(vars, ranges, o.samples, o.seed);
+  // Both sides of every condition's boundary too (boundary.ts): where a conditional's error lives.
+  const cols = withBoundaries(input, vars, ranges, sampleInputs(vars, ranges, o.samples, o.seed));
   const reference = evaluateBatch(input, vars, cols, 64);
   const floor = outputFloor(reference);
   const errorOf = (e: Expr) => flooredErrorStats(evaluateBatch(e, vars, cols, 32), reference, floor);

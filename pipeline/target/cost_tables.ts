@@ -44,6 +44,15 @@ export const CostTableFile = z.object({
   measured: z.string(),
   /** Per op, and the two leaves as `var` and `const`. */
   costs: z.record(z.string(), Half),
+  /**
+   * Ops measured later than the rest (`bench:ops --ops`), each in units of
+   * a `+` timed in the same run: new ops join a table without re-timing it.
+   */
+  updated: z.array(z.object({
+    ops: z.array(z.string()),
+    machine: z.object({ cpu: z.string(), hash: z.string() }),
+    measured: z.string(),
+  })).optional(),
 });
 export type CostTableFile = z.infer<typeof CostTableFile>;
 

@@ -31,7 +31,10 @@ Deno.test("float32 evaluation equals the C interpreter bit for bit, for every op
   const cols = vars.map(() => column(rng, n));
   for (const op of OP_NAMES) {
     if (op === "d") continue;
-    const e = app(op as OpName, vars.slice(0, OPS[op].arity).map(v));
+    // A truth-valued operand is a comparison of its variable with 1.
+    const operand = (name: string, i: number) =>
+      OPS[op].argSorts[i] === "bool" ? app("lt", [v(name), num(1)]) : v(name);
+    const e = app(op as OpName, vars.slice(0, OPS[op].arity).map(operand));
     const ts = evaluateBatch(e, vars, cols, 32);
     const c = evaluateBatchC(e, vars, cols);
     for (let k = 0; k < n; k++) {

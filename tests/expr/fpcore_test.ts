@@ -50,7 +50,7 @@ Deno.test("FPCore forms: let, let*, constants, digits, annotations, ranges from 
 Deno.test("FPCore errors: position and construct named, other benchmarks still parse", () => {
   const src = `(FPCore (x) :name "good" (+ x 1))
 (FPCore (x) :name "loop" (while (< x 1) ([x 0 (+ x 1)]) x))
-(FPCore (x) :name "cond" (if (< x 0) x 1))
+(FPCore (x) :name "cond" (if (< x 0) x (< x 1)))
 (FPCore (x) :name "bad-op" (frob x))
 (FPCore (x) :name "arity" (sqrt x x))
 (FPCore (x) :name "free" (+ x y))
@@ -59,7 +59,7 @@ Deno.test("FPCore errors: position and construct named, other benchmarks still p
   assert.deepEqual(benchmarks.map((b) => b.name), ["good", "good2"]);
   const msgs = errors.map((e) => e.error.message);
   assert.match(msgs[0], /line 2, column 27: unsupported construct: while in benchmark "loop"/);
-  assert.match(msgs[1], /unsupported construct: if in benchmark "cond"/);
+  assert.match(msgs[1], /the arms of if differ: one is a number, the other a truth value in benchmark "cond"/);
   assert.match(msgs[2], /unknown operation "frob" in benchmark "bad-op"/);
   assert.match(msgs[3], /sqrt takes 1 argument, found 2/);
   assert.match(msgs[4], /unknown variable "y"/);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { evaluate64 } from "../../pipeline/expr/evaluate.ts";
-import { app, v } from "../../pipeline/expr/expr.ts";
+import { app, num, v } from "../../pipeline/expr/expr.ts";
 import { exprInterval, type Interval } from "../../pipeline/expr/interval.ts";
 import { OP_NAMES, type OpName, OPS } from "../../pipeline/expr/ops.ts";
 import { DEFAULT_MIX, randomExpr, Rng } from "../../pipeline/expr/random.ts";
@@ -17,7 +17,10 @@ Deno.test("every op's interval contains its values at sampled points, or is null
     const arity = OPS[op].arity;
     for (let t = 0; t < 300; t++) {
       const ranges = Object.fromEntries(["a", "b", "c"].map((n) => [n, randomInterval(rng)]));
-      const e = app(op as OpName, ["a", "b", "c"].slice(0, arity).map(v));
+      // A truth-valued operand is a comparison of its variable with 0.
+      const operand = (name: string, i: number) =>
+        OPS[op].argSorts[i] === "bool" ? app("lt", [v(name), num(0)]) : v(name);
+      const e = app(op as OpName, ["a", "b", "c"].slice(0, arity).map(operand));
       const iv = exprInterval(e, ranges);
       for (let k = 0; k < 20; k++) {
         const env = Object.fromEntries(

@@ -2,13 +2,16 @@ import assert from "node:assert/strict";
 import { app, type Expr, mk, num, v } from "../../pipeline/expr/expr.ts";
 import { parseExpr } from "../../pipeline/expr/fpcore.ts";
 import { parseInfix } from "../../pipeline/expr/infix.ts";
-import { OP_NAMES, type OpName, OPS } from "../../pipeline/expr/ops.ts";
+import { OP_NAMES, type OpName, OPS, type Sort } from "../../pipeline/expr/ops.ts";
 import { printFPCore, printInfix } from "../../pipeline/expr/print.ts";
 import { FUSED_MIX, randomExpr, Rng } from "../../pipeline/expr/random.ts";
 
-/** Random expressions over every op, with awkward constants, ignoring domains. */
-function wildExpr(rng: Rng, depth: number): Expr {
-  if (depth === 0 || rng.next() < 0.2) {
+/** Random expressions over every op (of the asked sort), with awkward constants, ignoring domains. */
+function wildExpr(rng: Rng, depth: number, sort: Sort = "real"): Expr {
+  if (sort === "bool" && (depth === 0 || rng.next() < 0.3)) {
+    return app(rng.pick(["lt", "le", "eq", "ne"] as const), [wildExpr(rng, 0), wildExpr(rng, 0)]);
+  }
+  if (sort === "real" && (depth === 0 || rng.next() < 0.2)) {
     if (rng.next() < 0.5) return v(rng.pick(["x", "y", "z_1", "w.2"]));
     return num(
       rng.pick([
@@ -29,8 +32,8 @@ function wildExpr(rng: Rng, depth: number): Expr {
       ]),
     );
   }
-  const op = rng.pick(OP_NAMES.filter((o) => o !== "d")) as OpName;
-  return app(op, Array.from({ length: OPS[op].arity }, () => wildExpr(rng, depth - 1)));
+  const op = rng.pick(OP_NAMES.filter((o) => o !== "d" && OPS[o].sort === sort)) as OpName;
+  return app(op, OPS[op].argSorts.map((s) => wildExpr(rng, depth - 1, s)));
 }
 
 Deno.test("FPCore and infix printers round-trip random expressions over every op", () => {

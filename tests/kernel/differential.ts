@@ -4,7 +4,7 @@
  * wrong first (zeros of both signs, infinities, NaN, subnormals, huge
  * values), the exact-op mix, and the failure message.
  */
-import { app, type Expr, v } from "../../pipeline/expr/expr.ts";
+import { app, type Expr, num, v } from "../../pipeline/expr/expr.ts";
 import { type OpName, OPS } from "../../pipeline/expr/ops.ts";
 import { type OpMix, randomExpr, Rng } from "../../pipeline/expr/random.ts";
 import { printFPCore } from "../../pipeline/expr/print.ts";
@@ -41,6 +41,21 @@ export function column(rng: Rng, n: number, lo: number, hi: number, specials: bo
 }
 
 export const EXACT_MIX: OpMix = Object.fromEntries(EXACT_OPS.map((op) => [op, 1]));
+
+/**
+ * A kernel that computes `op` over the plain variables `vars` (three of
+ * them): the op itself for a number-valued op; a truth value is returned
+ * as a select of 1 and 0; a select's condition compares two variables.
+ */
+export function exactOpAlone(op: OpName, vars: readonly string[]): Expr {
+  const [x, y, z] = vars.map(v);
+  const truth = (c: Expr) => app("select", [c, num(1), num(0)]);
+  if (op === "select") return app("select", [app("lt", [x, y]), y, z]);
+  if (op === "and" || op === "or") return truth(app(op, [app("lt", [x, y]), app("le", [y, z])]));
+  if (op === "not") return truth(app("not", [app("lt", [x, y])]));
+  if (OPS[op].sort === "bool") return truth(app(op, [x, y]));
+  return app(op, vars.slice(0, OPS[op].arity).map(v));
+}
 
 export function failure(e: Expr, cols: readonly Float32Array[], k: number, got: number, want: number): string {
   return `${printFPCore(e)} at (${cols.map((c) => c[k]).join(", ")}): kernel ${got}, evaluator ${want}`;

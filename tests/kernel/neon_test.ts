@@ -27,7 +27,7 @@ import { runHarness } from "../../pipeline/kernel/harness.ts";
 import { EXACT_OPS, simdPreamble, ulpBound, VECTOR_MATH, vectorMathSymbol } from "../../pipeline/kernel/preamble.ts";
 import { kernelConfig } from "../../pipeline/kernel/toolchain.ts";
 import { type Target, targetFor } from "../../pipeline/target/target.ts";
-import { approxCases, column, EXACT_MIX, failure, SPECIAL } from "./differential.ts";
+import { approxCases, column, EXACT_MIX, exactOpAlone, failure, SPECIAL } from "./differential.ts";
 
 const F = new Float32Array(1);
 const U = new Uint32Array(F.buffer);
@@ -127,7 +127,7 @@ function assertExact(exprs: readonly Expr[], inputs: readonly (readonly Float32A
 }
 
 /** Every exact op alone over the plain variables. */
-const singleOps = (): Expr[] => EXACT_OPS.map((op) => app(op as OpName, VARS.slice(0, OPS[op as OpName].arity).map(v)));
+const singleOps = (): Expr[] => EXACT_OPS.map((op) => exactOpAlone(op as OpName, VARS));
 
 Deno.test("neon preamble: 4 lanes of arm_neon.h, SLEEF advsimd for every vector math op, no x86 header", () => {
   const text = simdPreamble("neon");

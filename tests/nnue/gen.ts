@@ -4,7 +4,7 @@
  * (replacement by a fresh subtree, by an existing node so hash-consing
  * merges nodes, by an expression containing the site, by a child).
  */
-import { app, dagSize, type Expr, num, postorder, v } from "../../pipeline/expr/expr.ts";
+import { app, dagSize, type Expr, num, postorder, sortOf, v } from "../../pipeline/expr/expr.ts";
 import { OP_NAMES, type OpName, OPS } from "../../pipeline/expr/ops.ts";
 import { type OpMix, randomExpr, type Rng } from "../../pipeline/expr/random.ts";
 
@@ -15,22 +15,39 @@ function randomLeaf(rng: Rng): Expr {
   return rng.next() < 0.3 ? num(rng.pick(CONSTS)) : v(rng.pick(["x", "y", "z", "w"]));
 }
 
-/** A DAG of about `ops` op nodes whose arguments are drawn from earlier nodes. */
+/** A random comparison of two numbers: a truth value where none is at hand. */
+function randomCondition(rng: Rng, a: Expr, b: Expr): Expr {
+  return app(rng.pick(["lt", "le", "eq", "ne"] as const), [a, b]);
+}
+
+/**
+ * A DAG of about `ops` op nodes whose arguments are drawn from earlier
+ * nodes of the right sort (numbers, truth values); the result is a number.
+ */
 export function randomDag(rng: Rng, ops: number): Expr {
   const pool: Expr[] = [randomLeaf(rng), randomLeaf(rng), randomLeaf(rng)];
+  const bools: Expr[] = [];
   let last: Expr = pool[0];
+  const real = (): Expr => {
+    const r = rng.next();
+    // Mostly recent nodes (deep DAGs), sometimes old ones (sharing), sometimes leaves.
+    if (r < 0.15) return randomLeaf(rng);
+    if (r < 0.6) return pool[Math.max(0, pool.length - 1 - rng.int(3))];
+    return rng.pick(pool);
+  };
+  const truth = (): Expr =>
+    bools.length > 0 && rng.next() < 0.7
+      ? bools[Math.max(0, bools.length - 1 - rng.int(3))]
+      : randomCondition(rng, real(), real());
   for (let i = 0; i < ops; i++) {
     const op = rng.pick(OPS_NO_D);
-    const args: Expr[] = [];
-    for (let k = 0; k < OPS[op].arity; k++) {
-      const r = rng.next();
-      // Mostly recent nodes (deep DAGs), sometimes old ones (sharing), sometimes leaves.
-      if (r < 0.15) args.push(randomLeaf(rng));
-      else if (r < 0.6) args.push(pool[Math.max(0, pool.length - 1 - rng.int(3))]);
-      else args.push(rng.pick(pool));
+    const args = OPS[op].argSorts.map((s) => (s === "real" ? real() : truth()));
+    const e = app(op, args);
+    if (sortOf(e) === "bool") bools.push(e);
+    else {
+      last = e;
+      pool.push(e);
     }
-    last = app(op, args);
-    pool.push(last);
   }
   return last;
 }
@@ -59,14 +76,24 @@ export function randomRewrite(rng: Rng, e: Expr): [Expr, Expr] {
   const site = rng.pick(nodes);
   const r = rng.next();
   let repl: Expr;
-  if (r < 0.25) repl = rng.pick(nodes); // merge with an existing node
+  if (sortOf(site) === "bool") {
+    // A truth value is replaced by a truth value.
+    const others = nodes.filter((n) => sortOf(n) === "bool");
+    if (r < 0.3) repl = rng.pick(others);
+    else if (r < 0.6) repl = app("not", [site]);
+    else repl = randomCondition(rng, randomLeaf(rng), randomDag(rng, 1 + rng.int(2)));
+    return [site, repl];
+  }
+  if (r < 0.25) repl = rng.pick(nodes.filter((n) => sortOf(n) === "real")); // merge with an existing node
   else if (r < 0.45) repl = randomDag(rng, 1 + rng.int(3));
   else if (r < 0.6) repl = app("neg", [site]); // contains the site
-  else if (r < 0.7 && site.tag === "app") repl = rng.pick(site.args); // collapse to a child
-  else if (r < 0.85 && site.tag === "app") {
-    // Same shape, other op of the same arity (a local rule-like change).
-    const same = OPS_NO_D.filter((o) => OPS[o].arity === site.args.length);
-    repl = app(rng.pick(same), [...site.args].reverse());
+  else if (r < 0.7 && site.tag === "app" && site.args.some((a) => sortOf(a) === "real")) {
+    repl = rng.pick(site.args.filter((a) => sortOf(a) === "real")); // collapse to a child
+  } else if (r < 0.85 && site.tag === "app") {
+    // Same shape, other op of the same arity and sorts (a local rule-like change).
+    const args = OPS[site.op].argSorts.every((s) => s === "real") ? [...site.args].reverse() : site.args;
+    const same = OPS_NO_D.filter((o) => OPS[o].sort === "real" && OPS[o].argSorts.join() === args.map(sortOf).join());
+    repl = app(rng.pick(same), args);
   } else repl = randomLeaf(rng);
   return [site, repl];
 }

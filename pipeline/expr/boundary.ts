@@ -1,0 +1,105 @@
+/**
+ * Inputs at the boundaries of an expression's conditions.
+ *
+ * A conditional kernel is piecewise: its error is largest where a
+ * comparison flips, since float32 and the float64 reference may take
+ * different arms there, and a rewrite of the condition (a - b < 0 into
+ * a < b) moves exactly those points. Uniform samples almost never land on
+ * a boundary (x == c has measure zero), so these points are found by
+ * bisection: for each comparison (a op b), between two sampled points where
+ * a - b has opposite signs, the segment is halved until its ends are
+ * adjacent in float32, and both ends are kept: one point on each side.
+ * For == and != the same sign change of a - b finds where a == b.
+ */
+import { evaluateBatch } from "./evaluate.ts";
+import { type Expr, postorder } from "./expr.ts";
+import { rangeOf, type Ranges } from "./sample.ts";
+
+/** Segments bisected per comparison. */
+const PAIRS_PER_COMPARISON = 8;
+/** Halvings of a segment: float64 parameters closer than 2^-60 are one float32 point. */
+const STEPS = 60;
+
+/** The comparison nodes of `e`. */
+function comparisons(e: Expr): (Expr & { tag: "app" })[] {
+  return postorder(e).filter((n): n is Expr & { tag: "app" } =>
+    n.tag === "app" && (n.op === "lt" || n.op === "le" || n.op === "eq" || n.op === "ne")
+  );
+}
+
+/**
+ * Up to `max` points (one Float32Array column per variable, all of equal
+ * length, even) on both sides of the boundaries of `e`'s comparisons,
+ * found from the `base` points (columns over `vars`, inside `ranges`).
+ * No comparisons, or none that changes sign between base points: no points.
+ */
+export function boundaryInputs(
+  e: Expr,
+  vars: readonly string[],
+  ranges: Ranges | undefined,
+  base: readonly ArrayLike<number>[],
+  max: number,
+): Float32Array[] {
+  const out: number[][] = vars.map(() => []);
+  const n = base.length > 0 ? base[0].length : 0;
+  const cmps = comparisons(e);
+  if (vars.length === 0 || n < 2 || cmps.length === 0) return vars.map(() => new Float32Array(0));
+  const point = (t: number, p: number, q: number): number[] =>
+    vars.map((_, i) => base[i][p] + t * (base[i][q] - base[i][p]));
+  for (const c of cmps) {
+    const [a, b] = c.args;
+    const diff = (cols: readonly ArrayLike<number>[]): Float64Array => {
+      const x = evaluateBatch(a, vars, cols, 64), y = evaluateBatch(b, vars, cols, 64);
+      const m = cols.length > 0 ? cols[0].length : 1;
+      return Float64Array.from({ length: m }, (_, k) => x[x.length === 1 ? 0 : k] - y[y.length === 1 ? 0 : k]);
+    };
+    const d = diff(base);
+    // Pairs of base points with a - b of opposite signs, taken in order.
+    const neg: number[] = [], pos: number[] = [];
+    for (let k = 0; k < n; k++) {
+      if (d[k] < 0) neg.push(k);
+      else if (d[k] > 0) pos.push(k);
+    }
+    const pairs = Math.min(PAIRS_PER_COMPARISON, neg.length, pos.length);
+    for (let j = 0; j < pairs && out[0].length + 2 <= max; j++) {
+      const p = neg[j], q = pos[j];
+      let lo = 0, hi = 1; // d < 0 at lo, d > 0 at hi
+      for (let s = 0; s < STEPS; s++) {
+        const mid = (lo + hi) / 2;
+        if (mid === lo || mid === hi) break;
+        const dm = diff(point(mid, p, q).map((x) => [x]))[0];
+        if (Number.isNaN(dm)) break;
+        if (dm < 0) lo = mid;
+        else hi = mid;
+      }
+      for (const t of [lo, hi]) {
+        point(t, p, q).forEach((x, i) => {
+          const [rlo, rhi] = rangeOf(ranges, vars[i]);
+          out[i].push(Math.min(Math.max(Math.fround(x), rlo), rhi));
+        });
+      }
+    }
+  }
+  return out.map((col) => Float32Array.from(col));
+}
+
+/**
+ * `cols` with its last points replaced by the boundary points of `e` (at
+ * most a tenth of them): the accuracy guard's sample, which keeps its size.
+ */
+export function withBoundaries(
+  e: Expr,
+  vars: readonly string[],
+  ranges: Ranges | undefined,
+  cols: readonly Float32Array[],
+): Float32Array[] {
+  const n = cols.length > 0 ? cols[0].length : 0;
+  const extra = boundaryInputs(e, vars, ranges, cols.map((c) => c.subarray(0, Math.min(n, 256))), Math.floor(n / 10));
+  const m = extra.length > 0 ? extra[0].length : 0;
+  if (m === 0) return [...cols];
+  return cols.map((c, i) => {
+    const out = c.slice();
+    out.set(extra[i], n - m);
+    return out;
+  });
+}
