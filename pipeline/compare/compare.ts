@@ -34,7 +34,7 @@ export const GUIDED = "guided";
 /** The table's columns: the peers, our code of the original, the two searches. */
 export const COLUMNS: readonly string[] = [...PEER_LABELS, ORIGINAL, SATURATE, GUIDED];
 /** The kernel corpus whose file stems are domains; anything else is FPBench. */
-export const KERNEL_DOMAINS: readonly string[] = ["graphics", "physics", "autodiff", "ml"];
+export const KERNEL_DOMAINS: readonly string[] = ["graphics", "physics", "autodiff", "ml", "conditionals"];
 export const DOMAIN_ORDER: readonly string[] = [...KERNEL_DOMAINS, "fpbench"];
 
 export interface CompareOptions {
@@ -51,7 +51,7 @@ export interface CompareOptions {
   readonly progress?: (message: string) => void;
 }
 
-/** graphics/physics/autodiff/ml for data/kernels/<stem>.fpcore, fpbench for anything else. */
+/** graphics/physics/autodiff/ml/conditionals for data/kernels/<stem>.fpcore, fpbench for anything else. */
 export function domainOf(rec: ExpressionRecord): string {
   const file = (rec.source ?? "").replace(/:\d+$/, "");
   const inKernels = resolve(file).startsWith(resolve(KERNELS_DIR) + "/");

@@ -50,7 +50,7 @@ export const CandidateSchema = FormSchema.extend({
 export const KernelRowSchema = z.object({
   id: z.string(),
   name: z.string().optional(),
-  /** graphics, physics, autodiff, ml (data/kernels file stems) or fpbench. */
+  /** graphics, physics, autodiff, ml, conditionals (data/kernels file stems) or fpbench. */
   domain: z.string(),
   vars: z.array(z.string()),
   /** Every variable's range, as searched, sampled and timed. */
@@ -104,7 +104,7 @@ export const CompareResultSchema = z.object({
   /** Table columns in order: the six peers, kopt, saturate, guided. */
   columns: z.array(z.string()),
   kernels: z.array(KernelRowSchema),
-  /** Benchmarks of the corpus that do not parse (loops, conditionals). */
+  /** Benchmarks of the corpus that do not parse (loops). */
   skipped: z.array(z.string()),
   sweep: z.object({ timeMs: z.number(), points: z.array(SweepPointSchema) }).optional(),
 });

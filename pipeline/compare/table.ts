@@ -173,7 +173,9 @@ export function formatCompare(r: CompareResult): string {
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(" ");
   lines.push(
     `# compare  ${r.created}  machine ${r.machine.hash} (${r.machine.cpu})  target ${r.target}`,
-    `corpus ${r.corpus.join(", ")}: ${r.kernels.length} kernels (${r.skipped.length} skipped: not straight-line)`,
+    `corpus ${
+      r.corpus.join(", ")
+    }: ${r.kernels.length} kernels (${r.skipped.length} skipped: loops or other refused constructs)`,
     `search ${r.settings.timeMs / 1000} s per kernel and method, ${r.settings.rules} rules; guard: max error <= ` +
       `the original's + ${r.settings.maxUlp} floored ulps; n = ${r.settings.n}, ${r.settings.rounds} rounds; ` +
       `load average ${load(r.load.start)} at the start, ${load(r.load.end)} at the end`,

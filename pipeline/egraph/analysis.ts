@@ -39,9 +39,12 @@ import { foldExact } from "./exactfold.ts";
 
 /** Op name by kind code (leaves have none). */
 const NAME_OF: readonly (OpName | null)[] = [null, null, ...OP_NAMES];
-/** Float64 semantics by kind code, null for leaves and for `d`. */
+/**
+ * Float64 semantics by kind code, null for leaves, for `d` and for truth
+ * values: a folded class becomes a constant leaf, and a leaf is a number.
+ */
 const F64_OF: readonly (((...a: number[]) => number) | null)[] = NAME_OF.map((n) =>
-  n === null || n === "d" ? null : OPS[n].f64
+  n === null || n === "d" || OPS[n].sort !== "real" ? null : OPS[n].f64
 );
 
 const WHOLE: Interval = [-Infinity, Infinity];

@@ -44,8 +44,13 @@ export function boundaryInputs(
   const n = base.length > 0 ? base[0].length : 0;
   const cmps = comparisons(e);
   if (vars.length === 0 || n < 2 || cmps.length === 0) return vars.map(() => new Float32Array(0));
+  // Points of the segment from base point p to q, as the kernel sees them: float32, inside the ranges.
+  const bounds = vars.map((name) => rangeOf(ranges, name));
   const point = (t: number, p: number, q: number): number[] =>
-    vars.map((_, i) => base[i][p] + t * (base[i][q] - base[i][p]));
+    vars.map((_, i) => {
+      const x = Math.fround(base[i][p] + t * (base[i][q] - base[i][p]));
+      return Math.min(Math.max(x, bounds[i][0]), bounds[i][1]);
+    });
   for (const c of cmps) {
     const [a, b] = c.args;
     const diff = (cols: readonly ArrayLike<number>[]): Float64Array => {
@@ -63,21 +68,26 @@ export function boundaryInputs(
     const pairs = Math.min(PAIRS_PER_COMPARISON, neg.length, pos.length);
     for (let j = 0; j < pairs && out[0].length + 2 <= max; j++) {
       const p = neg[j], q = pos[j];
-      let lo = 0, hi = 1; // d < 0 at lo, d > 0 at hi
+      // Invariant: a - b < 0 at the (rounded) point of lo, >= 0 at hi's.
+      let lo = 0, hi = 1;
+      let loPt = point(0, p, q), hiPt = point(1, p, q);
       for (let s = 0; s < STEPS; s++) {
         const mid = (lo + hi) / 2;
-        if (mid === lo || mid === hi) break;
-        const dm = diff(point(mid, p, q).map((x) => [x]))[0];
+        const pt = point(mid, p, q);
+        if (pt.every((x, i) => x === loPt[i]) || pt.every((x, i) => x === hiPt[i])) {
+          // Rounding reached one end: move t only, the points are as near as float32 allows along this line.
+          if (mid === lo || mid === hi) break;
+          if (pt.every((x, i) => x === loPt[i])) lo = mid;
+          else hi = mid;
+          continue;
+        }
+        const dm = diff(pt.map((x) => [x]))[0];
         if (Number.isNaN(dm)) break;
-        if (dm < 0) lo = mid;
-        else hi = mid;
+        if (dm < 0) [lo, loPt] = [mid, pt];
+        else [hi, hiPt] = [mid, pt];
       }
-      for (const t of [lo, hi]) {
-        point(t, p, q).forEach((x, i) => {
-          const [rlo, rhi] = rangeOf(ranges, vars[i]);
-          out[i].push(Math.min(Math.max(Math.fround(x), rlo), rhi));
-        });
-      }
+      loPt.forEach((x, i) => out[i].push(x));
+      hiPt.forEach((x, i) => out[i].push(x));
     }
   }
   return out.map((col) => Float32Array.from(col));

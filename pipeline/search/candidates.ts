@@ -100,7 +100,8 @@ export function foldConstants(e: Expr): Expr {
   // as deep as the expression.
   const memo = new Map<number, Expr>();
   for (const n of postorder(e)) {
-    if (n.tag !== "app" || n.op === "d") {
+    // A truth value is never a constant leaf: the IR has none (a decided condition picks its arm by rule).
+    if (n.tag !== "app" || n.op === "d" || OPS[n.op].sort !== "real") {
       memo.set(n.id, n);
       continue;
     }

@@ -62,7 +62,7 @@ export type CompareOpts = z.infer<typeof CompareOpts>;
 
 export const COMPARE_HELP = `corpus and search:
   --corpus PATH     FPCore file or folder (repeatable; default data/kernels/); benchmarks
-                    that are not straight-line (loops, conditionals) are skipped and counted
+                    with loops (or other constructs the reader refuses) are skipped and counted
   --kernels N       only N kernels spread over the corpus (default 0: all)
   --time S          search time per kernel and method, seconds (default 2)
   --rules D,D       rule domains (default all)
@@ -94,7 +94,7 @@ For every kernel of a corpus: ns per element of the original under gcc and
 clang at -O2, -O3 and -O3 -ffast-math, our SIMD code of the original,
 saturation + static cost, and guided search + Judge (what optimize returns,
 the original included when the optimized form loses), all timed in one
-harness run; geomean speedups by domain (graphics, physics, autodiff, ml
+harness run; geomean speedups by domain (graphics, physics, autodiff, ml, conditionals
 from data/kernels' file names, everything else FPBench), accuracy per
 column, and the issue's three targets with pass/fail.
 

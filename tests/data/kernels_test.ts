@@ -18,7 +18,7 @@ import type { Benchmark } from "../../pipeline/expr/fpcore.ts";
 import { fileTag } from "../../pipeline/records/fpcore_records.ts";
 
 const DIR = join(import.meta.dirname!, "..", "..", "data", "kernels");
-const DOMAINS = ["graphics", "physics", "autodiff", "ml"] as const;
+const DOMAINS = ["graphics", "physics", "autodiff", "ml", "conditionals"] as const;
 const POINTS = 2000;
 /** Corners of the input box come first; wide kernels get a sample of them. */
 const MAX_CORNERS = 512;

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Rng } from "../../pipeline/expr/random.ts";
+import { app, v } from "../../pipeline/expr/expr.ts";
+import { parseExpr } from "../../pipeline/expr/fpcore.ts";
+import { OPS } from "../../pipeline/expr/ops.ts";
+import { kindOf, selfFeature, SQUARE_KINDS } from "../../pipeline/nnue/features.ts";
+import { LATENCY_SCALE } from "../../pipeline/nnue/latency_init.ts";
 import { crc32 } from "../../pipeline/nnue/checksum.ts";
 import { Network } from "../../pipeline/nnue/network.ts";
 import { fitLogUnit, JUDGE_TRAINING, trainNetwork } from "../../pipeline/nnue/train.ts";
@@ -159,4 +164,31 @@ Deno.test("the default weights load and fit the repository budget", () => {
   for (const name of Object.values(FILE_NAMES)) total += Deno.statSync(join(DEFAULT_WEIGHTS_DIR, name)).size;
   assert.ok(total < 16_000_000, `${total} bytes`);
   assert.ok(Number.isFinite(nw.judgeCost(randomTestExpr(new Rng(1), 10))));
+});
+
+Deno.test("weights written before the conditionals (45 kinds) load, with the new kinds at the op table's latency", () => {
+  const header = Deno.readFileSync(join(DEFAULT_WEIGHTS_DIR, FILE_NAMES.embeddings)).subarray(0, HEADER_BYTES);
+  const kinds = new DataView(header.buffer, header.byteOffset).getUint16(34, true);
+  assert.equal(kinds, SQUARE_KINDS, "the shipped file is of the first feature set");
+  using nw = loadNetwork(DEFAULT_WEIGHTS_DIR);
+  const { rows, values } = nw.init;
+  for (const op of ["select", "lt", "or"] as const) {
+    const row = selfFeature(
+      nw.fs,
+      kindOf(app(
+        op,
+        op === "select"
+          ? [app("lt", [v("x"), v("y")]), v("x"), v("y")]
+          : op === "or"
+          ? [app("lt", [v("x"), v("y")]), app("lt", [v("y"), v("x")])]
+          : [v("x"), v("y")],
+      )),
+    );
+    const i = rows.indexOf(row);
+    assert.ok(i >= 0, `${op} has a latency row`);
+    assert.equal(values[i], OPS[op].throughput / LATENCY_SCALE);
+  }
+  const e = parseExpr("(if (< x 0) (- x) (sqrt x))");
+  const [ns] = nw.predictNs([e]);
+  assert.ok(Number.isFinite(ns) && ns > 0);
 });

@@ -104,3 +104,27 @@ Deno.test("checking is deterministic for a seed", () => {
   const r = one({ name: "assoc", lhs: "(+ (+ ?a ?b) ?c)", rhs: "(+ ?a (+ ?b ?c))" });
   assert.deepEqual(checkRule(r, { seed: 7 }).worst, checkRule(r, { seed: 7 }).worst);
 });
+
+Deno.test("rules are sort-checked: a truth value where a number goes, or a hole of both sorts, is refused", () => {
+  assert.throws(
+    () => defineRules("select", [{ name: "s1", lhs: "(select ?c ?a ?b)", rhs: "?c" }]),
+    /is a truth value|truth value/,
+  );
+  assert.throws(
+    () => defineRules("select", [{ name: "s2", lhs: "(select ?c ?a ?b)", rhs: "(+ ?c ?a)" }]),
+    /number and as a truth value/,
+  );
+  assert.throws(() => defineRules("select", [{ name: "s3", lhs: "(lt ?a ?b)", rhs: "(- ?a ?b)" }]), /is a number/);
+  const [ok] = defineRules("select", [{ name: "s4", lhs: "(select (not ?c) ?a ?b)", rhs: "(select ?c ?b ?a)" }]);
+  assert.deepEqual(ok.boolHoles, ["c"]);
+});
+
+Deno.test("wrong conditional rules are caught: swapped arms, min for max, a negated comparison without NaN care", () => {
+  const wrong = defineRules("select", [
+    { name: "w1", lhs: "(select ?c ?a ?b)", rhs: "(select ?c ?b ?a)" },
+    { name: "w2", lhs: "(select (lt ?a ?b) ?b ?a)", rhs: "(fmin ?a ?b)" },
+    { name: "w3", lhs: "(not (lt ?a ?b))", rhs: "(lt ?b ?a)" },
+    { name: "w4", lhs: "(select ?c (+ ?a ?x) (+ ?b ?y))", rhs: "(+ (select ?c ?a ?b) ?x)" },
+  ]);
+  for (const r of wrong) assert.equal(checkRule(r).ok, false, r.name);
+});
