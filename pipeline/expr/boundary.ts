@@ -41,9 +41,12 @@ export function boundaryInputs(
   max: number,
 ): Float32Array[] {
   const out: number[][] = vars.map(() => []);
-  const n = base.length > 0 ? base[0].length : 0;
   const cmps = comparisons(e);
-  if (vars.length === 0 || n < 2 || cmps.length === 0) return vars.map(() => new Float32Array(0));
+  if (vars.length === 0 || base.length === 0 || base[0].length < 2 || cmps.length === 0) {
+    return vars.map(() => new Float32Array(0));
+  }
+  base = withProbes(e, vars, ranges, base);
+  const n = base[0].length;
   // Points of the segment from base point p to q, as the kernel sees them: float32, inside the ranges.
   const bounds = vars.map((name) => rangeOf(ranges, name));
   const point = (t: number, p: number, q: number): number[] =>
@@ -91,6 +94,38 @@ export function boundaryInputs(
     }
   }
   return out.map((col) => Float32Array.from(col));
+}
+
+/** Probes per variable at most: 0 and the expression's constants, both signs. */
+const MAX_PROBES = 16;
+
+/**
+ * `base` and probe points: a condition such as |b| > 1e-6 holds at almost
+ * every uniform sample, so its other side is looked for where kernels keep
+ * their thresholds: each variable (in turn, the others as in the first base
+ * point) at 0 and at the expression's constants, both signs, inside its
+ * range.
+ */
+function withProbes(
+  e: Expr,
+  vars: readonly string[],
+  ranges: Ranges | undefined,
+  base: readonly ArrayLike<number>[],
+): number[][] {
+  const consts = [
+    0,
+    ...new Set(postorder(e).flatMap((n) => (n.tag === "const" && Number.isFinite(n.value) ? [Math.abs(n.value)] : []))),
+  ];
+  const values = [...new Set(consts.flatMap((c) => [c, -c]).map(Math.fround))].slice(0, MAX_PROBES);
+  const cols = base.map((c) => Array.from(c));
+  vars.forEach((name, i) => {
+    const [lo, hi] = rangeOf(ranges, name);
+    for (const x of values) {
+      if (x < lo || x > hi) continue;
+      cols.forEach((col, j) => col.push(j === i ? x : base[j][0]));
+    }
+  });
+  return cols;
 }
 
 /**
