@@ -81,3 +81,24 @@ export function printLiteral(x: number): string {
   if (Object.is(x, -0)) return "-0";
   return String(x);
 }
+
+/**
+ * The shortest decimal, as a float64, that rounds to the same float32 as
+ * `x`: how a constant computed in float64 for a float32 kernel is kept. The
+ * kernel reads exactly `Math.fround(x)` either way, and the form prints as
+ * `2.4` rather than `2.4000000953674316` (or `2.3999999999999995`).
+ * Infinities, NaN and zeros are their float32 selves.
+ *
+ * @example
+ * shortestFloat32(1.4426950408889634 * 1.6635532333438687);   // 2.4
+ */
+export function shortestFloat32(x: number): number {
+  const f = Math.fround(x);
+  if (!Number.isFinite(f) || f === 0) return f;
+  for (let digits = 1; digits < 9; digits++) {
+    const y = Number(f.toPrecision(digits));
+    if (Math.fround(y) === f) return y;
+  }
+  // Nine significant digits always round-trip a float32.
+  return Number(f.toPrecision(9));
+}

@@ -28,6 +28,13 @@
  * Tidying: each candidate examined is first cleared of dead weight the
  * search may carry (`x * 1`, `x - 0`, `0 - x`... tidy.ts) and predicted
  * afresh; the tidy rules' names end its steps.
+ *
+ * Gathering: a form whose product or sum chains hold more than one constant
+ * (`1.4427 * (1.6636 * log2 x)`, which the search need never line up) is
+ * joined by the form with each chain's constants gathered into one
+ * (constgather.ts), the input's form too; its steps end with
+ * `gather-constants`. Gathering reassociates, so both forms compete: the
+ * ranking and the accuracy guard choose, as for any candidate.
  * Saturation records no derivation, so its candidates have null steps.
  */
 import { eliminateDerivatives } from "../expr/derivative.ts";
@@ -42,6 +49,7 @@ import type { Rule } from "../rules/rule.ts";
 import { saturateAndExtract } from "../egraph/saturate.ts";
 import { derive, shortenPath } from "./derivation.ts";
 import { makeTidy } from "./tidy.ts";
+import { GATHER_CONSTANTS, gatherConstants } from "./constgather.ts";
 import { DEFAULT_GUIDED, guidedSearch } from "./guided.ts";
 
 export type SearchKind = "guided" | "saturate";
@@ -278,17 +286,25 @@ export function optimize(
   const baseFound: Found = { expr: baselineExpr, visited: true, steps: () => baseSteps };
   const tidy = makeTidy(o.rules, ranges, o.costs);
   const tidiedPool = new Map<Expr, Found>([[baselineExpr, baseFound]]);
+  // Each form's constants gathered (constgather.ts), beside the form.
+  const addGathered = (f: Found) => {
+    const g = gatherConstants(f.expr, o.costs);
+    if (g !== f.expr) keepBest(tidiedPool, { expr: g, visited: false, steps: stepsThen(f.steps, [GATHER_CONSTANTS]) });
+  };
+  addGathered(baseFound);
   for (const f of found) {
     const e = hasDerivative(f.expr) ? eliminateDerivatives(f.expr) : f.expr;
     if (e === baselineExpr) continue;
     const t = tidy(e);
     const more = [...(e === f.expr ? [] : [ELIMINATE_D]), ...t.steps];
-    keepBest(tidiedPool, {
+    const tidied: Found = {
       expr: t.expr,
       // Writing out derivatives keeps a state's path exact; tidying makes it a derivation.
       visited: f.visited && t.expr === e,
       steps: more.length === 0 ? f.steps : stepsThen(f.steps, more),
-    });
+    };
+    keepBest(tidiedPool, tidied);
+    addGathered(tidied);
   }
   const exprs = [...tidiedPool.keys()];
   const ns = nw.predictNs(exprs);

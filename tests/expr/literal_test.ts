@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseLiteral } from "../../pipeline/expr/literal.ts";
+import { parseLiteral, shortestFloat32 } from "../../pipeline/expr/literal.ts";
 import { Rng } from "../../pipeline/expr/random.ts";
 
 /** A random hex mantissa: 1 to 20 digits, maybe with a fraction. */
@@ -45,4 +45,19 @@ Deno.test("hang: clamping the exponent keeps every in-range hex literal exact", 
   assert.equal(parseLiteral("0x1p1024"), Infinity);
   assert.equal(parseLiteral("0x1p-1075"), 0);
   assert.equal(parseLiteral("0x1.8p-1074"), 1e-323);
+});
+
+Deno.test("shortestFloat32: the shortest decimal with the same float32, which is what kernels read", () => {
+  assert.equal(shortestFloat32(1.4426950408889634 * 1.6635532333438687), 2.4);
+  assert.equal(shortestFloat32(0.1), 0.1);
+  assert.equal(shortestFloat32(-3), -3);
+  assert.ok(Object.is(shortestFloat32(-0), -0));
+  assert.equal(shortestFloat32(1e39), Infinity, "past float32's range");
+  const rng = new Rng(3);
+  for (let i = 0; i < 2000; i++) {
+    const x = (rng.next() - 0.5) * 10 ** rng.range(-30, 30);
+    const y = shortestFloat32(x);
+    assert.equal(Math.fround(y), Math.fround(x), `${x}`);
+    assert.ok(y.toExponential().replace(/^-|e.*$|\./g, "").length <= 9, `${y}`);
+  }
 });
