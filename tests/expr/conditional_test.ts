@@ -8,7 +8,7 @@ import { printFPCore, printInfix } from "../../pipeline/expr/print.ts";
 import { CONDITIONAL_MIX, randomExpr, Rng } from "../../pipeline/expr/random.ts";
 import { evaluateBatchC } from "../../pipeline/ffi/eval.ts";
 
-const x = v("x"), y = v("y"), z = v("z");
+const x = v("x"), y = v("y");
 
 Deno.test("truth values are a sort of their own: a comparison is no number, a number no condition", () => {
   assert.equal(sortOf(app("lt", [x, y])), "bool");
