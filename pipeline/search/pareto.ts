@@ -57,19 +57,19 @@ export function frontOf<T>(points: Iterable<ParetoPoint<T>>): Front<T> {
 }
 
 /** Which point of a front to take: the fastest, the most accurate, or the fastest within an error bound. */
-export type Pick =
+export type FrontPick =
   | { readonly kind: "fastest" }
   | { readonly kind: "accurate" }
   | { readonly kind: "ulp"; readonly max: number };
 
 /** Parses `fastest`, `accurate` or `ulp<=N`; null otherwise. */
-export function parsePick(s: string): Pick | null {
+export function parsePick(s: string): FrontPick | null {
   if (s === "fastest" || s === "accurate") return { kind: s };
   const m = /^ulp<=(\d+(?:\.\d+)?)$/.exec(s.trim());
   return m === null ? null : { kind: "ulp", max: Number(m[1]) };
 }
 
-export function pickText(p: Pick): string {
+export function pickText(p: FrontPick): string {
   return p.kind === "ulp" ? `ulp<=${p.max}` : p.kind;
 }
 
@@ -78,7 +78,7 @@ export function pickText(p: Pick): string {
  * bound). The front is sorted by time, so the fastest point within a bound
  * is the first one under it.
  */
-export function pickPoint<T>(front: Front<T>, pick: Pick): ParetoPoint<T> | null {
+export function pickPoint<T>(front: Front<T>, pick: FrontPick): ParetoPoint<T> | null {
   if (front.length === 0) return null;
   switch (pick.kind) {
     case "fastest":
