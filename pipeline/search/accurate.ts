@@ -44,6 +44,9 @@ export interface AccuracySearchOptions {
 
 export const DEFAULT_ACCURACY_SEARCH = { budget: 20_000, hot: 3, keep: 200, costRatio: 1.5 } as const;
 
+/** Forms with identical error statistics expanded at most this many times (see the loop). */
+const SAME_ERROR_EXPANSIONS = 2;
+
 export interface AccurateForm {
   readonly expr: Expr;
   readonly error: ErrorStats;
@@ -61,24 +64,42 @@ export function accuracySearch(seeds: readonly Expr[], o: AccuracySearchOptions)
   const t0 = performance.now();
   const index = new RuleIndex(o.rules.filter((r) => r.approx === null));
   const facts = new NodeFacts(o.ranges);
-  const heap = new MaxHeap<AccurateForm>();
+  const heap = new MaxHeap<{ f: AccurateForm; score: number; detour: boolean }>();
   const seen = new Map<Expr, AccurateForm>();
   let evaluated = 0;
-  const visit = (expr: Expr, steps: readonly string[]) => {
+  /**
+   * A form worse than the one it came from may lead somewhere better in one
+   * more step (log(e^x) -> x costs accuracy until e^x - 1 -> expm1(x)): it
+   * is queued at its parent's score once (a detour); a detour's own worse
+   * children are queued at their own score.
+   */
+  const visit = (expr: Expr, steps: readonly string[], parent: { score: number; detour: boolean } | null) => {
     if (seen.has(expr)) return;
     const f: AccurateForm = { expr, error: o.errorOf(expr), steps };
     evaluated++;
     seen.set(expr, f);
-    heap.push(f, -score(f.error) - 1e-6 * staticCost(expr, o.costs));
+    const own = score(f.error);
+    const detour = parent !== null && !parent.detour && own > parent.score;
+    const at = detour ? parent.score : own;
+    heap.push({ f, score: own, detour }, -at - 1e-6 * staticCost(expr, o.costs));
   };
-  for (const s of seeds) visit(s, []);
+  for (const s of seeds) visit(s, [], null);
+  const expanded = new Map<string, number>();
   while (heap.size > 0 && evaluated < o.budget && performance.now() - t0 < o.timeMs) {
-    const cur = heap.pop()!;
+    const top = heap.pop()!;
+    const cur = top.f;
+    // Forms with exactly the same errors are mostly rearrangements that
+    // compute the same values (a + b and b + a): expanding every one of them
+    // would spend the budget before any worse-then-better path is tried.
+    const sig = `${cur.error.maxUlp}/${cur.error.meanUlp}/${cur.error.meanBits}`;
+    const times = expanded.get(sig) ?? 0;
+    if (times >= SAME_ERROR_EXPANSIONS) continue;
+    expanded.set(sig, times + 1);
     for (const site of hotSites(cur.expr, o)) {
       for (const c of candidatesAt(site, index, facts)) {
         const next = replaceNode(cur.expr, c.site, c.result);
         if (seen.has(next) || staticCost(next, o.costs) > o.costCap) continue;
-        visit(next, [...cur.steps, c.rule.name]);
+        visit(next, [...cur.steps, c.rule.name], top);
         if (evaluated >= o.budget) break;
       }
     }
