@@ -171,6 +171,22 @@ export const MeasuredBuild = z.discriminatedUnion("ok", [
 ]);
 
 /**
+ * One point of a kernel's Pareto front of (time, max error) (`optimize
+ * --pareto`): `time` is the Judge's predicted ns per element when the
+ * ranking is the Judge's, the static table's cost otherwise (`time_unit`).
+ */
+export const ParetoPointRecord = z.object({
+  time: z.number().nonnegative(),
+  time_unit: z.enum(["ns", "cost"]),
+  max_ulp: z.number().nonnegative(),
+  mean_ulp: z.number().nonnegative(),
+  /** Within the accuracy guard (the input's max error plus the allowance). */
+  accepted: z.boolean(),
+  /** FPCore body of the form. */
+  expr: z.string().min(1),
+});
+
+/**
  * What `optimize --emit json` writes per kernel: the input record (fields
  * passed through) plus the search's result, its accuracy against the
  * accuracy guard, and with `--measure` every timed build and what the tool
@@ -203,7 +219,13 @@ export const OptimizeRecord = z.intersection(
       ms: z.number().nonnegative(),
       ms_to_best: z.number().nonnegative(),
       stopped: z.string(),
+      /** What the chosen form is best at (absent in records written before the objective existed: speed). */
+      objective: z.enum(["speed", "accuracy"]).optional(),
     }),
+    /** The Pareto front over the forms reached, fastest first (absent in older records). */
+    pareto: z.array(ParetoPointRecord).optional(),
+    /** How the chosen form was picked when not by speed (`--objective accuracy`, `--pick`). */
+    picked: z.string().optional(),
     measured: z.object({
       n: z.number().int().positive(),
       builds: z.record(z.string(), MeasuredBuild),

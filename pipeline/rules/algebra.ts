@@ -136,6 +136,28 @@ export const RULES = defineRules("algebra", [
   { name: "sub-add-cancel", lhs: "(+ (- ?a ?b) ?b)", rhs: "?a" },
   { name: "add-sub-other", lhs: "(+ ?a (- ?b ?a))", rhs: "?b" },
   { name: "sub-add-neg", lhs: "(- ?a (+ ?a ?b))", rhs: "(neg ?b)" },
+  { name: "sub-sub-cancel", lhs: "(- (- ?a ?b) ?a)", rhs: "(neg ?b)" },
+  // Accuracy (Herbie's conjugates): a difference of close roots cancels;
+  // over the sum of the roots it becomes a difference of the radicands,
+  // which the cancellations above often make exact (sqrt(x+1) - sqrt(x)).
+  {
+    name: "sqrt-diff-conjugate",
+    lhs: "(- (sqrt ?a) (sqrt ?b))",
+    rhs: "(/ (- ?a ?b) (+ (sqrt ?a) (sqrt ?b)))",
+    pre: "(and (>= ?a 0) (>= ?b 0) (or (> ?a 0) (> ?b 0)))",
+  },
+  {
+    name: "sqrt-sub-conjugate",
+    lhs: "(- (sqrt ?a) ?b)",
+    rhs: "(/ (- ?a (* ?b ?b)) (+ (sqrt ?a) ?b))",
+    pre: "(and (>= ?a 0) (> ?b 0))",
+  },
+  {
+    name: "cbrt-diff-conjugate",
+    lhs: "(- (cbrt ?a) (cbrt ?b))",
+    rhs: "(/ (- ?a ?b) (+ (* (cbrt ?a) (cbrt ?a)) (+ (* (cbrt ?a) (cbrt ?b)) (* (cbrt ?b) (cbrt ?b)))))",
+    pre: "(or (and (> ?a 0) (> ?b 0)) (and (< ?a 0) (< ?b 0)))",
+  },
   { name: "mul-div-cancel", lhs: "(/ (* ?a ?b) ?b)", rhs: "?a", pre: "(!= ?b 0)" },
   { name: "mul-div-cancel-left", lhs: "(/ (* ?a ?b) ?a)", rhs: "?b", pre: "(!= ?a 0)" },
   { name: "div-mul-cancel", lhs: "(* (/ ?a ?b) ?b)", rhs: "?a", pre: "(!= ?b 0)" },

@@ -86,6 +86,9 @@ export const RULES = defineRules("explog", [
   { name: "explog-log1p-unfuse", lhs: "(log1p ?x)", rhs: "(log (+ 1 ?x))", pre: "(or (>= ?x 0.5) (< -1 ?x -0.5))" },
   { name: "explog-expm1-fuse", lhs: "(- (exp ?x) 1)", rhs: "(expm1 ?x)" },
   { name: "explog-expm1-unfuse", lhs: "(expm1 ?x)", rhs: "(- (exp ?x) 1)", pre: AWAY },
+  // Accuracy: log of 1 - x, and a difference of exponentials, through the accurate forms.
+  { name: "explog-log1p-neg", lhs: "(log (- 1 ?x))", rhs: "(log1p (neg ?x))", pre: "(< ?x 1)" },
+  { name: "explog-exp-diff-expm1", lhs: "(- (exp ?a) (exp ?b))", rhs: "(* (exp ?b) (expm1 (- ?a ?b)))", pre: E2 },
 
   // Hyperbolic functions and exp.
   {

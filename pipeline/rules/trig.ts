@@ -125,6 +125,16 @@ export const RULES = defineRules("trig", [
     lhs: "(- (cos ?a) (cos ?b))",
     rhs: "(* -2 (* (sin (* 0.5 (+ ?a ?b))) (sin (* 0.5 (- ?a ?b)))))",
   },
+  // Accuracy: differences that cancel near equal arguments, as products
+  // that do not (1 - cos x near 0; tan and atan of close arguments).
+  { name: "trig-one-minus-cos", lhs: "(- 1 (cos ?x))", rhs: "(* 2 (* (sin (* 0.5 ?x)) (sin (* 0.5 ?x))))" },
+  { name: "trig-diff-tan", lhs: "(- (tan ?a) (tan ?b))", rhs: "(/ (sin (- ?a ?b)) (* (cos ?a) (cos ?b)))" },
+  {
+    name: "trig-diff-atan",
+    lhs: "(- (atan ?a) (atan ?b))",
+    rhs: "(atan (/ (- ?a ?b) (+ 1 (* ?a ?b))))",
+    pre: "(or (and (>= ?a 0) (>= ?b 0)) (and (<= ?a 0) (<= ?b 0)))",
+  },
 
   // Parity.
   { name: "trig-sin-neg", lhs: "(sin (neg ?x))", rhs: "(neg (sin ?x))", bidi: true },

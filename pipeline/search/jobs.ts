@@ -44,6 +44,8 @@ export function optimizeJob(job: Job, s: SearchSettings, nw: Network): OptimizeR
     k: s.k,
     nodeLimit: s.nodeLimit,
     iterLimit: s.iterLimit,
+    ...(s.objective !== undefined ? { objective: s.objective } : {}),
+    ...(s.pick !== undefined ? { pick: s.pick } : {}),
   });
 }
 

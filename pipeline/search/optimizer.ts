@@ -51,6 +51,9 @@ import { derive, shortenPath } from "./derivation.ts";
 import { makeTidy } from "./tidy.ts";
 import { GATHER_CONSTANTS, gatherConstants } from "./constgather.ts";
 import { DEFAULT_GUIDED, guidedSearch } from "./guided.ts";
+import { accuracySearch, DEFAULT_ACCURACY_SEARCH } from "./accurate.ts";
+import { type Front, frontOf, type FrontPick, insert, type ParetoPoint, pickPoint, pickText } from "./pareto.ts";
+import { printFPCore } from "../expr/print.ts";
 
 export type SearchKind = "guided" | "saturate";
 
@@ -89,6 +92,15 @@ export interface OptimizeOptions {
   /** Saturation limits (search = "saturate"). */
   readonly nodeLimit: number;
   readonly iterLimit: number;
+  /**
+   * What the returned form is best at: speed (the fastest predicted form
+   * within the guard), or accuracy (the least max error among the forms
+   * predicted at most ACCURACY_SLOWDOWN slower than the input; an accuracy
+   * search runs after the guided one, for as long again).
+   */
+  readonly objective?: "speed" | "accuracy";
+  /** A point of the Pareto front to return instead (`optimize --pick`). */
+  readonly pick?: FrontPick;
 }
 
 export const DEFAULT_OPTIMIZE: Omit<OptimizeOptions, "rules" | "costs"> = {
@@ -102,7 +114,17 @@ export const DEFAULT_OPTIMIZE: Omit<OptimizeOptions, "rules" | "costs"> = {
   rank: "judge",
   nodeLimit: 100_000,
   iterLimit: 30,
+  objective: "speed",
 };
+
+/** `objective: "accuracy"` takes forms predicted at most this much slower than the input. */
+export const ACCURACY_SLOWDOWN = 0.05;
+/**
+ * Within the allowed time, a form counts as most accurate when its max
+ * error is within this many ulps of the least (the fastest such form is
+ * taken): a fraction of an ulp is not worth a slower form.
+ */
+export const ACCURACY_SLACK_ULP = 1;
 
 export interface Ranked {
   readonly expr: Expr;
@@ -138,6 +160,14 @@ export interface OptimizeResult {
    * then the accepted one cheapest by static cost if it was not among them.
    */
   readonly candidates: readonly Ranked[];
+  /**
+   * The Pareto front of (time, max error) over every form reached (the
+   * forms ranked, from both searches): time is the Judge's predicted ns
+   * with rank "judge", the static cost with rank "static"; fastest first.
+   */
+  readonly front: Front<Ranked>;
+  /** How `best` was chosen when not by speed: the objective or --pick, in words. */
+  readonly picked: string | null;
   readonly search: {
     readonly kind: SearchKind;
     readonly timeMs: number;
@@ -278,6 +308,25 @@ export function optimize(
   const o: OptimizeOptions = { ...DEFAULT_OPTIMIZE, ...options };
   const baselineExpr = eliminateDerivatives(input);
   const { found, stats } = runSearch(input, ranges, nw, o);
+  // Both sides of every condition's boundary too (boundary.ts): where a conditional's error lives.
+  const cols = withBoundaries(input, vars, ranges, sampleInputs(vars, ranges, o.samples, o.seed));
+  const reference = evaluateBatch(input, vars, cols, 64);
+  const floor = outputFloor(reference);
+  const screenN = Math.min(SCREEN_SAMPLES, o.samples);
+  const screenCols = cols.map((c) => c.subarray(0, screenN));
+  const screenRef = reference.length === o.samples ? reference.subarray(0, screenN) : reference;
+  const screened = new Map<Expr, ErrorStats>();
+  const screenOf = (e: Expr) => {
+    let s = screened.get(e);
+    if (s === undefined) {
+      s = flooredErrorStats(evaluateBatch(e, vars, screenCols, 32).subarray(0, screenRef.length), screenRef, floor);
+      screened.set(e, s);
+    }
+    return s;
+  };
+  const accurate = o.objective === "accuracy"
+    ? accurateForms(baselineExpr, input, ranges, vars, screenCols, screenOf, o)
+    : [];
 
   // Candidates without derivatives and tidied of dead weight (tidy.ts),
   // deduplicated; the baseline competes as given, so a Judge that prefers
@@ -292,7 +341,7 @@ export function optimize(
     if (g !== f.expr) keepBest(tidiedPool, { expr: g, visited: false, steps: stepsThen(f.steps, [GATHER_CONSTANTS]) });
   };
   addGathered(baseFound);
-  for (const f of found) {
+  for (const f of [...found, ...accurate]) {
     const e = hasDerivative(f.expr) ? eliminateDerivatives(f.expr) : f.expr;
     if (e === baselineExpr) continue;
     const t = tidy(e);
@@ -309,10 +358,6 @@ export function optimize(
   const exprs = [...tidiedPool.keys()];
   const ns = nw.predictNs(exprs);
 
-  // Both sides of every condition's boundary too (boundary.ts): where a conditional's error lives.
-  const cols = withBoundaries(input, vars, ranges, sampleInputs(vars, ranges, o.samples, o.seed));
-  const reference = evaluateBatch(input, vars, cols, 64);
-  const floor = outputFloor(reference);
   const errorOf = (e: Expr) => flooredErrorStats(evaluateBatch(e, vars, cols, 32), reference, floor);
   const baseError = errorOf(baselineExpr);
   const limit = baseError.maxUlp + o.maxUlp;
@@ -325,11 +370,6 @@ export function optimize(
     : scored.sort((a, b) => a.cost - b.cost || a.ns - b.ns);
   // Every candidate is screened on a few samples; full accuracy checks go
   // down the list until one passes the guard, then for a few more (reports).
-  const screenN = Math.min(SCREEN_SAMPLES, o.samples);
-  const screenCols = cols.map((c) => c.subarray(0, screenN));
-  const screenRef = reference.length === o.samples ? reference.subarray(0, screenN) : reference;
-  const screenOf = (e: Expr) =>
-    flooredErrorStats(evaluateBatch(e, vars, screenCols, 32).subarray(0, screenRef.length), screenRef, floor);
   const candidates: Ranked[] = [];
   let best: Ranked | null = null, dropped = 0, afterBest = 0;
   for (const c of order) {
@@ -381,7 +421,56 @@ export function optimize(
     break;
   }
   const baseline = candidates.find((c) => c.expr === baselineExpr)!;
-  const chosen = best ?? baseline;
+  // The Pareto front over every form ranked, fastest first: a form enters
+  // only with less error than every faster one, so one whose screen error
+  // (a lower bound of its max) is no lower is skipped unchecked.
+  const timeOf = (c: { ns: number; cost: number }) => o.rank === "judge" ? c.ns : c.cost;
+  const known = new Map(candidates.map((c) => [c.expr, c]));
+  let front: Front<Ranked> = frontOf([]);
+  let minErr = Infinity;
+  const byTime = [...order].sort((a, b) => timeOf(a) - timeOf(b) || a.cost - b.cost);
+  for (const c of byTime) {
+    let r = known.get(c.e);
+    if (r !== undefined && r.error.n < baseError.n) {
+      // A candidate the screen rejected has its screen error only: measure it in full.
+      if (r.error.maxUlp >= minErr) continue;
+      const full: Ranked = { ...r, error: errorOf(r.expr) };
+      candidates[candidates.indexOf(r)] = full;
+      known.set(r.expr, full);
+      r = full;
+    } else if (r === undefined) {
+      if (screenOf(c.e).maxUlp >= minErr) continue;
+      const error = errorOf(c.e);
+      r = {
+        expr: c.e,
+        predictedNs: c.ns,
+        staticCost: c.cost,
+        error,
+        accepted: error.maxUlp <= limit,
+        steps: null,
+        stepsComplete: false,
+      };
+    }
+    if (r.error.maxUlp >= minErr) continue;
+    minErr = r.error.maxUlp;
+    front = insert(front, paretoPoint(r, timeOf({ ns: r.predictedNs, cost: r.staticCost })));
+  }
+  let picked: string | null = null;
+  let chosen = best ?? baseline;
+  const choice = o.pick !== undefined
+    ? pickOnFront(front, o.pick, limit)
+    : o.objective === "accuracy"
+    ? mostAccurate(front, timeOf({ ns: baseline.predictedNs, cost: baseline.staticCost }), baseline.error.maxUlp)
+    : null;
+  if (choice !== null) {
+    chosen = known.get(choice.expr) ?? choice;
+    if (!candidates.includes(chosen)) candidates.push(chosen);
+    picked = o.pick !== undefined
+      ? `--pick ${pickText(o.pick)}: point ${front.findIndex((p) => p.item === choice) + 1} of ${front.length} ` +
+        `on the front`
+      : `objective accuracy: the least max error (within ${ACCURACY_SLACK_ULP} ulp) among forms predicted at most ` +
+        `${ACCURACY_SLOWDOWN * 100}% slower than the input`;
+  }
   // Derivations for the forms a measured run may return (the best and its
   // alternatives), now: deriving on demand later would keep the search's
   // whole trajectory alive for as long as the result is.
@@ -395,11 +484,71 @@ export function optimize(
     input,
     baseline,
     best: withSteps[candidates.indexOf(chosen)],
-    dropped,
+    dropped: picked === null ? dropped : 0,
     allowance: o.maxUlp,
     candidates: withSteps,
+    front: frontOf(front.map((p) => ({ ...p, item: withSteps[candidates.indexOf(p.item)] ?? p.item }))),
+    picked,
     search: stats,
   };
+}
+
+function paretoPoint(r: Ranked, time: number): ParetoPoint<Ranked> {
+  return { time, error: r.error.maxUlp, key: printFPCore(r.expr), item: r };
+}
+
+/** `--pick`: fastest is the fastest point within the guard; accurate and ulp<=N ignore the guard (they say the bound). */
+function pickOnFront(front: Front<Ranked>, pick: FrontPick, limit: number): Ranked | null {
+  if (pick.kind === "fastest") return front.find((p) => p.error <= limit)?.item ?? null;
+  return pickPoint(front, pick)?.item ?? null;
+}
+
+/**
+ * The accuracy objective's choice: among the front's points predicted at
+ * most ACCURACY_SLOWDOWN slower than the input, the fastest whose max error
+ * is within ACCURACY_SLACK_ULP of the least there and no more than the
+ * input's.
+ */
+export function mostAccurate<T>(front: Front<T>, baseTime: number, baseError: number): T | null {
+  const fast = front.filter((p) => p.time <= baseTime * (1 + ACCURACY_SLOWDOWN));
+  if (fast.length === 0) return null;
+  const least = Math.min(...fast.map((p) => p.error));
+  const bound = Math.min(least + ACCURACY_SLACK_ULP, Math.max(least, baseError));
+  return fast.find((p) => p.error <= bound)?.item ?? null;
+}
+
+/**
+ * The accuracy search's forms (accurate.ts), from the input and the guided
+ * search's best few, as found forms whose steps are their path from the
+ * input (its derivatives written out first).
+ */
+function accurateForms(
+  baselineExpr: Expr,
+  input: Expr,
+  ranges: Ranges,
+  vars: readonly string[],
+  screenCols: readonly Float32Array[],
+  screenOf: (e: Expr) => ErrorStats,
+  o: OptimizeOptions,
+): Found[] {
+  const prefix = baselineExpr === input ? [] : [ELIMINATE_D];
+  const forms = accuracySearch([baselineExpr], {
+    rules: o.rules,
+    ranges,
+    costs: o.costs,
+    vars,
+    columns: screenCols,
+    errorOf: screenOf,
+    timeMs: o.timeMs,
+    budget: DEFAULT_ACCURACY_SEARCH.budget,
+    costCap: staticCost(baselineExpr, o.costs) * DEFAULT_ACCURACY_SEARCH.costRatio,
+    hot: DEFAULT_ACCURACY_SEARCH.hot,
+    keep: DEFAULT_ACCURACY_SEARCH.keep,
+  });
+  return forms.map((f): Found => {
+    const steps = { steps: [...prefix, ...f.steps], complete: true };
+    return { expr: f.expr, visited: true, steps: () => steps };
+  });
 }
 
 /** Accepted candidates timed next to the best with --measure, so derived here too. */

@@ -56,6 +56,8 @@ import {
   targetOption,
 } from "./cli.ts";
 import { describeTarget, type Target } from "../target/target.ts";
+import { parsePick } from "../search/pareto.ts";
+import { ACCURACY_SLACK_ULP, ACCURACY_SLOWDOWN } from "../search/optimizer.ts";
 import { isFile, type Loaded, loadExpression, loadFile, loadRecords } from "./optimize_input.ts";
 import {
   formatOutcome,
@@ -120,6 +122,16 @@ export const RulesOption = z.string().transform((s, ctx) => {
   return ds as Domain[];
 });
 
+/** `--pick`: fastest, accurate or ulp<=N (a point of the Pareto front). */
+const PickOption = z.string().transform((s, ctx) => {
+  const p = parsePick(s);
+  if (p === null) {
+    ctx.addIssue({ code: "custom", message: `${s}: must be fastest, accurate or ulp<=N (N a number of ulps)` });
+    return z.NEVER;
+  }
+  return p;
+});
+
 const EMITS = ["text", "json", "fpcore", "infix", "c"] as const;
 
 const Opts = z.object({
@@ -145,6 +157,9 @@ const Opts = z.object({
   "on-error": onErrorOption,
   target: targetOption,
   for: z.enum(BUILDERS).optional(),
+  objective: z.enum(["speed", "accuracy"]),
+  pareto: z.boolean(),
+  pick: PickOption.optional(),
 });
 type Opts = z.infer<typeof Opts>;
 
@@ -181,6 +196,16 @@ search:
 accuracy guard:
   --max-ulp U       a result's max error may exceed the input's float32 kernel's by at most U
                     floored ulps (default ${DEFAULT_SEARCH.maxUlp}); faster forms that break it are dropped
+objective:
+  --objective O     speed (default): the fastest predicted form within the guard; accuracy: the
+                    least max error (within ${ACCURACY_SLACK_ULP} ulp, the fastest such) among forms predicted at
+                    most ${ACCURACY_SLOWDOWN * 100}% slower than the input, after an accuracy search (best-first on
+                    error, rewriting where the error is made) that runs as long again as --time
+  --pareto          print the Pareto front of (predicted time, max error) over the forms reached,
+                    fastest first (the json record always carries it, as "pareto")
+  --pick P          return a point of the front instead: fastest (the fastest within the guard),
+                    accurate (the least max error, whatever its time) or ulp<=N (the fastest with
+                    max error at most N floored ulps, whatever --max-ulp says); --emit writes it
   --samples N       sampled inputs per kernel, ends of every range included (default ${DEFAULT_SEARCH.samples})
   --seed S          search and sampling seed (default ${DEFAULT_SEARCH.seed})
 measuring:
@@ -239,6 +264,9 @@ could not be compiled or timed; the report says which, and shows no speedups for
     "on-error": { type: "string", default: "stop" },
     ...TARGET_OPTION,
     for: { type: "string" },
+    objective: { type: "string", default: "speed" },
+    pareto: { type: "boolean", default: false },
+    pick: { type: "string" },
   },
   schema: Opts,
   positionals: true,
@@ -315,6 +343,8 @@ export async function optimizeMain(argv: readonly string[]): Promise<number> {
     k: opts.k,
     nodeLimit: opts["node-limit"],
     iterLimit: opts["iter-limit"],
+    objective: opts.objective,
+    ...(opts.pick !== undefined ? { pick: opts.pick } : {}),
   };
   const nw = openNetwork("optimize", opts.weights, target);
   let found: JobResults;
@@ -332,6 +362,8 @@ export async function optimizeMain(argv: readonly string[]): Promise<number> {
     result: results[i],
     alternatives: opts.measure ? measuredAlternatives(results[i], saturated[i]) : [],
     rank: settings.rank,
+    objective: settings.objective,
+    pareto: opts.pareto,
     target,
     builder,
     rules: settings.rules.length,

@@ -45,6 +45,10 @@ export interface Outcome {
   /** Forms timed next to the Judge's pick (`alternative 1`, ...), with --measure. */
   readonly alternatives: readonly Expr[];
   readonly rank: "judge" | "static";
+  /** What the search optimized for (speed when absent). */
+  readonly objective?: "speed" | "accuracy";
+  /** Print the Pareto front of (time, max error) in the text report (`--pareto`). */
+  readonly pareto?: boolean;
   /** Rules the search had. */
   readonly rules: number;
   readonly samples: number;
@@ -188,6 +192,7 @@ export function formatOutcome(o: Outcome): string {
     } -> ${f2(best.error.meanUlp)} ulp (float32 vs float64, floored ulps, ${o.samples} samples over the ranges, ` +
       `ends included); guard: max <= ${fmtUlp(base.error.maxUlp + r.allowance)}`,
   );
+  if (r.picked !== null) lines.push(`${pad("picked")}${r.picked}`);
   if (r.dropped > 0) {
     lines.push(
       `${pad("guard")}${r.dropped} faster-predicted candidate${r.dropped === 1 ? " was" : "s were"} dropped: ` +
@@ -234,6 +239,7 @@ export function formatOutcome(o: Outcome): string {
       } (guard: ${guardText(m)})`,
     );
   }
+  if (o.pareto === true) lines.push(...paretoLines(o));
   const s = r.search;
   lines.push(
     `${pad("search")}${s.kind}, ranked by ${
@@ -243,6 +249,24 @@ export function formatOutcome(o: Outcome): string {
     })`,
   );
   return lines.join("\n");
+}
+
+/**
+ * The Pareto front as text: one point per line, fastest first: its time
+ * (predicted ns, or static cost under --rank static), max ulp, whether it
+ * passes the guard, and its form (infix); `*` marks the chosen one.
+ */
+export function paretoLines(o: Outcome): string[] {
+  const r = o.result, judge = o.rank === "judge";
+  const head = `${"pareto".padEnd(11)}${r.front.length} point${r.front.length === 1 ? "" : "s"} of (${
+    judge ? "predicted ns/element" : "static cost"
+  }, max ulp) over the forms reached, fastest first (* chosen, ! over the guard):`;
+  const rows = r.front.map((p) => {
+    const mark = p.item.expr === r.best.expr ? "*" : p.item.accepted ? " " : "!";
+    const t = judge ? f3(p.time) : f2(p.time);
+    return `${" ".repeat(11)}${mark} ${t.padStart(8)} ${fmtUlp(p.error).padStart(10)} ulp  ${infixShared(p.item.expr)}`;
+  });
+  return [head, ...rows];
 }
 
 /** The closing table for several kernels (text report). */
@@ -353,7 +377,17 @@ export function outcomeRecord(o: Outcome): OptimizeRecord {
       ms: r.search.timeMs,
       ms_to_best: r.search.timeToBestMs,
       stopped: r.search.stopped,
+      objective: o.objective ?? "speed",
     },
+    pareto: r.front.map((p) => ({
+      time: p.time,
+      time_unit: o.rank === "judge" ? "ns" as const : "cost" as const,
+      max_ulp: p.error,
+      mean_ulp: p.item.error.meanUlp,
+      accepted: p.item.accepted,
+      expr: printFPCore(p.item.expr),
+    })),
+    ...(r.picked === null ? {} : { picked: r.picked }),
     ...(m === undefined ? {} : {
       measured: {
         n: o.n ?? 0,

@@ -523,3 +523,48 @@ Deno.test("an infix argument with a division is an expression, not a path", asyn
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /^input\s+\(pow \(\/ \(\+ c 0\.055\) 1\.055\) 2\.4\)/m);
 });
+
+Deno.test("optimize --objective accuracy --pareto: expm1(x) / x, the front printed; --pick and the JSON front", async () => {
+  const motivating = "(/ (- (exp x) 1) (log (exp x)))";
+  const text = await optimizeCli([
+    "--time",
+    "0.5",
+    "--objective",
+    "accuracy",
+    "--pareto",
+    "--range",
+    "x=-1:1",
+    motivating,
+  ]);
+  assert.equal(text.code, 0, text.err);
+  assert.match(text.out, /optimized  \(\/ \(expm1 x\) x\)/);
+  assert.match(text.out, /picked {5}objective accuracy/);
+  assert.match(text.out, /pareto {5}\d+ points? of \(predicted ns\/element, max ulp\)/);
+  assert.match(text.out, /\n {11}\* +[\d.]+ +[\d.]+ ulp {2}expm1\(x\) \/ x\n/);
+
+  const json = await optimizeCli(["--time", "0.5", "--emit", "json", "--range", "x=-1:1", motivating]);
+  assert.equal(json.code, 0, json.err);
+  const rec = OptimizeRecord.parse(JSON.parse(json.out));
+  assert.equal(rec.search.objective, "speed");
+  assert.ok(rec.pareto !== undefined && rec.pareto.length >= 1 && rec.picked === undefined);
+  for (let i = 1; i < rec.pareto.length; i++) assert.ok(rec.pareto[i].max_ulp < rec.pareto[i - 1].max_ulp);
+
+  const picked = await optimizeCli([
+    "--time",
+    "0.5",
+    "--pick",
+    "accurate",
+    "--emit",
+    "json",
+    "--range",
+    "x=-1:1",
+    motivating,
+  ]);
+  assert.equal(picked.code, 0, picked.err);
+  const p = OptimizeRecord.parse(JSON.parse(picked.out));
+  assert.equal(p.optimized, p.pareto![p.pareto!.length - 1].expr, "--pick accurate returns the front's last point");
+  assert.match(p.picked!, /^--pick accurate: point \d+ of \d+ on the front$/);
+  const bad = await optimizeCli(["--pick", "ulp<16", "x + 1"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /fastest, accurate or ulp<=N/);
+});
