@@ -537,7 +537,7 @@ Deno.test("optimize --objective accuracy --pareto: expm1(x) / x, the front print
     motivating,
   ]);
   assert.equal(text.code, 0, text.err);
-  assert.match(text.out, /optimized  \(\/ \(expm1 x\) x\)/);
+  assert.match(text.out, /optimized {2}\(\/ \(expm1 x\) x\)/);
   assert.match(text.out, /picked {5}objective accuracy/);
   assert.match(text.out, /pareto {5}\d+ points? of \(predicted ns\/element, max ulp\)/);
   assert.match(text.out, /\n {11}\* +[\d.]+ +[\d.]+ ulp {2}expm1\(x\) \/ x\n/);
