@@ -10,7 +10,7 @@ import { Rng } from "../expr/random.ts";
 import { CLASSES, type FuzzClass, isFailure, signature, type Verdict } from "./classify.ts";
 import { cliEntriesFor, runCli } from "./cli_run.ts";
 import { type Entry, saveEntry } from "./corpus.ts";
-import { type Format, type FuzzInput, seedInput } from "./generate.ts";
+import { type Format, type FuzzInput, GRAMMAR, type Grammar, seedInput } from "./generate.ts";
 import { mutate } from "./mutate.ts";
 import { ReaderPool } from "./pool.ts";
 import { shrinkText } from "./shrink.ts";
@@ -69,9 +69,9 @@ export interface FuzzReport {
 export const MAX_SAVED = 256 * 1024;
 
 /** Input `i` of the run with `seed`. */
-export function makeInput(seed: number, i: number): FuzzInput {
+export function makeInput(seed: number, i: number, g: Grammar = GRAMMAR): FuzzInput {
   const rng = new Rng((Math.imul(seed, 0x9e3779b1) + Math.imul(i + 1, 0x85ebca77)) >>> 0);
-  const s = seedInput(rng);
+  const s = seedInput(rng, g);
   const r = rng.next();
   const mutations = r < (s.kind === "grammar" ? 0.25 : 0.5) ? 0 : 1 + rng.int(3);
   const m = mutate(s, rng, mutations);
@@ -162,6 +162,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
       kind: input.kind,
       seed: o.seed,
       index: i,
+      grammar: GRAMMAR,
       originalLength: input.text.length,
     });
     log(`  saved ${f.file} (${input.text.length} -> ${text.length} chars)`);

@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { FUZZ_CORPUS } from "../base/paths.ts";
 import type { FuzzClass } from "./classify.ts";
-import type { Format } from "./generate.ts";
+import type { Format, Grammar } from "./generate.ts";
 import type { CliEntry } from "./cli_run.ts";
 
 export const CORPUS_DIR = FUZZ_CORPUS;
@@ -27,6 +27,8 @@ export interface CorpusEntry {
   readonly kind: string;
   readonly seed: number;
   readonly index: number;
+  /** The grammar generation that made it (generate.ts); absent in entries saved before there were two. */
+  readonly grammar?: Grammar;
   readonly originalLength: number;
   /** How it was found, where that is not this tree (e.g. against code since fixed). */
   readonly note?: string;

@@ -131,39 +131,71 @@ export function varName(rng: Rng, i: number): string {
   return "x" + "y".repeat(100 + rng.int(5000));
 }
 
+/**
+ * Generations of the grammar. A saved reproducer that is too big to keep is
+ * made again from its seed and index, so an input, once generated, must stay
+ * the same: a change to the grammar is a new generation, and every earlier
+ * one is still generated as it was. 1: straight-line code; 2: conditionals
+ * (`if`, comparisons and chains, connectives, predicates, `?:`).
+ */
+export type Grammar = 1 | 2;
+/** The generation new campaigns use. */
+export const GRAMMAR: Grammar = 2;
+
 /** A random FPCore body over `vars`, about `size` ops, with `let` and `let*` now and then. */
-export function fpcoreBody(rng: Rng, vars: readonly string[], size: number): string {
+export function fpcoreBody(rng: Rng, vars: readonly string[], size: number, g: Grammar = GRAMMAR): string {
   if (size <= 0 || rng.next() < 0.1) {
     return vars.length > 0 && rng.next() < 0.65 ? rng.pick(vars) : literal(rng);
   }
   const r = rng.next();
   if (r < 0.06) {
     const name = `l${rng.int(5)}`;
-    const bound = fpcoreBody(rng, vars, (size - 1) >> 1);
+    const bound = fpcoreBody(rng, vars, (size - 1) >> 1, g);
     return `(${rng.next() < 0.5 ? "let" : "let*"} ([${name} ${bound}]) ${
-      fpcoreBody(rng, [...vars, name], (size - 1) >> 1)
+      fpcoreBody(rng, [...vars, name], (size - 1) >> 1, g)
     })`;
   }
-  if (r < 0.3) return `(${rng.pick(UNARY)} ${fpcoreBody(rng, vars, size - 1)})`;
+  if (r < 0.3) return `(${rng.pick(UNARY)} ${fpcoreBody(rng, vars, size - 1, g)})`;
+  // Generation 2 draws once more here; generation 1 never did.
+  if (g >= 2 && r < 0.36 && rng.next() < 0.9) {
+    const sub = () => fpcoreBody(rng, vars, Math.floor((size - 1) / 4), g);
+    return `(if ${fpcoreCondition(rng, sub)} ${sub()} ${sub()})`;
+  }
   if (r < 0.92) {
     const k = rng.next() < 0.1 ? 3 + rng.int(4) : 2;
     const op = k > 2 ? rng.pick(["+", "*"]) : rng.pick(BINARY);
-    const parts = Array.from({ length: k }, () => fpcoreBody(rng, vars, Math.floor((size - 1) / k)));
+    const parts = Array.from({ length: k }, () => fpcoreBody(rng, vars, Math.floor((size - 1) / k), g));
     return `(${op} ${parts.join(" ")})`;
   }
-  const parts = Array.from({ length: 3 }, () => fpcoreBody(rng, vars, Math.floor((size - 1) / 3)));
+  const parts = Array.from({ length: 3 }, () => fpcoreBody(rng, vars, Math.floor((size - 1) / 3), g));
   return `(${rng.pick(TERNARY)} ${parts.join(" ")})`;
 }
 
+/** A random FPCore condition: comparisons (chains too), connectives, predicates, TRUE and FALSE. */
+function fpcoreCondition(rng: Rng, sub: () => string): string {
+  const r = rng.next();
+  if (r < 0.05) return rng.pick(["TRUE", "FALSE"]);
+  if (r < 0.12) return `(${rng.pick(["isnan", "isinf", "isfinite", "signbit"])} ${sub()})`;
+  if (r < 0.25) return `(not ${fpcoreCondition(rng, sub)})`;
+  if (r < 0.4) return `(${rng.pick(["and", "or"])} ${fpcoreCondition(rng, sub)} ${fpcoreCondition(rng, sub)})`;
+  const k = rng.next() < 0.2 ? 3 : 2;
+  return `(${rng.pick(["<", "<=", ">", ">=", "==", "!="])} ${Array.from({ length: k }, sub).join(" ")})`;
+}
+
 /** A random infix expression over `vars`. */
-export function infixBody(rng: Rng, vars: readonly string[], size: number): string {
+export function infixBody(rng: Rng, vars: readonly string[], size: number, g: Grammar = GRAMMAR): string {
   if (size <= 0 || rng.next() < 0.1) return vars.length > 0 && rng.next() < 0.65 ? rng.pick(vars) : literal(rng);
   const r = rng.next();
-  const sub = () => infixBody(rng, vars, (size - 1) >> 1);
+  const sub = () => infixBody(rng, vars, (size - 1) >> 1, g);
   if (r < 0.25) {
     const f = rng.pick(INFIX_FUNCS);
     const arity = ["min", "max", "pow", "hypot"].includes(f) ? 2 : f === "fma" ? 3 : 1;
     return `${f}(${Array.from({ length: arity }, sub).join(", ")})`;
+  }
+  if (g >= 2 && r >= 0.25 && r < 0.3 && rng.next() < 0.9) {
+    const cmp = () => `${sub()} ${rng.pick(["<", "<=", ">", ">=", "==", "!="])} ${sub()}`;
+    const cond = rng.next() < 0.3 ? `${cmp()} ${rng.pick(["&&", "||"])} !(${cmp()})` : cmp();
+    return `(${cond} ? ${sub()} : ${sub()})`;
   }
   if (r < 0.35) return `-(${sub()})`;
   if (r < 0.45) return `(${sub()})`;
@@ -193,21 +225,21 @@ export function fpcoreString(s: string): string {
   return `"${s.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
 }
 
-export function fpcoreForm(rng: Rng): string {
+export function fpcoreForm(rng: Rng, g: Grammar = GRAMMAR): string {
   const n = 1 + rng.int(3);
   const vars = Array.from({ length: n }, (_, i) => varName(rng, i));
   const props: string[] = [];
   if (rng.next() < 0.8) props.push(`:name ${fpcoreString(benchName(rng))}`);
   if (rng.next() < 0.5) props.push(`:pre ${pre(rng, vars)}`);
   if (rng.next() < 0.2) props.push(":precision binary32");
-  return `(FPCore (${vars.join(" ")}) ${props.join(" ")} ${fpcoreBody(rng, vars, rng.int(12))})`;
+  return `(FPCore (${vars.join(" ")}) ${props.join(" ")} ${fpcoreBody(rng, vars, rng.int(12), g)})`;
 }
 
-function jsonlRecord(rng: Rng, i: number): string {
+function jsonlRecord(rng: Rng, i: number, g: Grammar): string {
   const vars = Array.from({ length: 1 + rng.int(3) }, (_, k) => varName(rng, k));
   const rec: Record<string, unknown> = {
     id: rng.next() < 0.3 ? benchName(rng) : `r${i}`,
-    expr: fpcoreBody(rng, vars, rng.int(10)),
+    expr: fpcoreBody(rng, vars, rng.int(10), g),
     vars,
   };
   if (rng.next() < 0.4) rec.ranges = Object.fromEntries(vars.map((v) => [v, [-rng.int(10), rng.int(10)]]));
@@ -216,7 +248,7 @@ function jsonlRecord(rng: Rng, i: number): string {
 }
 
 /** A grammatical input of `format` (which may still be wrong: undeclared names, bad arity). */
-export function grammatical(rng: Rng, format: Format): FuzzInput {
+export function grammatical(rng: Rng, format: Format, g: Grammar = GRAMMAR): FuzzInput {
   const vars = ["x", "y", "z"].slice(0, 1 + rng.int(3));
   const size = rng.int(14);
   switch (format) {
@@ -224,17 +256,17 @@ export function grammatical(rng: Rng, format: Format): FuzzInput {
       return {
         format,
         kind: "grammar",
-        text: Array.from({ length: 1 + rng.int(3) }, () => fpcoreForm(rng)).join("\n"),
+        text: Array.from({ length: 1 + rng.int(3) }, () => fpcoreForm(rng, g)).join("\n"),
       };
     case "fpcore-expr":
-      return { format, kind: "grammar", text: fpcoreBody(rng, vars, size) };
+      return { format, kind: "grammar", text: fpcoreBody(rng, vars, size, g) };
     case "infix":
-      return { format, kind: "grammar", text: infixBody(rng, vars, size) };
+      return { format, kind: "grammar", text: infixBody(rng, vars, size, g) };
     case "jsonl":
       return {
         format,
         kind: "grammar",
-        text: Array.from({ length: 1 + rng.int(4) }, (_, i) => jsonlRecord(rng, i)).join("\n") + "\n",
+        text: Array.from({ length: 1 + rng.int(4) }, (_, i) => jsonlRecord(rng, i, g)).join("\n") + "\n",
       };
   }
 }
@@ -327,10 +359,10 @@ export const SHAPES: Readonly<Record<string, (rng: Rng, format: Format) => strin
 export const SHAPE_NAMES = Object.keys(SHAPES);
 
 /** A seed input: a grammatical one, or one of the shapes. */
-export function seedInput(rng: Rng): FuzzInput {
+export function seedInput(rng: Rng, g: Grammar = GRAMMAR): FuzzInput {
   const format = rng.pick(FORMATS);
   // Mostly grammar: the shapes are few and known, and the big ones take time to read.
-  if (rng.next() < 0.85) return grammatical(rng, format);
+  if (rng.next() < 0.85) return grammatical(rng, format, g);
   const kind = rng.pick(SHAPE_NAMES);
   return { format, kind, text: SHAPES[kind](rng, format) };
 }

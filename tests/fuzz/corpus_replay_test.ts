@@ -19,7 +19,7 @@ Deno.test("fuzz corpus: every saved reproducer is now answered cleanly", async (
     await Promise.all(corpus.map(async ({ file, text, entry }) => {
       let input = text;
       if (input === null) {
-        const made = makeInput(entry.seed, entry.index);
+        const made = makeInput(entry.seed, entry.index, entry.grammar ?? 1);
         assert.equal(made.text.length, entry.originalLength, `${file}: the generator no longer makes this input`);
         input = made.text;
       }
