@@ -61,6 +61,7 @@ class Emitter implements Ops<string, string> {
   rint = (a: string) => this.v(`kap_rint(${a})`);
   floor = (a: string) => this.v(`kap_floor(${a})`);
   pow2i = (a: string) => this.v(`kap_pow2i(${a})`);
+  ldexp = (a: string, b: string) => this.v(`kap_ldexp(${a}, ${b})`);
   logExp = (a: string) => this.v(`kap_logexp(${a})`);
   logMant = (a: string) => this.v(`kap_logmant(${a})`);
   rsqrtSeed = (a: string) => this.v(`kap_rsqrtseed(${a})`);

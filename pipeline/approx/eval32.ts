@@ -53,6 +53,7 @@ export const EVAL32: Ops<number, boolean> = {
   rint: rint32,
   floor: Math.floor,
   pow2i: (n) => 2 ** n,
+  ldexp: (p, n) => f(p * 2 ** n), // exact in float64 for these n, then rounded once
   logExp: (x) => (bitsOf(x) - SQRT_HALF_BITS) >> 23,
   logMant: (x) => fromBits(bitsOf(x) - (((bitsOf(x) - SQRT_HALF_BITS) >> 23) << 23)),
   rsqrtSeed: (x) => fromBits(RSQRT_MAGIC - (bitsOf(x) >>> 1)),

@@ -9,9 +9,9 @@
  *   steps (ln2 = hi + lo as float32s: x - n hi is exact for |n| <= 150, the
  *   second step rounds once), e^x = p(r) * 2^n.
  *
- * 2^n is applied in two halves (2^floor(n/2), then the rest), so results
- * between float32's smallest subnormal and largest normal come out of one
- * final rounding; inputs are first clamped (exp2 to [-151, 129], exp to
+ * 2^n is applied by ldexp (vscalefps on AVX-512, two exact-then-rounding
+ * multiplies elsewhere), so results between float32's smallest subnormal
+ * and largest normal come out of one final rounding; inputs are first clamped (exp2 to [-151, 129], exp to
  * [-104, 89]), past which the result is already 0 or +inf after rounding.
  */
 import type { Design } from "./design.ts";
@@ -21,11 +21,9 @@ import { hornerOps } from "./vocab.ts";
 
 const f32 = Math.fround;
 
-/** p * 2^n for an integer-valued n in [-151, 129], rounded once. */
+/** p * 2^n for an integer-valued n in [-151, 129], rounded once (vocab.ts's ldexp). */
 export function scale2n<V, M>(o: Ops<V, M>, p: V, n: V): V {
-  const n1 = o.floor(o.mul(n, o.c(0.5)));
-  const n2 = o.sub(n, n1);
-  return o.mul(o.mul(p, o.pow2i(n1)), o.pow2i(n2));
+  return o.ldexp(p, n);
 }
 
 /** 2^x with `c` fitted to 2^f on [-1/2, 1/2]. */
@@ -33,6 +31,13 @@ export function exp2Body<V, M>(o: Ops<V, M>, x: V, c: readonly number[]): V {
   const xc = o.max(o.c(-151), o.min(o.c(129), x)); // constant first: a NaN x stays NaN
   const n = o.rint(xc);
   return scale2n(o, hornerOps(o, c, o.sub(xc, n)), n);
+}
+
+/** 2^(x + xlo) for a small correction xlo (|xlo| < 2^-10, or 0), as exp2Body otherwise. */
+export function exp2SplitBody<V, M>(o: Ops<V, M>, x: V, xlo: V, c: readonly number[]): V {
+  const xc = o.max(o.c(-151), o.min(o.c(129), x));
+  const n = o.rint(xc);
+  return scale2n(o, hornerOps(o, c, o.add(o.sub(xc, n), xlo)), n);
 }
 
 export const LN2_HI = f32(Math.LN2);

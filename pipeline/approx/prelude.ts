@@ -45,6 +45,8 @@ KAP kav kap_floor(kav a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEG_INF 
 KAP kav kap_pow2i(kav n) {
   return kap_float(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23));
 }
+/* vscalefps: p * 2^floor(n), one rounding (subnormal and overflow results included). */
+KAP kav kap_ldexp(kav p, kav n) { return _mm512_scalef_ps(p, n); }
 KAP __m512i kap_logexp_i(kav x) { return _mm512_srai_epi32(_mm512_sub_epi32(kap_bits(x), _mm512_set1_epi32(0x3f3504f3)), 23); }
 KAP kav kap_logexp(kav x) { return _mm512_cvtepi32_ps(kap_logexp_i(x)); }
 KAP kav kap_logmant(kav x) { return kap_float(_mm512_sub_epi32(kap_bits(x), _mm512_slli_epi32(kap_logexp_i(x), 23))); }
@@ -86,6 +88,11 @@ KAP kav kap_floor(kav a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEG_INF | _MM
 KAP kav kap_pow2i(kav n) {
   return kap_float(_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23));
 }
+/* p * 2^n for integer n in [-151, 129]: p * 2^floor(n/2) is exact, the second product the one rounding. */
+KAP kav kap_ldexp(kav p, kav n) {
+  const kav n1 = kap_floor(kap_mul(n, kap_set1(0.5f)));
+  return kap_mul(kap_mul(p, kap_pow2i(n1)), kap_pow2i(kap_sub(n, n1)));
+}
 KAP __m256i kap_logexp_i(kav x) { return _mm256_srai_epi32(_mm256_sub_epi32(kap_bits(x), _mm256_set1_epi32(0x3f3504f3)), 23); }
 KAP kav kap_logexp(kav x) { return _mm256_cvtepi32_ps(kap_logexp_i(x)); }
 KAP kav kap_logmant(kav x) { return kap_float(_mm256_sub_epi32(kap_bits(x), _mm256_slli_epi32(kap_logexp_i(x), 23))); }
@@ -122,6 +129,11 @@ KAP kav kap_max(kav a, kav b) { return vbslq_f32(vcgtq_f32(a, b), a, b); }
 KAP kav kap_rint(kav a) { return vrndnq_f32(a); }
 KAP kav kap_floor(kav a) { return vrndmq_f32(a); }
 KAP kav kap_pow2i(kav n) { return kap_float(vshlq_n_s32(vaddq_s32(vcvtq_s32_f32(n), vdupq_n_s32(127)), 23)); }
+/* p * 2^n for integer n in [-151, 129]: p * 2^floor(n/2) is exact, the second product the one rounding. */
+KAP kav kap_ldexp(kav p, kav n) {
+  const kav n1 = kap_floor(kap_mul(n, kap_set1(0.5f)));
+  return kap_mul(kap_mul(p, kap_pow2i(n1)), kap_pow2i(kap_sub(n, n1)));
+}
 KAP int32x4_t kap_logexp_i(kav x) { return vshrq_n_s32(vsubq_s32(kap_bits(x), vdupq_n_s32(0x3f3504f3)), 23); }
 KAP kav kap_logexp(kav x) { return vcvtq_f32_s32(kap_logexp_i(x)); }
 KAP kav kap_logmant(kav x) { return kap_float(vsubq_s32(kap_bits(x), vshlq_n_s32(kap_logexp_i(x), 23))); }
@@ -163,6 +175,11 @@ KAP kav kap_floor(kav a) { return floorf(a); }
 KAP kav kap_pow2i(kav n) {
   const int32_t k = (n >= -200.0f && n <= 200.0f) ? (int32_t)n : 0;
   return kap_float((uint32_t)(k + 127) << 23);
+}
+/* p * 2^n for integer n in [-151, 129]: p * 2^floor(n/2) is exact, the second product the one rounding. */
+KAP kav kap_ldexp(kav p, kav n) {
+  const kav n1 = kap_floor(kap_mul(n, kap_set1(0.5f)));
+  return kap_mul(kap_mul(p, kap_pow2i(n1)), kap_pow2i(kap_sub(n, n1)));
 }
 KAP int32_t kap_logexp_i(kav x) { return (int32_t)(kap_bits(x) - 0x3f3504f3u) >> 23; }
 KAP kav kap_logexp(kav x) { return (float)kap_logexp_i(x); }

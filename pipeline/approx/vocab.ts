@@ -18,6 +18,10 @@
  * - pow2i(n) is 2^n for an integer-valued n in [-126, 127] (built from the
  *   exponent bits); anything else gives an unspecified value, which the
  *   approximations only let through where the result is NaN anyway.
+ * - ldexp(p, n) is p * 2^n rounded once (to a subnormal or to ±inf where it
+ *   lands there), for an integer-valued n in [-151, 129] and a normal p in
+ *   [1/2, 2): AVX-512 has it as one instruction (vscalefps); the others
+ *   multiply by 2^floor(n/2) (exact) and then by the rest, the one rounding.
  * - logExp(x) and logMant(x) split a positive normal x as 2^e * m with m in
  *   [sqrt(1/2), sqrt(2)) (e = (bits(x) - bits(sqrt(1/2))) >> 23, arithmetic
  *   shift; m's bits are x's minus e << 23). Other inputs: unspecified.
@@ -45,6 +49,7 @@ export interface Ops<V, M> {
   rint(a: V): V;
   floor(a: V): V;
   pow2i(n: V): V;
+  ldexp(p: V, n: V): V;
   logExp(x: V): V;
   logMant(x: V): V;
   rsqrtSeed(x: V): V;
