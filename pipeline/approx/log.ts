@@ -1,20 +1,24 @@
 /**
  * log2 and log: split x = 2^e * m with m in [sqrt(1/2), sqrt(2)) straight
  * from the bits, so t = m - 1 (exact) stays within [-0.293, 0.415], and
- * log2(1 + t) = t * q(t) with q fitted to log2(1 + t) / t. Writing it as t
- * times a polynomial keeps the error relative near x = 1, where the result
- * goes to zero; away from 1 the exponent dominates and the polynomial's
- * error shrinks relative to it.
+ * log(1 + t) = t + t^2 q1(t): the polynomial is a correction of at most a
+ * fifth of the result, so its error shrinks that much, and near x = 1,
+ * where the result goes to zero, the error stays relative. Each sum below
+ * is arranged so that one final addition is the only rounding of the
+ * result's size: plain float32 gets 2 ulp at binade edges of the result.
  *
- * - log2(x) = e + t q(t): one fused step.
- * - log(x) = e ln2 + t q(t), q fitted to log(1 + t) / t, with ln2 = hi + lo
- *   as float32s (two fused steps).
+ * - log2(x) = e + t/ln2 + t^2 q1(t), 1/ln2 = hi + lo, the product t hi
+ *   split exactly by an fma and e + t hi by Fast2Sum, so one final
+ *   addition rounds (as in log).
+ * - log(x) = e ln2 + t + t^2 q1(t), q1 fitted to (log(1 + t)/t - 1)/t, with
+ *   ln2 = hi + lo (hi to 16 bits, so e hi is exact) and the sum e hi + t
+ *   split exactly into a rounded part and its error (Fast2Sum): the small
+ *   terms join the error, and one final addition rounds.
  *
  * Subnormal x is scaled by 2^23 first (and 23 taken from e).
  */
 import type { Design } from "./design.ts";
 import { ALL_FLOATS, sampleRanges } from "./design.ts";
-import { LN2_HI, LN2_LO } from "./exp.ts";
 import type { Ops } from "./vocab.ts";
 import { hornerOps } from "./vocab.ts";
 
@@ -35,15 +39,59 @@ function specials<V, M>(o: Ops<V, M>, x: V, r: V): V {
   return o.select(o.nge(x, o.c(0)), o.c(NaN), r);
 }
 
+/** 1/ln2 as float32 hi + lo. */
+const INV_LN2_HI = f32(1 / Math.LN2);
+const INV_LN2_LO = f32(1 / Math.LN2 - INV_LN2_HI);
+
+/**
+ * log2 x as an unevaluated sum hi + lo (hi is log2Body's float32 result, lo
+ * the rest, itself accurate to about 2^-24 of a tenth of log2 x), for callers that keep more than a
+ * float32 of it (pow); special x give hi = the special result, lo = 0.
+ */
+export function log2Split<V, M>(o: Ops<V, M>, x: V, c: readonly number[]): [V, V] {
+  const [e, t] = split(o, x);
+  // log2 x = e + t/ln2 + t (t q1(t)). p = t hi is rounded but its error perr comes exactly from an fma, and
+  // |e| >= |p| unless e = 0, so e + p splits exactly (Fast2Sum); the small terms join the errors.
+  const tq = o.mul(t, hornerOps(o, c, t));
+  const p = o.mul(t, o.c(INV_LN2_HI));
+  const perr = o.fma(t, o.c(INV_LN2_HI), o.neg(p));
+  const hi = o.add(e, p);
+  const err = o.sub(p, o.sub(hi, e));
+  const lo = o.fma(t, tq, o.fma(t, o.c(INV_LN2_LO), o.add(err, perr)));
+  // Renormalize (Fast2Sum again, |hi| >= |lo|): s is log2Body's result, s + lo2 the pair, |lo2| <= ulp(s)/2.
+  const s = o.add(hi, lo);
+  const lo2 = o.sub(lo, o.sub(s, hi));
+  const sp = specials(o, x, s);
+  return [sp, o.select(o.eq(sp, s), lo2, o.c(0))];
+}
+
+/** log2 x: hi + lo, the one rounding of the result's size. */
 export function log2Body<V, M>(o: Ops<V, M>, x: V, c: readonly number[]): V {
   const [e, t] = split(o, x);
-  return specials(o, x, o.fma(t, hornerOps(o, c, t), e));
+  const tq = o.mul(t, hornerOps(o, c, t));
+  const p = o.mul(t, o.c(INV_LN2_HI));
+  const perr = o.fma(t, o.c(INV_LN2_HI), o.neg(p));
+  const hi = o.add(e, p);
+  const err = o.sub(p, o.sub(hi, e));
+  const lo = o.fma(t, tq, o.fma(t, o.c(INV_LN2_LO), o.add(err, perr)));
+  return specials(o, x, o.add(hi, lo));
 }
+
+/** ln2 to 16 bits, so e * LN2_HI16 is exact for |e| <= 255, and the next 24 bits. */
+const LN2_HI16 = Math.round(Math.LN2 * 2 ** 16) / 2 ** 16;
+const LN2_LO16 = f32(Math.LN2 - LN2_HI16);
 
 export function logBody<V, M>(o: Ops<V, M>, x: V, c: readonly number[]): V {
   const [e, t] = split(o, x);
-  const small = o.fma(t, hornerOps(o, c, t), o.mul(e, o.c(LN2_LO)));
-  return specials(o, x, o.fma(e, o.c(LN2_HI), small));
+  // log x = e ln2 + t + t (t q1(t)). s = e ln2_hi is exact and |s| >= |t| unless e = 0, so hi = s + t has
+  // its rounding error err exactly (Fast2Sum); the small terms are added to err, and hi + lo is the one
+  // rounding that counts: about half an ulp plus the polynomial's share.
+  const tq = o.mul(t, hornerOps(o, c, t));
+  const s = o.mul(e, o.c(LN2_HI16));
+  const hi = o.add(s, t);
+  const err = o.sub(t, o.sub(hi, s));
+  const lo = o.fma(t, tq, o.fma(e, o.c(LN2_LO16), err));
+  return specials(o, x, o.add(hi, lo));
 }
 
 const T_LO = f32(Math.SQRT1_2) - 1, T_HI = f32(Math.SQRT2) - 1;
@@ -53,22 +101,34 @@ function log1pOverT(t: number): number {
   return Math.abs(t) < 1e-5 ? 1 - t / 2 + t * t / 3 : Math.log1p(t) / t;
 }
 
+/** (log2(1 + t)/t - 1/ln2)/t, accurate near t = 0; |t q1| is at most a fifth of log2(1 + t)/t, hence the gain. */
+function q1log2(t: number): number {
+  const d = Math.abs(t) < 1e-3 ? -0.5 + t / 3 - t * t / 4 + t * t * t / 5 : (log1pOverT(t) - 1) / t;
+  return d / Math.LN2;
+}
+
 export const LOG2_SLOT = {
-  name: "log2(1+t)/t",
-  f: (t: number) => log1pOverT(t) / Math.LN2,
-  weight: (t: number) => Math.LN2 / log1pOverT(t),
+  name: "(log2(1+t)/t - 1/ln2)/t",
+  f: q1log2,
+  weight: (t: number) => -1 / q1log2(t),
   lo: T_LO,
   hi: T_HI,
-  gain: 1,
+  gain: 0.2,
 };
 
+/** (log(1 + t)/t - 1)/t, accurate near t = 0. */
+function q1(t: number): number {
+  return Math.abs(t) < 1e-3 ? -0.5 + t / 3 - t * t / 4 + t * t * t / 5 : (log1pOverT(t) - 1) / t;
+}
+
+/** |t q1(t)| is at most a fifth of log(1 + t)/t on the interval: q1's error reaches the result that much smaller. */
 const LOG_SLOT = {
-  name: "log(1+t)/t",
-  f: log1pOverT,
-  weight: (t: number) => 1 / log1pOverT(t),
+  name: "(log(1+t)/t - 1)/t",
+  f: q1,
+  weight: (t: number) => -1 / q1(t),
   lo: T_LO,
   hi: T_HI,
-  gain: 1,
+  gain: 0.2,
 };
 
 const SPECIALS_LOG = "+inf -> +inf, ±0 -> -inf, x < 0 -> NaN, NaN -> NaN";
@@ -83,8 +143,7 @@ function sampleLog(rand: () => number): number[] {
 export const LOG2: Design = {
   name: "log2",
   arity: 1,
-  // 1 ulp would need 1/ln2 as hi + lo (its float32 rounding alone is 0.3 ulp near x = 1): left for later.
-  tiers: [2, 4, 64, 4096],
+  tiers: [1, 4, 64, 4096],
   slots: [LOG2_SLOT],
   body: (o, [x], [c]) => log2Body(o, x, c),
   reference: Math.log2,
@@ -98,9 +157,7 @@ export const LOG2: Design = {
 export const LOG: Design = {
   name: "log",
   arity: 1,
-  // 1 ulp fails exhaustively (2 ulp at x = 0x3f477c19, log x just below -0.25, where the ulp halves): q's
-  // last Horner step and the product t q round twice. t + t^2 q1(t) (one final rounding) is the way to 1 ulp.
-  tiers: [2, 4, 64, 4096],
+  tiers: [1, 4, 64, 4096],
   slots: [LOG_SLOT],
   body: (o, [x], [c]) => logBody(o, x, c),
   reference: Math.log,
