@@ -2,7 +2,7 @@
  * deno task approx:check: every tier of every approximate function over its
  * domain, in C on this machine's widest ISA (the other ISAs compute the
  * same bits: tests/approx/ check that): exhaustively over every float32 of
- * the domain for one-argument functions, on 2^24 samples for pow. Prints a
+ * the domain for one-argument functions, on 2^26 samples for pow. Prints a
  * table; exits 1 when a measured max error exceeds its declared bound.
  *
  *   deno task approx:check                  # exhaustive (minutes)
@@ -32,7 +32,7 @@ if (samples !== null && !(samples > 0)) {
 const isa = cpuRuns(hostCpu(), "avx512") ? "avx512" : "avx2";
 const all = approximations();
 const designs = DESIGNS.filter((d) => values.fn === undefined || values.fn.includes(d.name));
-console.log(`approx:check on ${isa}, ${samples === null ? "exhaustive (pow: 2^24 samples)" : `${samples} samples`}`);
+console.log(`approx:check on ${isa}, ${samples === null ? "exhaustive (pow: 2^26 samples)" : `${samples} samples`}`);
 
 const header = ["function", "tier", "degree", "domain", "declared", "measured", "inputs", "seconds", "worst input"];
 const rows: string[][] = [];

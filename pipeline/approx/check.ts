@@ -219,7 +219,7 @@ export async function checkFunction(
   threads = 2,
 ): Promise<CheckRow[]> {
   const exhaustive = samples === null && d.arity === 1;
-  const count = samples ?? 2 ** 24;
+  const count = samples ?? 2 ** 26;
   const exe = await buildC(checkerSource(isa, d, tiers), isa, `check-${d.name}`, ["-O3"]);
   const t0 = performance.now();
   const out = new TextDecoder().decode(
