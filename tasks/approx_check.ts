@@ -41,7 +41,7 @@ const hex = (b: number) => `0x${b.toString(16).padStart(8, "0")}`;
 for (const d of designs) {
   const result: CheckRow[] = await checkFunction(
     d,
-    all.filter((a) => a.fn === d.name),
+    all.filter((a) => a.design === d),
     isa,
     samples,
     Number(values.threads),

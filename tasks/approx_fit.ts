@@ -12,7 +12,7 @@ import { fitTier } from "../pipeline/approx/fit.ts";
 
 const out: CoefficientFile = {};
 for (const d of DESIGNS) {
-  out[d.name] = {};
+  out[d.name] ??= {};
   const seen = new Set<string>();
   for (const tier of d.tiers) {
     const fit = fitTier(d, tier);

@@ -64,6 +64,7 @@ export function makeApproximation(d: Design, bound: number, coeffs: readonly (re
 export function approximations(file: CoefficientFile = loadCoefficients()): Approximation[] {
   return DESIGNS.flatMap((d) =>
     Object.entries(file[d.name] ?? {})
+      .filter(([tier]) => d.tiers.includes(Number(tier)))
       .map(([tier, fit]) => makeApproximation(d, Number(tier), fit.coeffs))
       .sort((a, b) => a.bound - b.bound)
   );

@@ -15,10 +15,15 @@
  *   split exactly into a rounded part and its error (Fast2Sum): the small
  *   terms join the error, and one final addition rounds.
  *
+ * The loose tiers (64 and 4096 ulp) keep the plain form, log2 x = e +
+ * t q(t) and log x = e ln2 + t q(t) with q fitted to log(1 + t)/t: fewer
+ * operations, and their error is the polynomial's anyway.
+ *
  * Subnormal x is scaled by 2^23 first (and 23 taken from e).
  */
 import type { Design } from "./design.ts";
 import { ALL_FLOATS, sampleRanges } from "./design.ts";
+import { LN2_HI, LN2_LO } from "./exp.ts";
 import type { Ops } from "./vocab.ts";
 import { hornerOps } from "./vocab.ts";
 
@@ -131,6 +136,34 @@ const LOG_SLOT = {
   gain: 0.2,
 };
 
+/** The plain forms of the loose tiers: e + t q(t), e ln2 + t q(t). */
+function log2PlainBody<V, M>(o: Ops<V, M>, x: V, c: readonly number[]): V {
+  const [e, t] = split(o, x);
+  return specials(o, x, o.fma(t, hornerOps(o, c, t), e));
+}
+
+function logPlainBody<V, M>(o: Ops<V, M>, x: V, c: readonly number[]): V {
+  const [e, t] = split(o, x);
+  return specials(o, x, o.fma(e, o.c(LN2_HI), o.fma(t, hornerOps(o, c, t), o.mul(e, o.c(LN2_LO)))));
+}
+
+const LOG2_Q_SLOT = {
+  name: "log2(1+t)/t",
+  f: (t: number) => log1pOverT(t) / Math.LN2,
+  weight: (t: number) => Math.LN2 / log1pOverT(t),
+  lo: T_LO,
+  hi: T_HI,
+  gain: 1,
+};
+const LOG_Q_SLOT = {
+  name: "log(1+t)/t",
+  f: log1pOverT,
+  weight: (t: number) => 1 / log1pOverT(t),
+  lo: T_LO,
+  hi: T_HI,
+  gain: 1,
+};
+
 const SPECIALS_LOG = "+inf -> +inf, ±0 -> -inf, x < 0 -> NaN, NaN -> NaN";
 
 function sampleLog(rand: () => number): number[] {
@@ -143,7 +176,7 @@ function sampleLog(rand: () => number): number[] {
 export const LOG2: Design = {
   name: "log2",
   arity: 1,
-  tiers: [1, 4, 64, 4096],
+  tiers: [1, 4],
   slots: [LOG2_SLOT],
   body: (o, [x], [c]) => log2Body(o, x, c),
   reference: Math.log2,
@@ -157,7 +190,7 @@ export const LOG2: Design = {
 export const LOG: Design = {
   name: "log",
   arity: 1,
-  tiers: [1, 4, 64, 4096],
+  tiers: [1, 4],
   slots: [LOG_SLOT],
   body: (o, [x], [c]) => logBody(o, x, c),
   reference: Math.log,
@@ -166,4 +199,20 @@ export const LOG: Design = {
   specials: SPECIALS_LOG,
   ranges: ALL_FLOATS,
   sample: sampleLog,
+};
+
+/** The loose tiers of log2: the plain form. */
+export const LOG2_PLAIN: Design = {
+  ...LOG2,
+  tiers: [64, 4096],
+  slots: [LOG2_Q_SLOT],
+  body: (o, [x], [c]) => log2PlainBody(o, x, c),
+};
+
+/** The loose tiers of log: the plain form. */
+export const LOG_PLAIN: Design = {
+  ...LOG,
+  tiers: [64, 4096],
+  slots: [LOG_Q_SLOT],
+  body: (o, [x], [c]) => logPlainBody(o, x, c),
 };

@@ -14,8 +14,8 @@ import { cpuRuns, hostCpu } from "../../pipeline/target/target.ts";
 const ISA = cpuRuns(hostCpu(), "avx512") ? "avx512" : "avx2";
 
 for (const d of DESIGNS) {
-  Deno.test(`approx check (sampled, ${ISA}): every tier of ${d.name} within its declared bound`, async () => {
-    const tiers = approximations().filter((a) => a.fn === d.name);
+  Deno.test(`approx check (sampled, ${ISA}): ${d.name} ${d.tiers.map((t) => `u${t}`).join(" ")} within their bounds`, async () => {
+    const tiers = approximations().filter((a) => a.design === d);
     const rows = await checkFunction(d, tiers, ISA, 200_000, 1);
     for (const r of rows) {
       assert.ok(r.inputs >= 200_000);
