@@ -28,10 +28,15 @@ export const COST_TABLES_DIR = join(DATA, "cost_tables");
 /** Every measurement taken, appended as it is taken: what makes runs resumable. */
 export const BENCH_CACHE = join(DATA, "benchmark_cache.jsonl");
 
+/** Coefficients of the approximate functions (pipeline/approx/), written by `deno task approx:fit`. */
+export const APPROX_COEFFICIENTS = join(DATA, "approx", "coefficients.json");
+
 /** Everything built or measured here; ignored by git. */
 export const BUILD = join(ROOT, "build");
 /** Compiled kernels, by a hash of their source and flags. */
 export const KCACHE = join(BUILD, "kcache");
+/** The approximate functions' checker and benchmark programs. */
+export const APPROX_BUILD = join(BUILD, "approx");
 /** Measured records of calibrations, one folder per profile. */
 export const CALIBRATION_DIR = join(BUILD, "calibration");
 

@@ -1,0 +1,15 @@
+/**
+ * The one seeded uniform source of this folder (mulberry32): the fit's
+ * sampled checks and the tests draw from it, so their inputs, and the
+ * degrees the fit picks, repeat from run to run.
+ */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
