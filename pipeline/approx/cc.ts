@@ -11,22 +11,13 @@ import { APPROX_BUILD } from "../base/paths.ts";
 import { fnv1a64 } from "../base/hash.ts";
 import { AARCH64_CROSS } from "../target/target.ts";
 import { type ApproxIsa, approxIsaFlags } from "./prelude.ts";
+import { onPath } from "../base/executables.ts";
 
 export interface Toolchain {
   readonly cc: string;
   readonly flags: readonly string[];
   /** Prefix that runs the executable here ([] natively). */
   readonly runner: readonly string[];
-}
-
-function onPath(name: string): boolean {
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
-    if (dir === "") continue;
-    try {
-      if (Deno.statSync(join(dir, name)).isFile) return true;
-    } catch { /* not here */ }
-  }
-  return false;
 }
 
 export function toolchain(isa: ApproxIsa): Toolchain {

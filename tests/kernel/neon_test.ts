@@ -14,7 +14,6 @@
  * them).
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { app, type Expr, v } from "../../pipeline/expr/expr.ts";
 import { evaluateBatch } from "../../pipeline/expr/evaluate.ts";
 import { type OpName, OPS } from "../../pipeline/expr/ops.ts";
@@ -28,6 +27,7 @@ import { EXACT_OPS, simdPreamble, ulpBound, VECTOR_MATH, vectorMathSymbol } from
 import { kernelConfig } from "../../pipeline/kernel/toolchain.ts";
 import { type Target, targetFor } from "../../pipeline/target/target.ts";
 import { approxCases, column, EXACT_MIX, exactOpAlone, failure, SPECIAL } from "./differential.ts";
+import { onPath } from "../../pipeline/base/executables.ts";
 
 const F = new Float32Array(1);
 const U = new Uint32Array(F.buffer);
@@ -42,16 +42,6 @@ function sameFloat(a: number, b: number): boolean {
 
 /** Where Debian's multiarch arm64 SLEEF lives (libsleef-dev:arm64). */
 const ARM64_SLEEF = "/usr/lib/aarch64-linux-gnu/libsleef.so";
-
-function onPath(name: string): boolean {
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
-    if (dir === "") continue;
-    try {
-      if (Deno.statSync(join(dir, name)).isFile) return true;
-    } catch { /* not here */ }
-  }
-  return false;
-}
 
 function exists(path: string): boolean {
   try {
