@@ -5,16 +5,26 @@
  * rsqrt is vrsqrt14ps/vrsqrtps plus a Newton step), on each x86 ISA this
  * CPU runs. Short: about 7 x 5 ms per entry.
  *
- *   deno task bench:approx [--isa avx2]
+ *   deno task bench:approx [--isa avx2] [--json]
+ *
+ * --json records each tier's time over today's call per ISA in
+ * data/approx/costs.json (approx/costs.ts), which prices approximations in
+ * the optimizer's static cost.
  */
 import { parseArgs } from "node:util";
 import { approximations } from "../pipeline/approx/catalog.ts";
+import { loadApproxCosts, mergeApproxCosts, saveApproxCosts } from "../pipeline/approx/costs.ts";
+import { APPROX_COSTS } from "../pipeline/base/paths.ts";
+import { machineFingerprint } from "../pipeline/kernel/machine.ts";
 import { type BenchEntry, runBench } from "../pipeline/approx/bench.ts";
 import { DESIGNS } from "../pipeline/approx/designs.ts";
 import { simdPreamble, vectorMathSymbol } from "../pipeline/kernel/preamble.ts";
 import { cpuRuns, hostCpu, type Isa, targetFor } from "../pipeline/target/target.ts";
 
-const { values } = parseArgs({ args: Deno.args, options: { isa: { type: "string", multiple: true } } });
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { isa: { type: "string", multiple: true }, json: { type: "boolean", default: false } },
+});
 const isas = ((values.isa ?? ["avx512", "avx2"]) as Isa[]).filter((isa) => cpuRuns(hostCpu(), isa));
 
 /** Inputs per function (typical ranges, inside each domain), and today's C for it. */
@@ -45,6 +55,7 @@ const SETUP: Record<string, { range: Omit<BenchEntry, "label" | "call">; today: 
   };
 
 const all = approximations();
+let costs = loadApproxCosts();
 for (const isa of isas) {
   const entries: BenchEntry[] = [];
   for (const name of new Set(DESIGNS.map((d) => d.name))) {
@@ -58,9 +69,19 @@ for (const isa of isas) {
   const rows = await runBench(isa, simdPreamble(isa), all, entries, t.libs);
   console.log(`\n${isa}: ns per element (4,096 in-range inputs, in L1; best of 7)`);
   let base = NaN;
+  const ratios: Record<string, number> = {};
   for (const r of rows) {
     if (r.label.includes(" today: ")) base = r.ns;
+    else ratios[r.label] = r.ns / base;
     const speed = r.label.includes(" today: ") ? "" : `  x${(base / r.ns).toFixed(2)}`;
     console.log(`  ${r.label.padEnd(44)} ${r.ns.toFixed(3).padStart(7)}${speed}`);
   }
+  if (values.json) {
+    const measured = new Date().toISOString().slice(0, 10);
+    costs = mergeApproxCosts(costs, isa, ratios, { cpu: machineFingerprint().cpu, measured });
+  }
+}
+if (values.json) {
+  saveApproxCosts(costs);
+  console.log(`\nwrote ${APPROX_COSTS}`);
 }

@@ -60,8 +60,15 @@ export function makeApproximation(d: Design, bound: number, coeffs: readonly (re
   };
 }
 
-/** Every fitted approximation, by function then tightest tier first. */
-export function approximations(file: CoefficientFile = loadCoefficients()): Approximation[] {
+let shipped: Approximation[] | null = null;
+
+/** Every fitted approximation, by function then tightest tier first (the committed file's: built once). */
+export function approximations(file?: CoefficientFile): Approximation[] {
+  if (file === undefined) return shipped ??= approximationsOf(loadCoefficients());
+  return approximationsOf(file);
+}
+
+function approximationsOf(file: CoefficientFile): Approximation[] {
   return DESIGNS.flatMap((d) =>
     Object.entries(file[d.name] ?? {})
       .filter(([tier]) => d.tiers.includes(Number(tier)))
@@ -86,4 +93,22 @@ export function pickApproximation(fn: string, maxUlp: number): Approximation | n
 /** C text for `isa`: the `kap_*` helpers, then each approximation's function. */
 export function approxC(isa: ApproxIsa, list: readonly Approximation[] = approximations()): string {
   return approxPrelude(isa) + "\n" + list.map((a) => a.cFunction()).join("\n");
+}
+
+/** The approximation whose C function is `cName` (`kap_exp2_u4096`). */
+export function approximationNamed(cName: string): Approximation {
+  const a = approximations().find((x) => x.cName === cName);
+  if (a === undefined) throw new Error(`no approximation named ${cName}`);
+  return a;
+}
+
+/**
+ * C text for a kernel that calls the approximations named: the prelude and
+ * each function, every piece behind an include guard, so kernels compiled in
+ * one translation unit each carry what they need and share one definition.
+ */
+export function approxKernelC(isa: ApproxIsa, cNames: readonly string[]): string {
+  const guard = (macro: string, text: string) => `#ifndef ${macro}\n#define ${macro}\n${text}#endif\n`;
+  return guard("KAP_PRELUDE", approxPrelude(isa)) +
+    [...new Set(cNames)].sort().map((n) => guard(`KAP_DEF_${n}`, approximationNamed(n).cFunction())).join("");
 }

@@ -42,6 +42,11 @@ export interface Design {
   readonly referenceC: string;
   /** The domain over which the declared bound holds, in words. */
   readonly domain: string;
+  /**
+   * Whether arguments in these ranges (closed float intervals, one per
+   * argument) all lie in the domain; absent: every float32 is.
+   */
+  admits?(args: readonly (readonly [number, number])[]): boolean;
   /** What special inputs return, in words. */
   readonly specials: string;
   /** The domain as float32 bit ranges, walked exhaustively (one-argument designs). */

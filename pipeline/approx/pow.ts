@@ -33,6 +33,12 @@ export const POW: Design = {
   reference: Math.pow,
   referenceC: "pow(a, b)",
   domain: "x > 0 (subnormals included), y finite, y log2 x in [-160, 130] (results 0 to +inf)",
+  admits: ([[xlo, xhi], [ylo, yhi]]) => {
+    if (!(xlo > 0) || !Number.isFinite(xhi) || !Number.isFinite(ylo) || !Number.isFinite(yhi)) return false;
+    // y log2 x over the box is extreme at its corners (a product of two monotone factors).
+    const ts = [xlo, xhi].flatMap((x) => [ylo, yhi].map((y) => y * Math.log2(x)));
+    return Math.min(...ts) >= -160 && Math.max(...ts) <= 130;
+  },
   specials: "x < 0 -> NaN; x = 0: y > 0 -> 0, y < 0 -> +inf; x = +inf: y > 0 -> +inf, y < 0 -> 0; " +
     "0^0, inf^0, 1^inf -> NaN; NaN in either -> NaN",
   sampleC: `{

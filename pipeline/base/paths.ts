@@ -30,6 +30,8 @@ export const BENCH_CACHE = join(DATA, "benchmark_cache.jsonl");
 
 /** Coefficients of the approximate functions (pipeline/approx/), written by `deno task approx:fit`. */
 export const APPROX_COEFFICIENTS = join(DATA, "approx", "coefficients.json");
+/** Measured speed of each approximation per ISA, relative to the vector math it replaces (bench:approx --json). */
+export const APPROX_COSTS = join(DATA, "approx", "costs.json");
 
 /** Everything built or measured here; ignored by git. */
 export const BUILD = join(ROOT, "build");

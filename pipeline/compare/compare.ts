@@ -25,7 +25,8 @@ import type { ExpressionRecord } from "../records/schema.ts";
 import { jobRanges, measuredAlternatives, searchJobs, type SearchSettings } from "../search/jobs.ts";
 import { type Job, jobOf } from "../records/job.ts";
 import { KERNELS_DIR } from "../base/paths.ts";
-import { alternativeLabel, type Cell, measureKernels, OPTIMIZED, ORIGINAL } from "./measured.ts";
+import { alternativeLabel, APPROXIMATED, type Cell, measureKernels, OPTIMIZED, ORIGINAL } from "./measured.ts";
+import type { Approximated } from "../search/approximate.ts";
 import type { CompareResult, KernelRow } from "./results.ts";
 import type { Builder } from "../target/cost_tables.ts";
 
@@ -102,8 +103,24 @@ const run = (r: OptimizeResult) => ({
 /** The form a returned build label stands for. */
 function returnedForm(build: string, g: OptimizeResult, alternatives: readonly Expr[]): Expr {
   if (build === OPTIMIZED) return g.best.expr;
+  if (build === APPROXIMATED && g.approximated !== null) return g.approximated.expr;
   const a = alternatives.findIndex((_, i) => alternativeLabel(i) === build);
   return a >= 0 ? alternatives[a] : g.baseline.expr;
+}
+
+function approximatedRow(a: Approximated): NonNullable<KernelRow["approximated"]> {
+  return {
+    expr: printFPCore(a.expr),
+    approximations: a.placements.map((p) => ({
+      at: printFPCore(p.site.node),
+      fn: p.approx.fn,
+      boundUlp: p.approx.bound,
+      cName: p.approx.cName,
+    })),
+    maxUlp: a.error.maxUlp,
+    meanUlp: a.error.meanUlp,
+    staticCost: a.staticCost,
+  };
 }
 
 /** Runs the comparison over `records` (expression records of the corpus). */
@@ -136,6 +153,7 @@ export async function runCompare(
       original: job.expr,
       optimized: guided[i].best.expr,
       alternatives: alternatives[i],
+      ...(guided[i].approximated !== null && o.builder === "kopt" ? { approximated: guided[i].approximated! } : {}),
       modelMaxUlp: guided[i].baseline.error.maxUlp,
       extra: [
         { label: SATURATE, expr: saturated[i].best.expr },
@@ -176,6 +194,7 @@ export async function runCompare(
       })),
       cells,
       guardLimit: m.guardLimit,
+      ...(g.approximated !== null && o.builder === "kopt" ? { approximated: approximatedRow(g.approximated) } : {}),
       returned: { ...m.returned, expr: printFPCore(returnedForm(m.returned.build, g, alternatives[i])) },
     };
   });

@@ -58,12 +58,15 @@ import { type PlanEntry, type PlanOptions, timePlan } from "../kernel/timing_pla
 import { builderConfig, PEER_LABELS, peerConfig } from "../kernel/toolchain.ts";
 import { type Builder, BUILDER_WORDS } from "../target/cost_tables.ts";
 import { withBoundaries } from "../expr/boundary.ts";
+import type { Lowering } from "../expr/lowering.ts";
 
 /** Labels of the builds every measurement has. */
 export const OPTIMIZED = "optimized";
 /** Labels of the alternatives to the Judge's pick: `alternative 1`, ... */
 export const alternativeLabel = (i: number) => `alternative ${i + 1}`;
-const ALTERNATIVE = /^alternative \d+$/;
+/** The build with approximate functions in it (optimizer `approximated`): an alternative like the others. */
+export const APPROXIMATED = "approximated";
+const ALTERNATIVE = /^(alternative \d+|approximated)$/;
 export const ORIGINAL = "kopt";
 /** The peer a returned kernel may not be slower than by more than `MARGIN`. */
 export const FAST_PEER = "gcc -O3 -ffast-math";
@@ -98,6 +101,8 @@ export interface MeasureRequest {
   readonly alternatives?: readonly Expr[];
   /** The original's max error in the float32 model on the search's samples (floored ulps), if known. */
   readonly modelMaxUlp?: number;
+  /** A form with approximate functions (a lowering of it), timed as the alternative APPROXIMATED. */
+  readonly approximated?: { readonly expr: Expr; readonly lowering: Lowering };
   /** Other builds to time in the same run, e.g. `saturate` (our code generator). */
   readonly extra?: readonly { readonly label: string; readonly expr: Expr }[];
 }
@@ -230,6 +235,14 @@ export async function measureKernels(
     ours(ORIGINAL, r.original);
     ours(OPTIMIZED, r.optimized);
     (r.alternatives ?? []).forEach((e, i) => ours(alternativeLabel(i), e));
+    if (r.approximated !== undefined) {
+      entries.push({
+        label: APPROXIMATED,
+        expr: r.approximated.expr,
+        config: ourBuild,
+        lowering: r.approximated.lowering,
+      });
+    }
     for (const x of r.extra ?? []) ours(x.label, x.expr);
     entries.push(...peers.map((p) => ({ label: p, expr: r.original, config: peerConfig(p, options.target) })));
     labelsOf.push(entries.map((e) => e.label));

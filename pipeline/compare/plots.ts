@@ -16,7 +16,7 @@ import { rankReport } from "../nnue/judge_metrics.ts";
 import { geomean } from "../kernel/peers.ts";
 import { PEER_LABELS } from "../kernel/toolchain.ts";
 import { DOMAIN_ORDER, SATURATE } from "./compare.ts";
-import { OPTIMIZED, ORIGINAL } from "./measured.ts";
+import { APPROXIMATED, OPTIMIZED, ORIGINAL } from "./measured.ts";
 import type { CompareResult, KernelRow } from "./results.ts";
 import { speedupOver } from "./table.ts";
 
@@ -260,6 +260,8 @@ interface ParetoPoint {
   status: string;
   source: string;
   front: boolean;
+  /** Approximate functions used, with their declared bounds ("" for exact forms). */
+  approximations?: string;
 }
 
 /** Speed against accuracy for every candidate; measured where timed. */
@@ -288,6 +290,24 @@ export function paretoPoints(r: CompareResult): ParetoPoint[] {
         front: false,
       }];
     });
+    // The form with approximate functions, where the optimizer proposed one.
+    const ap = k.approximated, cell = k.cells[APPROXIMATED];
+    if (ap !== undefined) {
+      const timed = cell?.ok && ours?.ok;
+      const speedup = timed ? ours.ratio / cell.ratio : NaN;
+      const extraUlp = timed ? cell.maxUlp - ours.maxUlp : ap.maxUlp - k.baseline.maxUlp;
+      if (Number.isFinite(speedup) && speedup > 0 && Number.isFinite(extraUlp)) {
+        pts.push({
+          kernel: nameOf(k),
+          approximations: ap.approximations.map((a) => `${a.fn} <= ${a.boundUlp} ulp`).join(", "),
+          extraUlp,
+          speedup,
+          status: "with approximate functions",
+          source: "measured",
+          front: false,
+        });
+      }
+    }
     // The kernel's front: faster than every point at least as accurate.
     for (const p of pts) {
       p.front = !pts.some((q) =>
@@ -303,14 +323,15 @@ export function paretoPoints(r: CompareResult): ParetoPoint[] {
 function paretoPlot(r: CompareResult): Plot {
   const pts = paretoPoints(r);
   const front = pts.filter((p) => p.front).sort((a, b) => a.extraUlp - b.extraUlp);
-  const statuses = ["original", "chosen", "within the guard", "dropped by the guard"];
+  const statuses = ["original", "chosen", "within the guard", "dropped by the guard", "with approximate functions"];
   return {
     id: "speed-vs-error",
     title: "Speed vs ulp error of each kernel's candidates, with each kernel's Pareto front",
     caption: "Every candidate the guided search ranked, for every kernel: x is its max error minus the original's " +
       "(floored ulps; left of 0 is more accurate than the original), y its speedup over the original. Filled " +
       "points were timed (measured speed and error on the timing inputs); hollow ones carry the Judge's " +
-      "prediction and the float32 model's error. Grey lines join each kernel's Pareto front; the dashed line is " +
+      "prediction and the float32 model's error. Forms with approximate functions (their declared bounds in the " +
+      "tooltip) are shown where they were timed. Grey lines join each kernel's Pareto front; the dashed line is " +
       `the guard (+${r.settings.maxUlp} ulp).`,
     spec: {
       $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -349,7 +370,7 @@ function paretoPlot(r: CompareResult): Plot {
               condition: { test: "datum.source === 'measured'", field: "status", type: "nominal", sort: statuses },
               value: "transparent",
             },
-            tooltip: [{ field: "kernel" }, { field: "status" }, { field: "source" }, {
+            tooltip: [{ field: "kernel" }, { field: "status" }, { field: "source" }, { field: "approximations" }, {
               field: "speedup",
               format: ".2f",
             }, { field: "extraUlp", format: ".1f" }],

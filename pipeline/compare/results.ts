@@ -64,6 +64,18 @@ export const KernelRowSchema = z.object({
   cells: z.record(z.string(), CellSchema),
   /** Max floored ulp a returned build may have when measured. */
   guardLimit: z.number().nonnegative(),
+  /**
+   * The form with approximate functions the optimizer proposed within the
+   * guard (timed as the build `approximated`): which functions at which
+   * declared bounds, and its error in the float32 model.
+   */
+  approximated: z.object({
+    expr: z.string(),
+    approximations: z.array(z.object({ at: z.string(), fn: z.string(), boundUlp: z.number(), cName: z.string() })),
+    maxUlp: z.number().nonnegative(),
+    meanUlp: z.number().nonnegative(),
+    staticCost: z.number().nonnegative(),
+  }).optional(),
   /** What optimize --measure returns: the build's label, why, and the form (FPCore). */
   returned: z.object({ build: z.string(), why: z.string(), expr: z.string().optional() }),
 });

@@ -6,7 +6,7 @@
  * time-over-reference ratios (same run), so machine drift cancels.
  */
 import { geomean } from "../kernel/peers.ts";
-import { fmtUlp, ORIGINAL as ORIGINAL_COLUMN } from "./measured.ts";
+import { APPROXIMATED, fmtUlp, ORIGINAL as ORIGINAL_COLUMN } from "./measured.ts";
 import { DOMAIN_ORDER, GUIDED } from "./compare.ts";
 import type { CompareResult, KernelRow } from "./results.ts";
 import { BUILDER_WORDS } from "../target/cost_tables.ts";
@@ -191,6 +191,8 @@ export function formatCompare(r: CompareResult): string {
     });
     const ret = k.returned.build === "optimized"
       ? "optimized"
+      : k.returned.build === APPROXIMATED
+      ? "approximated"
       : k.returned.build.startsWith("alternative")
       ? "alternative"
       : k.returned.build === "kopt"
@@ -217,13 +219,30 @@ export function formatCompare(r: CompareResult): string {
     const o = cell(k, "optimized"), f = cell(k, "gcc -O3 -ffast-math");
     return o === null || f === null ? [] : [f.ratio / o.ratio];
   });
-  const fell = r.kernels.filter((k) => k.returned.build !== "optimized" && !k.returned.build.startsWith("alt")).length;
+  const approx = r.kernels.filter((k) => k.returned.build === APPROXIMATED);
+  const fell =
+    r.kernels.filter((k) =>
+      k.returned.build !== "optimized" && !k.returned.build.startsWith("alt") && k.returned.build !== APPROXIMATED
+    ).length;
   const alt = r.kernels.filter((k) => k.returned.build.startsWith("alternative")).length;
   lines.push(
     `the Judge's pick alone (no measured choice, no fallback): ${fx(geomean(raw))} geomean over gcc -O3 ` +
-      `-ffast-math; returned: an alternative that measured faster for ${alt}, the original for ${fell} of ` +
-      `${r.kernels.length} kernels`,
+      `-ffast-math; returned: an alternative that measured faster for ${alt}, the form with approximate ` +
+      `functions for ${approx.length}, the original for ${fell} of ${r.kernels.length} kernels`,
   );
+  if (approx.length > 0) {
+    // Which approximations the returned kernels run, at which declared bounds.
+    const uses = new Map<string, number>();
+    for (const k of approx) {
+      for (const a of k.approximated?.approximations ?? []) {
+        const key = `${a.fn} <= ${a.boundUlp} ulp`;
+        uses.set(key, (uses.get(key) ?? 0) + 1);
+      }
+    }
+    lines.push(
+      `approximate functions in returned kernels: ${[...uses].map(([u, n]) => `${u} (${n})`).join(", ")}`,
+    );
+  }
 
   // Accuracy.
   lines.push("", "accuracy: max floored ulp vs float64 on the timing inputs");

@@ -13,6 +13,7 @@
 import { eliminateDerivatives } from "./derivative.ts";
 import { type Expr, postorder } from "./expr.ts";
 import { type OpName, OPS } from "./ops.ts";
+import { loweredArgs, loweredPostorder, type Lowering, NO_LOWERING } from "./lowering.ts";
 
 export type Precision = 32 | 64;
 
@@ -38,13 +39,19 @@ type Column = Float64Array | Float32Array;
  * float64 and stored there is rounded once, which is exactly the float32
  * semantics of every op but the fused ones (they round once from the exact
  * a*b+c, so they use their own float32 functions).
+ *
+ * A `lowering` (float32 only) computes its nodes by their functions, as the
+ * kernel built with it does (lowering.ts): how approximate functions are
+ * checked against the guard.
  */
 export function evaluateBatch(
   e: Expr,
   vars: readonly string[],
   columns: readonly ArrayLike<number>[],
   precision: Precision,
+  lowering: Lowering = NO_LOWERING,
 ): Float64Array {
+  if (precision === 64) lowering = NO_LOWERING;
   const n = columns.length > 0 ? columns[0].length : 1;
   // A column goes back to the pool after its last reader, so a kernel needs
   // as many columns as it has values live at once, not one per node (the
@@ -54,10 +61,10 @@ export function evaluateBatch(
   const index = new Map(vars.map((name, i) => [name, i]));
   const values = new Map<number, Column>();
   const root = eliminateDerivatives(e);
-  const order = postorder(root);
+  const order = lowering.size === 0 ? postorder(root) : loweredPostorder(root, lowering);
   const lastReader = new Map<number, number>();
   order.forEach((node, i) => {
-    if (node.tag === "app") { for (const c of node.args) lastReader.set(c.id, i); }
+    for (const c of loweredArgs(node, lowering)) lastReader.set(c.id, i);
   });
   for (const [i, node] of order.entries()) {
     const out = alloc();
@@ -69,10 +76,11 @@ export function evaluateBatch(
       const col = columns[i];
       for (let k = 0; k < n; k++) out[k] = col[k];
     } else {
-      const a = node.args.map((c) => values.get(c.id)!);
-      if (!inlineOp(node.op, a, out)) {
+      const low = lowering.get(node.id);
+      const a = (low?.args ?? node.args).map((c) => values.get(c.id)!);
+      if (low !== undefined || !inlineOp(node.op, a, out)) {
         const info = OPS[node.op];
-        const fn = precision === 32 && info.class === "fused" ? info.f32 : info.f64;
+        const fn = low?.f32 ?? (precision === 32 && info.class === "fused" ? info.f32 : info.f64);
         if (a.length === 1) {
           const a0 = a[0];
           for (let k = 0; k < n; k++) out[k] = fn(a0[k]);
@@ -87,7 +95,7 @@ export function evaluateBatch(
     }
     values.set(node.id, out);
     if (node.tag === "app") {
-      for (const c of node.args) {
+      for (const c of loweredArgs(node, lowering)) {
         const col = values.get(c.id);
         // undefined: an op reading one value twice (x * x) already freed it.
         if (lastReader.get(c.id) !== i || col === undefined) continue;

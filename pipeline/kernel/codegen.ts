@@ -8,7 +8,9 @@
  * C variable per unique node in post-order, so a shared subexpression is
  * computed once; nodes without variables are computed once before the loop;
  * the tail is one masked vector iteration of the same code, so every
- * element is computed by the same instructions. Truth values (comparisons,
+ * element is computed by the same instructions. A lowering
+ * (pipeline/expr/lowering.ts) computes its nodes by calls to approximate
+ * functions (pipeline/approx/), whose C the kernel's text carries. Truth values (comparisons,
  * connectives) are lane masks of type `kb`; a conditional is if-converted:
  * both arms are computed and `kop_select` blends them.
  *
@@ -27,6 +29,8 @@ import { type Expr, postorder, sortOf } from "../expr/expr.ts";
 import { OP_NAMES, OPS } from "../expr/ops.ts";
 import { cFloat32 } from "./c_literal.ts";
 import type { Isa } from "../target/target.ts";
+import { loweredArgs, loweredPostorder, type Lowering, NO_LOWERING } from "../expr/lowering.ts";
+import { approxKernelC } from "../approx/catalog.ts";
 
 /** Bumped whenever the generated code changes meaning or speed: it keys caches. */
 export const CODEGEN_VERSION = 2;
@@ -80,15 +84,21 @@ export function symbolFor(prefix: "k_" | "p_", flavor: string, text: string): st
   return prefix + h.slice(0, 16);
 }
 
-/** The SIMD kernel of `e` over the columns `vars`, for `isa`. */
-export function simdKernel(e: Expr, vars: readonly string[], isa: Isa): KernelSource {
+/** The SIMD kernel of `e` over the columns `vars`, for `isa`, with `lowering`'s nodes computed by their functions. */
+export function simdKernel(
+  e: Expr,
+  vars: readonly string[],
+  isa: Isa,
+  lowering: Lowering = NO_LOWERING,
+): KernelSource {
   const index = variableIndex(e, vars);
-  const order = postorder(e);
+  const order = loweredPostorder(e, lowering);
+  const argsOf = (n: Expr) => loweredArgs(n, lowering);
   const pos = new Map(order.map((n, i) => [n.id, i]));
   // Loop-invariant nodes: no variable below them.
   const invariant = new Set<number>();
   for (const n of order) {
-    if (n.tag === "const" || (n.tag === "app" && n.args.every((a) => invariant.has(a.id)))) invariant.add(n.id);
+    if (n.tag === "const" || (n.tag === "app" && argsOf(n).every((a) => invariant.has(a.id)))) invariant.add(n.id);
   }
   const type = (n: Expr): string => (sortOf(n) === "bool" ? "kb" : "kv");
   const name = (n: Expr): string => {
@@ -97,6 +107,8 @@ export function simdKernel(e: Expr, vars: readonly string[], isa: Isa): KernelSo
   };
   const define = (n: Expr): string => {
     if (n.tag === "const") return `kop_set1(${cFloat32(n.value)})`;
+    const low = lowering.get(n.id);
+    if (low !== undefined) return `${low.cName}(${low.args.map(name).join(", ")})`;
     if (n.tag === "app") return `${HELPER.get(n.op)}(${n.args.map(name).join(", ")})`;
     throw new Error("variables are parameters, not definitions");
   };
@@ -105,7 +117,7 @@ export function simdKernel(e: Expr, vars: readonly string[], isa: Isa): KernelSo
   const hoisted = order.filter((n) => invariant.has(n.id));
   const bodyNodes = order.filter((n) => !invariant.has(n.id) && n.tag === "app");
   const usedInBody = new Set<number>();
-  for (const n of bodyNodes) if (n.tag === "app") n.args.forEach((a) => usedInBody.add(a.id));
+  for (const n of bodyNodes) argsOf(n).forEach((a) => usedInBody.add(a.id));
   usedInBody.add(e.id);
   const hoistParams = hoisted.filter((n) => usedInBody.has(n.id));
   const usedVars = [
@@ -115,6 +127,7 @@ export function simdKernel(e: Expr, vars: readonly string[], isa: Isa): KernelSo
 
   const params = [...usedVars.map((i) => `kv x${i}`), ...hoistParams.map((n) => `${type(n)} ${name(n)}`)];
   const lines: string[] = [];
+  if (lowering.size > 0) lines.push(approxKernelC(isa, [...lowering.values()].map((l) => l.cName)).trimEnd());
   lines.push(`KOP kv ${SYM}_f(${params.length > 0 ? params.join(", ") : "void"}) {`);
   for (const n of bodyNodes) lines.push(`  const ${type(n)} ${name(n)} = ${define(n)};`);
   lines.push(`  return ${name(e)};`, "}");

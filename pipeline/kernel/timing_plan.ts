@@ -27,6 +27,7 @@ import { plainKernel } from "./plain_c.ts";
 import { DEFAULT_N, INPUT_SEED } from "./measure.ts";
 import type { CompilerConfig } from "./toolchain.ts";
 import type { Target } from "../target/target.ts";
+import type { Lowering } from "../expr/lowering.ts";
 import { withBoundaries } from "../expr/boundary.ts";
 
 export interface PlanEntry {
@@ -34,6 +35,8 @@ export interface PlanEntry {
   /** What to compile; a `d` in it is written out first (eliminateDerivatives). */
   readonly expr: Expr;
   readonly config: CompilerConfig;
+  /** Nodes our SIMD code computes by approximate functions (the expr must then have no `d`). */
+  readonly lowering?: Lowering;
 }
 
 export interface PlanGroup {
@@ -72,7 +75,10 @@ function sourceOf(entry: PlanEntry, vars: readonly string[]): { src: KernelSourc
   try {
     const e = eliminateDerivatives(entry.expr);
     const c = entry.config;
-    return { src: c.flavor === "plain" ? plainKernel(e, vars) : simdKernel(e, vars, c.flavor) };
+    if (entry.lowering !== undefined && (e !== entry.expr || c.flavor === "plain")) {
+      throw new Error("a lowering applies to our SIMD code of a form without derivatives");
+    }
+    return { src: c.flavor === "plain" ? plainKernel(e, vars) : simdKernel(e, vars, c.flavor, entry.lowering) };
   } catch (err) {
     return { error: (err as Error).message };
   }

@@ -239,6 +239,17 @@ export const OptimizeRecord = z.intersection(
       /** FPCore body of the returned form. */
       expr: z.string().min(1),
       why: z.string(),
+      /**
+       * Approximate functions the returned kernel computes some nodes with
+       * (absent: none): the subexpression (FPCore), the function, its
+       * declared bound in ulps and its C function.
+       */
+      approximations: z.array(z.object({
+        at: z.string().min(1),
+        fn: z.string(),
+        bound_ulp: z.number().positive(),
+        c_name: z.string(),
+      })).optional(),
     }),
   }),
 );

@@ -46,6 +46,7 @@ export function optimizeJob(job: Job, s: SearchSettings, nw: Network): OptimizeR
     iterLimit: s.iterLimit,
     ...(s.objective !== undefined ? { objective: s.objective } : {}),
     ...(s.pick !== undefined ? { pick: s.pick } : {}),
+    ...(s.approximate !== undefined ? { approximate: s.approximate } : {}),
   });
 }
 

@@ -36,6 +36,13 @@
  * `gather-constants`. Gathering reassociates, so both forms compete: the
  * ranking and the accuracy guard choose, as for any candidate.
  * Saturation records no derivation, so its candidates have null steps.
+ *
+ * Approximate functions: when the objective is speed, the chosen form, the
+ * input's and the cheapest accepted one are each offered the approximations
+ * (approximate.ts) the guard's limit leaves room for; the one cheapest by
+ * the static table becomes `approximated`, a proposal beside `best` (the
+ * Judge has never seen an approximation, so it is not ranked with the
+ * rest): a measured run times it like any alternative.
  */
 import { eliminateDerivatives } from "../expr/derivative.ts";
 import { evaluateBatch } from "../expr/evaluate.ts";
@@ -54,6 +61,8 @@ import { DEFAULT_GUIDED, guidedSearch } from "./guided.ts";
 import { accuracySearch, DEFAULT_ACCURACY_SEARCH } from "./accurate.ts";
 import { type Front, frontOf, type FrontPick, insert, type ParetoPoint, pickPoint, pickText } from "./pareto.ts";
 import { printFPCore } from "../expr/print.ts";
+import type { Lowering } from "../expr/lowering.ts";
+import { approximate, type Approximated } from "./approximate.ts";
 
 export type SearchKind = "guided" | "saturate";
 
@@ -101,6 +110,11 @@ export interface OptimizeOptions {
   readonly objective?: "speed" | "accuracy";
   /** A point of the Pareto front to return instead (`optimize --pick`). */
   readonly pick?: FrontPick;
+  /**
+   * Offer approximate functions (`approximated`); only our SIMD code has
+   * them, so a search for plain C under the user's compiler turns this off.
+   */
+  readonly approximate?: boolean;
 }
 
 export const DEFAULT_OPTIMIZE: Omit<OptimizeOptions, "rules" | "costs"> = {
@@ -168,6 +182,12 @@ export interface OptimizeResult {
   readonly front: Front<Ranked>;
   /** How `best` was chosen when not by speed: the objective or --pick, in words. */
   readonly picked: string | null;
+  /**
+   * A form with approximate functions in it, within the guard, cheaper by
+   * the static table than `best`; null when the allowance leaves no room
+   * for one, or the objective is not speed.
+   */
+  readonly approximated: Approximated | null;
   readonly search: {
     readonly kind: SearchKind;
     readonly timeMs: number;
@@ -358,7 +378,7 @@ export function optimize(
   const exprs = [...tidiedPool.keys()];
   const ns = nw.predictNs(exprs);
 
-  const errorOf = (e: Expr) => flooredErrorStats(evaluateBatch(e, vars, cols, 32), reference, floor);
+  const errorOf = (e: Expr, l?: Lowering) => flooredErrorStats(evaluateBatch(e, vars, cols, 32, l), reference, floor);
   const baseError = errorOf(baselineExpr);
   const limit = baseError.maxUlp + o.maxUlp;
 
@@ -471,6 +491,25 @@ export function optimize(
       : `objective accuracy: the least max error (within ${ACCURACY_SLACK_ULP} ulp) among forms predicted at most ` +
         `${ACCURACY_SLOWDOWN * 100}% slower than the input`;
   }
+  let approximated: Approximated | null = null;
+  if (picked === null && o.objective !== "accuracy" && o.approximate !== false) {
+    for (const c of new Set([chosen, baseline, cheapest ?? chosen])) {
+      const a = approximate(
+        c.expr,
+        ranges,
+        o.costs,
+        limit,
+        (l) => errorOf(c.expr, l),
+        (l) =>
+          flooredErrorStats(
+            evaluateBatch(c.expr, vars, screenCols, 32, l).subarray(0, screenRef.length),
+            screenRef,
+            floor,
+          ),
+      );
+      if (a !== null && a.staticCost < (approximated?.staticCost ?? chosen.staticCost)) approximated = a;
+    }
+  }
   // Derivations for the forms a measured run may return (the best and its
   // alternatives), now: deriving on demand later would keep the search's
   // whole trajectory alive for as long as the result is.
@@ -489,6 +528,7 @@ export function optimize(
     candidates: withSteps,
     front: frontOf(front.map((p) => ({ ...p, item: withSteps[candidates.indexOf(p.item)] ?? p.item }))),
     picked,
+    approximated,
     search: stats,
   };
 }

@@ -127,6 +127,8 @@ function searchSettings(o: CompareOpts, timeS: number, target: Target) {
     k: DEFAULT_SEARCH.k,
     nodeLimit: DEFAULT_SEARCH.nodeLimit,
     iterLimit: DEFAULT_SEARCH.iterLimit,
+    // Approximate functions exist in our SIMD code only.
+    approximate: (o.for ?? "kopt") === "kopt",
   };
 }
 

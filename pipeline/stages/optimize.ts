@@ -345,6 +345,7 @@ export async function optimizeMain(argv: readonly string[]): Promise<number> {
     iterLimit: opts["iter-limit"],
     objective: opts.objective,
     ...(opts.pick !== undefined ? { pick: opts.pick } : {}),
+    approximate: builder === "kopt",
   };
   const nw = openNetwork("optimize", opts.weights, target);
   let found: JobResults;
@@ -380,6 +381,7 @@ export async function optimizeMain(argv: readonly string[]): Promise<number> {
         original: o.job.expr,
         optimized: o.result.best.expr,
         alternatives: o.alternatives,
+        ...(o.result.approximated !== null && builder === "kopt" ? { approximated: o.result.approximated } : {}),
         modelMaxUlp: o.result.baseline.error.maxUlp,
       })),
       {

@@ -17,6 +17,7 @@ import { builderConfig, kernelConfig, PEER_LABELS, peerConfig } from "../kernel/
 import type { Target } from "../target/target.ts";
 import {
   alternativeLabel,
+  APPROXIMATED,
   errorLine,
   failedOurs,
   fmtUlp,
@@ -29,6 +30,7 @@ import {
 } from "../compare/measured.ts";
 import type { Builder } from "../target/cost_tables.ts";
 import type { OptimizeResult } from "../search/optimizer.ts";
+import { type Approximated, placementsText } from "../search/approximate.ts";
 import type { Expr } from "../expr/expr.ts";
 import { geomean } from "../kernel/peers.ts";
 import { type Job } from "../records/job.ts";
@@ -57,8 +59,22 @@ export interface Outcome {
   readonly n?: number;
 }
 
+/**
+ * The approximations the returned kernel runs with, or null: the measured
+ * choice when it is the APPROXIMATED build; unmeasured, the optimizer's
+ * proposal (cheaper than the exact form by the static table) for our SIMD
+ * code.
+ */
+export function returnedApproximated(o: Outcome): Approximated | null {
+  const b = o.measured?.returned.build;
+  if (b === undefined) return o.builder === "kopt" ? o.result.approximated : null;
+  return b === APPROXIMATED ? o.result.approximated : null;
+}
+
 /** The form the tool returns. */
 export function returnedExpr(o: Outcome): Expr {
+  const approx = returnedApproximated(o);
+  if (approx !== null) return approx.expr;
   const b = o.measured?.returned.build;
   if (b === undefined || b === OPTIMIZED) return o.result.best.expr;
   const alt = o.alternatives.findIndex((_, i) => alternativeLabel(i) === b);
@@ -67,7 +83,8 @@ export function returnedExpr(o: Outcome): Expr {
 
 /** Whether what is returned is a form the search proposed (the Judge's pick or an alternative). */
 export function returnedIsOptimized(m: KernelMeasurement): boolean {
-  return m.returned.build === OPTIMIZED || m.returned.build.startsWith("alternative");
+  return m.returned.build === OPTIMIZED || m.returned.build.startsWith("alternative") ||
+    m.returned.build === APPROXIMATED;
 }
 
 /**
@@ -103,6 +120,10 @@ export function returnedWhy(o: Outcome): string {
   if (o.measured !== undefined) {
     const failed = failedText(o.measured);
     return failed === null ? o.measured.returned.why : `${o.measured.returned.why}; ${failed}`;
+  }
+  const approx = returnedApproximated(o);
+  if (approx !== null) {
+    return `approximate functions within the guard, cheaper by the static table (not measured: --measure times it)`;
   }
   return o.result.best.expr === o.result.baseline.expr
     ? "no faster form was predicted: the input is the result"
@@ -164,7 +185,7 @@ export function speedups(m: KernelMeasurement): Record<string, number> {
   if (ret === undefined || !ret.ok) return {};
   const out: Record<string, number> = {};
   for (const [label, c] of Object.entries(m.cells)) {
-    if (label === OPTIMIZED || label.startsWith("alternative") || !c.ok) continue;
+    if (label === OPTIMIZED || label.startsWith("alternative") || label === APPROXIMATED || !c.ok) continue;
     out[label] = c.ratio / ret.ratio;
   }
   return out;
@@ -193,6 +214,15 @@ export function formatOutcome(o: Outcome): string {
       `ends included); guard: max <= ${fmtUlp(base.error.maxUlp + r.allowance)}`,
   );
   if (r.picked !== null) lines.push(`${pad("picked")}${r.picked}`);
+  const ap = r.approximated;
+  if (ap !== null) {
+    lines.push(
+      `${pad("approx")}${printFPCore(ap.expr)} with ${placementsText(ap.placements)}`,
+      `${pad("")}max ${fmtUlp(ap.error.maxUlp)} ulp, mean ${f2(ap.error.meanUlp)} ulp in the model (guard: max <= ${
+        fmtUlp(base.error.maxUlp + r.allowance)
+      }); static cost ${f2(ap.staticCost)}`,
+    );
+  }
   if (r.dropped > 0) {
     lines.push(
       `${pad("guard")}${r.dropped} faster-predicted candidate${r.dropped === 1 ? " was" : "s were"} dropped: ` +
@@ -299,7 +329,11 @@ export function formatSummary(outcomes: readonly Outcome[], failed: number): str
         failed && !returnedIsOptimized(m)
           ? "ours failed"
           : returnedIsOptimized(m)
-          ? (m.returned.build === OPTIMIZED ? "optimized" : "alternative")
+          ? (m.returned.build === OPTIMIZED
+            ? "optimized"
+            : m.returned.build === APPROXIMATED
+            ? "approximated"
+            : "alternative")
           : m.returned.build === ORIGINAL
           ? "original"
           : "orig/peer",
@@ -408,9 +442,22 @@ export function outcomeRecord(o: Outcome): OptimizeRecord {
       build: m?.returned.build ?? OPTIMIZED,
       expr: printFPCore(returnedExpr(o)),
       why: returnedWhy(o),
+      ...approximationsField(returnedApproximated(o)),
     },
   };
   return OptimizeRecord.parse(rec);
+}
+
+function approximationsField(a: Approximated | null) {
+  if (a === null) return {};
+  return {
+    approximations: a.placements.map((p) => ({
+      at: printFPCore(p.site.node),
+      fn: p.approx.fn,
+      bound_ulp: p.approx.bound,
+      c_name: p.approx.cName,
+    })),
+  };
 }
 
 /** `--emit fpcore`: the returned form as a whole FPCore form, with the input's :name and :pre. */
@@ -436,6 +483,7 @@ function notes(o: Outcome): string[] {
     `  input:     ${printFPCore(o.job.expr)}`,
     `  returned:  ${printFPCore(returnedExpr(o))}`,
     `  why:       ${returnedWhy(o)}`,
+    ...approxNotes(returnedApproximated(o)),
     `  rules:     ${stepsText(r.best, r.search.kind).replaceAll("\n" + " ".repeat(11), " ")}`,
     `  predicted: ${f3(r.baseline.predictedNs)} -> ${f3(r.best.predictedNs)} ns/element (x${
       f2(r.baseline.predictedNs / r.best.predictedNs)
@@ -464,6 +512,14 @@ function notes(o: Outcome): string[] {
   return out;
 }
 
+function approxNotes(a: Approximated | null): string[] {
+  if (a === null) return [];
+  return [
+    `  approx:    ${placementsText(a.placements)}`,
+    `             max ${fmtUlp(a.error.maxUlp)} ulp in the float32 model with them (bounds declared per call)`,
+  ];
+}
+
 const ISA_WORDS: Readonly<Record<Target["isa"], string>> = {
   avx512: "AVX-512",
   avx2: "AVX2 and FMA",
@@ -484,7 +540,9 @@ export function outcomesC(outcomes: readonly Outcome[], command: string): string
     return {
       name: o.job.name ?? (outcomes.length === 1 ? "kernel" : o.job.id),
       vars: o.job.vars,
-      source: peer !== null ? plainKernel(e, o.job.vars) : simdKernel(e, o.job.vars, o.target.isa),
+      source: peer !== null
+        ? plainKernel(e, o.job.vars)
+        : simdKernel(e, o.job.vars, o.target.isa, returnedApproximated(o)?.lowering),
       ...(peer !== null ? { peer } : {}),
       notes: notes(o),
     };

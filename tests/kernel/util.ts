@@ -1,4 +1,5 @@
 /** Shared by the kernel tests: compile expressions and read their outputs back. */
+import type { Lowering } from "../../pipeline/expr/lowering.ts";
 import type { Expr } from "../../pipeline/expr/expr.ts";
 import { simdKernel } from "../../pipeline/kernel/codegen.ts";
 import { compileKernels } from "../../pipeline/kernel/compile.ts";
@@ -21,9 +22,10 @@ export async function kernelOutputs(
   inputs: readonly (readonly Float32Array[])[],
   isa: Isa,
   cacheDir: string,
+  lowerings?: readonly Lowering[],
 ): Promise<Float32Array[]> {
   const compiled = await compileKernels(
-    exprs.map((e) => simdKernel(e, vars, isa)),
+    exprs.map((e, i) => simdKernel(e, vars, isa, lowerings?.[i])),
     kernelConfig(targetFor(isa, "x86_64")),
     {
       cacheDir,
