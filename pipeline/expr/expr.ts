@@ -131,8 +131,14 @@ export function internedCount(): number {
   return table.size;
 }
 
-/** Unique nodes of `e` in post-order (children before parents). */
-export function postorder(e: Expr): Expr[] {
+const ARGS = (n: Expr): readonly Expr[] => (n.tag === "app" ? n.args : NO_ARGS);
+const NO_ARGS: readonly Expr[] = [];
+
+/**
+ * Unique nodes of `e` in post-order (children before parents); `childrenOf`
+ * says what a node reads (its operands; a lowering says otherwise).
+ */
+export function postorder(e: Expr, childrenOf: (n: Expr) => readonly Expr[] = ARGS): Expr[] {
   const out: Expr[] = [];
   const seen = new Set<number>();
   const stack: [Expr, number][] = [[e, 0]];
@@ -143,9 +149,10 @@ export function postorder(e: Expr): Expr[] {
       stack.pop();
       continue;
     }
-    if (node.tag === "app" && i < node.args.length) {
+    const args = childrenOf(node);
+    if (i < args.length) {
       top[1] = i + 1;
-      const child = node.args[i];
+      const child = args[i];
       if (!seen.has(child.id)) stack.push([child, 0]);
       continue;
     }

@@ -10,7 +10,7 @@
  * Nodes are keyed by their interned id: a subexpression shared by two parents
  * is one node, lowered once.
  */
-import type { Expr } from "./expr.ts";
+import { type Expr, postorder } from "./expr.ts";
 
 /** How one node is computed instead of by its op. */
 export interface Lowered {
@@ -39,27 +39,5 @@ export function loweredArgs(n: Expr, lowering: Lowering): readonly Expr[] {
  * are not computed unless something else reads them).
  */
 export function loweredPostorder(e: Expr, lowering: Lowering): Expr[] {
-  const out: Expr[] = [];
-  const seen = new Set<number>();
-  const stack: [Expr, number][] = [[e, 0]];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    const [node, i] = top;
-    if (i === 0 && seen.has(node.id)) {
-      stack.pop();
-      continue;
-    }
-    const args = loweredArgs(node, lowering);
-    if (i < args.length) {
-      top[1] = i + 1;
-      if (!seen.has(args[i].id)) stack.push([args[i], 0]);
-      continue;
-    }
-    stack.pop();
-    if (!seen.has(node.id)) {
-      seen.add(node.id);
-      out.push(node);
-    }
-  }
-  return out;
+  return postorder(e, (n) => loweredArgs(n, lowering));
 }

@@ -156,7 +156,27 @@ export const RULES = defineRules("algebra", [
     name: "cbrt-diff-conjugate",
     lhs: "(- (cbrt ?a) (cbrt ?b))",
     rhs: "(/ (- ?a ?b) (+ (* (cbrt ?a) (cbrt ?a)) (+ (* (cbrt ?a) (cbrt ?b)) (* (cbrt ?b) (cbrt ?b)))))",
-    pre: "(or (and (> ?a 0) (> ?b 0)) (and (< ?a 0) (< ?b 0)))",
+    // u^2 + uv + v^2 vanishes only at u = v = 0: one of a, b away from 0 is enough.
+    pre: "(or (> ?a 0) (< ?a 0) (> ?b 0) (< ?b 0))",
+  },
+  // Accuracy: differences of close reciprocals (and reciprocal roots) cancel;
+  // over a common denominator the difference of the arguments, when they are
+  // x and x + c, is c itself, exact.
+  {
+    name: "recip-diff-shift",
+    lhs: "(- (/ 1 (+ ?x ?c)) (/ 1 ?x))",
+    rhs: "(/ (neg ?c) (* ?x (+ ?x ?c)))",
+  },
+  {
+    name: "recip-second-difference",
+    lhs: "(+ (- (/ 1 (+ ?x 1)) (/ 2 ?x)) (/ 1 (- ?x 1)))",
+    rhs: "(/ 2 (* ?x (* (- ?x 1) (+ ?x 1))))",
+  },
+  {
+    name: "rsqrt-diff-shift",
+    lhs: "(- (/ 1 (sqrt ?x)) (/ 1 (sqrt (+ ?x ?c))))",
+    rhs: "(/ ?c (* (* (sqrt ?x) (sqrt (+ ?x ?c))) (+ (sqrt ?x) (sqrt (+ ?x ?c)))))",
+    pre: "(and (>= ?x 0) (> ?c 0))",
   },
   { name: "mul-div-cancel", lhs: "(/ (* ?a ?b) ?b)", rhs: "?a", pre: "(!= ?b 0)" },
   { name: "mul-div-cancel-left", lhs: "(/ (* ?a ?b) ?a)", rhs: "?b", pre: "(!= ?a 0)" },

@@ -89,6 +89,21 @@ export const RULES = defineRules("explog", [
   // Accuracy: log of 1 - x, and a difference of exponentials, through the accurate forms.
   { name: "explog-log1p-neg", lhs: "(log (- 1 ?x))", rhs: "(log1p (neg ?x))", pre: "(< ?x 1)" },
   { name: "explog-exp-diff-expm1", lhs: "(- (exp ?a) (exp ?b))", rhs: "(* (exp ?b) (expm1 (- ?a ?b)))", pre: E2 },
+  // e^x / (e^x - 1) = -1 / expm1(-x): no cancellation near 0, no inf / inf for large x.
+  // (The bound keeps e^x finite in the float64 check; float32 kernels overflow at 88, where this rewrite helps.)
+  {
+    name: "explog-exp-over-expm1",
+    lhs: "(/ (exp ?x) (- (exp ?x) 1))",
+    rhs: "(/ -1 (expm1 (neg ?x)))",
+    pre: "(<= -700 ?x 700)",
+  },
+  // Softplus: log(1 + e^x) = max(x, 0) + log1p(e^-|x|): e^-|x| <= 1 never overflows, and log1p keeps the tail.
+  {
+    name: "explog-softplus",
+    lhs: "(log (+ 1 (exp ?x)))",
+    rhs: "(+ (fmax ?x 0) (log1p (exp (neg (fabs ?x)))))",
+    pre: "(<= -700 ?x 700)",
+  },
 
   // Hyperbolic functions and exp.
   {

@@ -129,6 +129,8 @@ export const RULES = defineRules("trig", [
   // that do not (1 - cos x near 0; tan and atan of close arguments).
   { name: "trig-one-minus-cos", lhs: "(- 1 (cos ?x))", rhs: "(* 2 (* (sin (* 0.5 ?x)) (sin (* 0.5 ?x))))" },
   { name: "trig-diff-tan", lhs: "(- (tan ?a) (tan ?b))", rhs: "(/ (sin (- ?a ?b)) (* (cos ?a) (cos ?b)))" },
+  // atan(x + 1) - atan(x) for any x: x (x + 1) >= -1/4 > -1, so the difference formula holds everywhere.
+  { name: "trig-diff-atan-shift", lhs: "(- (atan (+ ?x 1)) (atan ?x))", rhs: "(atan (/ 1 (+ 1 (* ?x (+ ?x 1)))))" },
   {
     name: "trig-diff-atan",
     lhs: "(- (atan ?a) (atan ?b))",

@@ -345,7 +345,7 @@ export function optimize(
     return s;
   };
   const accurate = o.objective === "accuracy"
-    ? accurateForms(baselineExpr, input, ranges, vars, screenCols, screenOf, o)
+    ? accurateForms(baselineExpr, input, ranges, vars, screenCols, screenOf, nw, o)
     : [];
 
   // Candidates without derivatives and tidied of dead weight (tidy.ts),
@@ -569,6 +569,7 @@ function accurateForms(
   vars: readonly string[],
   screenCols: readonly Float32Array[],
   screenOf: (e: Expr) => ErrorStats,
+  nw: Network,
   o: OptimizeOptions,
 ): Found[] {
   const prefix = baselineExpr === input ? [] : [ELIMINATE_D];
@@ -585,11 +586,46 @@ function accurateForms(
     hot: DEFAULT_ACCURACY_SEARCH.hot,
     keep: DEFAULT_ACCURACY_SEARCH.keep,
   });
-  return forms.map((f): Found => {
+  const found = forms.map((f): Found => {
     const steps = { steps: [...prefix, ...f.steps], complete: true };
     return { expr: f.expr, visited: true, steps: () => steps };
   });
+  // Accurate, then fast: the guided search from the most accurate forms that
+  // beat the input finds their cheaper equals (log1p(exp x) -> log1p(exp2(x
+  // log2 e)), keeping the accurate step), which the accuracy search, ordered
+  // by error alone, need not visit. A quarter of the time each.
+  const base = screenOf(baselineExpr).maxUlp;
+  const seeds = forms.filter((f) => f.error.maxUlp <= base / 2).slice(0, FAST_FROM_ACCURATE);
+  for (const seed of seeds) {
+    const r = guidedSearch(seed.expr, nw, {
+      rules: o.rules,
+      ranges,
+      costs: o.costs,
+      budget: o.budget,
+      timeMs: o.timeMs / 4,
+      seed: o.seed,
+      k: o.k,
+    });
+    for (const c of r.choices) {
+      found.push({
+        expr: c.expr,
+        visited: c.path !== undefined,
+        steps: () => {
+          const path = c.path === undefined ? null : shortenPath(seed.expr, r.trajectory, c.path, c.expr);
+          const d = path === null ? derive(seed.expr, r.trajectory, c.expr) : { steps: path, complete: true };
+          return {
+            steps: [...prefix, ...seed.steps, ...d.steps.map((k) => r.trajectory[k].rule)],
+            complete: d.complete,
+          };
+        },
+      });
+    }
+  }
+  return found;
 }
+
+/** Accurate forms the guided search starts from again, for their cheaper equals. */
+const FAST_FROM_ACCURATE = 2;
 
 /** Accepted candidates timed next to the best with --measure, so derived here too. */
 export const ALTERNATIVES = 3;

@@ -70,3 +70,20 @@ Deno.test("mostAccurate: the least error within 5% of the input's time, the fast
   assert.equal(mostAccurate(f, 1, 3), "1/3", "never more error than the input's");
   assert.equal(mostAccurate(frontOf([p(2, 1)]), 1, 5), null, "nothing fast enough");
 });
+
+Deno.test("accuracy then speed: softplus's accurate form comes back in its cheaper exp2 spelling", () => {
+  using nw = loadNetwork();
+  const input = parseExpr("(log (+ 1 (exp x)))");
+  const r = optimize(input, ["x"], { x: [-8, 8] }, nw, {
+    rules: ALL_RULES,
+    costs: REFERENCE_COSTS,
+    timeMs: 600,
+    samples: 2000,
+    objective: "accuracy",
+  });
+  assert.ok(r.best.error.maxUlp * 2 <= r.baseline.error.maxUlp, `${r.best.error.maxUlp} vs ${r.baseline.error.maxUlp}`);
+  assert.ok(r.best.predictedNs <= r.baseline.predictedNs * (1 + ACCURACY_SLOWDOWN));
+  // The rules it took include the guided search's, after the accurate step.
+  const steps = r.best.steps ?? [];
+  assert.ok(steps.some((s) => s.startsWith("explog-softplus") || s.startsWith("explog-log1p")), steps.join());
+});
