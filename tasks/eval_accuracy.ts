@@ -175,6 +175,13 @@ async function main(argv: readonly string[]): Promise<number> {
         Math.max(...m).toFixed(3)
       }, ${slower(m)} more than 5% slower`,
     );
+    // Both halves of the target on the clock: halved, and measured at most 5% slower.
+    const both = timed.filter((x) => x.after <= x.before / 2 && x.measured <= 1.05).length;
+    console.log(
+      `halved and measured at most 5% slower: ${both} of ${rows.length} kernels (${
+        (100 * both / rows.length).toFixed(0)
+      }%; target: at least half)`,
+    );
   }
   return cli.EXIT_OK;
 }
