@@ -8,6 +8,7 @@
  *   deno task approx:check                  # exhaustive (minutes)
  *   deno task approx:check --sampled 1000000  # the fast variant
  *   deno task approx:check --fn exp2 --fn log  # some functions only
+ *   deno task approx:check --isa avx2          # another ISA this CPU runs
  */
 import { parseArgs } from "node:util";
 import { approximations } from "../pipeline/approx/catalog.ts";
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     sampled: { type: "string" },
     fn: { type: "string", multiple: true },
     threads: { type: "string", default: "2" },
+    isa: { type: "string" },
   },
 });
 const samples = values.sampled === undefined ? null : Number(values.sampled);
@@ -29,7 +31,11 @@ if (samples !== null && !(samples > 0)) {
   console.error(`--sampled: expected a positive count, got ${values.sampled}`);
   Deno.exit(2);
 }
-const isa = cpuRuns(hostCpu(), "avx512") ? "avx512" : "avx2";
+const isa = values.isa ?? (cpuRuns(hostCpu(), "avx512") ? "avx512" : "avx2");
+if ((isa !== "avx512" && isa !== "avx2") || !cpuRuns(hostCpu(), isa)) {
+  console.error(`--isa: this CPU does not run ${values.isa} (avx512 or avx2)`);
+  Deno.exit(2);
+}
 const all = approximations();
 const designs = DESIGNS.filter((d) => values.fn === undefined || values.fn.includes(d.name));
 console.log(`approx:check on ${isa}, ${samples === null ? "exhaustive (pow: 2^26 samples)" : `${samples} samples`}`);

@@ -88,8 +88,14 @@ KAP kav kap_floor(kav a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEG_INF | _MM
 KAP kav kap_pow2i(kav n) {
   return kap_float(_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23));
 }
-/* p * 2^n for integer n in [-151, 129]: p * 2^floor(n/2) is exact, the second product the one rounding. */
+/*
+ * p * 2^n for integer n in [-151, 129]: p * 2^floor(n/2) is exact, the second product the one rounding. When every
+ * lane has |n| <= 126 (nearly always), 2^n is one normal float and one product is that same rounding: the same bits
+ * for one multiply instead of two and one exponent build instead of two. NaN and infinite n take the general path.
+ */
 KAP kav kap_ldexp(kav p, kav n) {
+  const kav far = _mm256_cmp_ps(kap_abs(n), kap_set1(126.0f), _CMP_NLE_UQ);
+  if (__builtin_expect(_mm256_testz_ps(far, far), 1)) return kap_mul(p, kap_pow2i(n));
   const kav n1 = kap_floor(kap_mul(n, kap_set1(0.5f)));
   return kap_mul(kap_mul(p, kap_pow2i(n1)), kap_pow2i(kap_sub(n, n1)));
 }
@@ -129,8 +135,9 @@ KAP kav kap_max(kav a, kav b) { return vbslq_f32(vcgtq_f32(a, b), a, b); }
 KAP kav kap_rint(kav a) { return vrndnq_f32(a); }
 KAP kav kap_floor(kav a) { return vrndmq_f32(a); }
 KAP kav kap_pow2i(kav n) { return kap_float(vshlq_n_s32(vaddq_s32(vcvtq_s32_f32(n), vdupq_n_s32(127)), 23)); }
-/* p * 2^n for integer n in [-151, 129]: p * 2^floor(n/2) is exact, the second product the one rounding. */
+/* As on AVX2: one multiply when every lane has |n| <= 126 (vminvq of the "near" lanes), else two. */
 KAP kav kap_ldexp(kav p, kav n) {
+  if (__builtin_expect(vminvq_u32(vcleq_f32(vabsq_f32(n), vdupq_n_f32(126.0f))) != 0, 1)) return kap_mul(p, kap_pow2i(n));
   const kav n1 = kap_floor(kap_mul(n, kap_set1(0.5f)));
   return kap_mul(kap_mul(p, kap_pow2i(n1)), kap_pow2i(kap_sub(n, n1)));
 }
