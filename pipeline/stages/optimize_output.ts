@@ -307,8 +307,7 @@ export function formatSummary(outcomes: readonly Outcome[], failed: number): str
   const cols = measured
     ? ["predicted", "returned", "ns", ...MEASURE_PEERS.map((p) => `vs ${p}`), "max ulp", "guard"]
     : ["predicted", "max ulp", "guard"];
-  const widths = cols.map((c) => Math.max(12, c.length + 2));
-  const lines = ["", "kernel".padEnd(nameW) + cols.map((c, i) => pad(c, widths[i])).join("")];
+  const rows: [string, string[]][] = [];
   const pred: number[] = [];
   const sp: Record<string, number[]> = Object.fromEntries(MEASURE_PEERS.map((p) => [p, []]));
   let fellBack = 0, dropped = 0, failedKernels = 0, notOptimized = 0;
@@ -345,10 +344,16 @@ export function formatSummary(outcomes: readonly Outcome[], failed: number): str
       }
       row.push(ret?.ok ? fmtUlp(ret.maxUlp) : "-", guardCell(m));
     } else {
-      row.push(fmtUlp(o.result.best.error.maxUlp), fmtUlp(o.result.baseline.error.maxUlp + o.result.allowance));
+      // What is returned: the form with approximate functions, when there is one.
+      const err = returnedApproximated(o)?.error ?? o.result.best.error;
+      row.push(fmtUlp(err.maxUlp), fmtUlp(o.result.baseline.error.maxUlp + o.result.allowance));
     }
-    lines.push((o.job.name ?? o.job.id).slice(0, nameW).padEnd(nameW) + row.map((c, i) => pad(c, widths[i])).join(""));
+    rows.push([(o.job.name ?? o.job.id).slice(0, nameW).padEnd(nameW), row]);
   }
+  // Every column as wide as its widest cell, plus two.
+  const widths = cols.map((c, i) => Math.max(12, c.length + 2, ...rows.map(([, r]) => (r[i] ?? "").length + 2)));
+  const lines = ["", "kernel".padEnd(nameW) + cols.map((c, i) => pad(c, widths[i])).join("")];
+  for (const [name, row] of rows) lines.push(name + row.map((c, i) => pad(c, widths[i])).join(""));
   const gm = [`x${f2(geomean(pred))}`];
   if (measured) gm.push("", "", ...MEASURE_PEERS.map((p) => (sp[p].length ? `x${f2(geomean(sp[p]))}` : "-")));
   lines.push(`geomean (${outcomes.length})`.padEnd(nameW) + gm.map((c, i) => pad(c, widths[i])).join(""));
