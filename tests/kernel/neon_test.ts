@@ -28,6 +28,8 @@ import { kernelConfig } from "../../pipeline/kernel/toolchain.ts";
 import { type Target, targetFor } from "../../pipeline/target/target.ts";
 import { approxCases, column, EXACT_MIX, exactOpAlone, failure, SPECIAL } from "./differential.ts";
 import { onPath } from "../../pipeline/base/executables.ts";
+import type { Lowering } from "../../pipeline/expr/lowering.ts";
+import { APPROX_VARS, approxInputs, randomLoweredForms } from "./approx_forms.ts";
 
 const F = new Float32Array(1);
 const U = new Uint32Array(F.buffer);
@@ -85,8 +87,9 @@ async function neonOutputs(
   exprs: readonly Expr[],
   vars: readonly string[],
   inputs: readonly (readonly Float32Array[])[],
+  lowerings?: readonly Lowering[],
 ): Promise<Float32Array[]> {
-  const sources = exprs.map((e) => simdKernel(e, vars, "neon"));
+  const sources = exprs.map((e, i) => simdKernel(e, vars, "neon", lowerings?.[i]));
   const compiled = await compileKernels(sources, kernelConfig(target), { cacheDir: cache() });
   const kernels = compiled.map((c, i) => {
     if (!c.ok) throw new Error(`kernel ${i} did not compile: ${c.error}`);
@@ -240,6 +243,19 @@ neonTest("sinh, cosh and log1p near the ends of SLEEF's float domains stay withi
   const inputs = cases.map(([, c]) => [c, zero, zero]);
   const outs = await neonOutputs(target, exprs, VARS, inputs);
   cases.forEach(([op], i) => assertWithinBound(op, exprs[i], inputs[i], outs[i]));
+});
+
+neonTest("kernels with approximate functions equal the evaluator with their lowering, bit for bit", async (target) => {
+  const rng = new Rng(13);
+  const { forms, lowerings } = randomLoweredForms(rng, 16);
+  const inputs = approxInputs(rng, N);
+  const outs = await neonOutputs(target, forms, APPROX_VARS, forms.map(() => inputs), lowerings);
+  forms.forEach((e, i) => {
+    const want = evaluateBatch(e, APPROX_VARS, inputs, 32, lowerings[i]);
+    for (let k = 0; k < N; k++) {
+      assert.ok(sameFloat(outs[i][k], want[k]), `${printFPCore(e)} at ${k}: ${outs[i][k]} vs ${want[k]}`);
+    }
+  });
 });
 
 // Removes the kernel cache after the last test (the `sanitizeResources` default keeps this a plain test).
