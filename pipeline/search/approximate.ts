@@ -6,6 +6,11 @@
  * the approximations computed bit for bit as the built code computes them,
  * on the guard's samples and boundaries, floored ulps).
  *
+ * Only tiers whose declared bound is within the user's allowance are
+ * offered (`--max-ulp 4` allows the 1, 2 and 4-ulp tiers): the guard bounds
+ * the kernel's max error, and a kernel whose original is thousands of ulps
+ * off at one point would otherwise admit a 4096-ulp exp everywhere else.
+ *
  * Greedy, most expensive site first: a site takes the loosest tier whose
  * kernel still passes, given the tiers already placed, and only if it lowers
  * the static cost (an approximation slower than the vector math library's
@@ -48,27 +53,32 @@ export function loweredCost(e: Expr, placements: readonly Placement[], costs: Co
 }
 
 /**
- * `e` with approximations placed within `limit` (floored ulps); null when no
- * site can take one. `errorOf` measures a lowering as the guard does; `screen`
- * is a cheaper lower bound of it (a subset of the samples) tried first.
+ * `e` with approximations of declared bound at most `maxBound` placed within
+ * `limit` (floored ulps); null when no site can take one. `errorOf` measures
+ * a lowering as the guard does; `screen` is a cheaper lower bound of it (a
+ * subset of the samples) tried first.
  */
 export function approximate(
   e: Expr,
   ranges: Ranges,
   costs: CostTable,
   limit: number,
+  maxBound: number,
   errorOf: (l: Lowering) => ErrorStats,
   screen: (l: Lowering) => ErrorStats,
 ): Approximated | null {
   const sites = approxSites(e, ranges);
-  if (sites.length === 0) return null;
-  const all = approximations();
+  const all = approximations().filter((a) => a.bound <= maxBound);
+  if (sites.length === 0 || all.length === 0) return null;
   const tiersOf = (fn: string): Approximation[] => all.filter((a) => a.fn === fn).reverse(); // loosest first
   // Most expensive first: the subtree a site replaces, priced alone.
   const alone = (p: Placement[]) => loweredCost(e, p, costs);
   const base = alone([]);
   const order = [...sites].sort((a, b) => {
-    const save = (s: typeof a) => base - alone([{ site: s, approx: tiersOf(s.fn)[0] }]);
+    const save = (s: typeof a) => {
+      const loosest = tiersOf(s.fn)[0];
+      return loosest === undefined ? -Infinity : base - alone([{ site: s, approx: loosest }]);
+    };
     return save(b) - save(a);
   });
   let placed: Placement[] = [];

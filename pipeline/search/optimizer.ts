@@ -499,6 +499,7 @@ export function optimize(
         ranges,
         o.costs,
         limit,
+        o.maxUlp,
         (l) => errorOf(c.expr, l),
         (l) =>
           flooredErrorStats(

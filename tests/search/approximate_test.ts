@@ -36,12 +36,13 @@ Deno.test("approximations placed within any limit keep the kernel within it, and
     const base = err().maxUlp;
     for (const allowance of [0, 1, 4, 64, 4096, 1e6]) {
       const limit = base + allowance;
-      const a = approximate(e, ranges, REFERENCE_COSTS, limit, err, err);
+      const a = approximate(e, ranges, REFERENCE_COSTS, limit, allowance, err, err);
       if (a === null) continue;
       assert.ok(a.error.maxUlp <= limit, `${src} +${allowance}: ${a.error.maxUlp} > ${limit}`);
       assert.equal(a.error.maxUlp, err(a.lowering).maxUlp);
       assert.ok(a.staticCost < staticCost(e, REFERENCE_COSTS), `${src}: ${a.staticCost}`);
       assert.equal(a.staticCost, loweredCost(e, a.placements, REFERENCE_COSTS));
+      for (const p of a.placements) assert.ok(p.approx.bound <= allowance, `${p.approx.cName} over +${allowance}`);
     }
   }
 });
@@ -52,12 +53,12 @@ Deno.test("a looser limit never gets a costlier placement, and a large one takes
   const err = guard(e, ["x"], ranges);
   let last = Infinity;
   for (const allowance of [0, 4, 64, 4096, 1e6]) {
-    const a = approximate(e, ranges, REFERENCE_COSTS, err().maxUlp + allowance, err, err);
+    const a = approximate(e, ranges, REFERENCE_COSTS, err().maxUlp + allowance, allowance, err, err);
     const cost = a?.staticCost ?? staticCost(e, REFERENCE_COSTS);
     assert.ok(cost <= last, `+${allowance}: ${cost} > ${last}`);
     last = cost;
   }
-  const loose = approximate(e, ranges, REFERENCE_COSTS, 1e9, err, err)!;
+  const loose = approximate(e, ranges, REFERENCE_COSTS, 1e9, 1e9, err, err)!;
   assert.deepEqual(loose.placements.map((p) => p.approx.bound), [4096, 4096]);
 });
 
@@ -68,8 +69,9 @@ Deno.test("the error a placement is judged by is the lowered kernel's on the gua
   const err = guard(e, ["x"], ranges);
   const sites = approxSites(e, ranges);
   for (let t = 0; t < 10; t++) {
-    const limit = err().maxUlp + rng.pick([0, 2, 8, 100, 5000]);
-    const a = approximate(e, ranges, REFERENCE_COSTS, limit, err, err);
+    const allowance = rng.pick([0, 2, 8, 100, 5000]);
+    const limit = err().maxUlp + allowance;
+    const a = approximate(e, ranges, REFERENCE_COSTS, limit, allowance, err, err);
     if (a === null) continue;
     assert.ok(err(loweringOf(a.placements)).maxUlp <= limit);
     assert.ok(a.placements.every((p) => sites.some((s) => s.node === p.site.node)));
@@ -89,4 +91,14 @@ Deno.test("optimize proposes approximate functions only within its guard, and no
   assert.equal(none.approximated, null);
   const off = optimize(e, ["x", "y"], ranges, nw, { ...opts, maxUlp: 4096, approximate: false });
   assert.equal(off.approximated, null);
+});
+
+Deno.test("a kernel far off at one point does not admit tiers looser than the allowance elsewhere", () => {
+  // A huge limit from the input's own error, a small allowance: only the tight tiers.
+  const e = parseExpr("(exp2 (* 2.4 (log2 x)))");
+  const ranges = { x: [0.01, 1] as [number, number] };
+  const err = guard(e, ["x"], ranges);
+  const a = approximate(e, ranges, REFERENCE_COSTS, 1e9, 4, err, err);
+  for (const p of a?.placements ?? []) assert.ok(p.approx.bound <= 4, p.approx.cName);
+  assert.equal(approximate(e, ranges, REFERENCE_COSTS, 1e9, 0.5, err, err), null);
 });
