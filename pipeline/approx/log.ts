@@ -54,15 +54,7 @@ const INV_LN2_LO = f32(1 / Math.LN2 - INV_LN2_HI);
  * float32 of it (pow); special x give hi = the special result, lo = 0.
  */
 export function log2Split<V, M>(o: Ops<V, M>, x: V, c: readonly number[]): [V, V] {
-  const [e, t] = split(o, x);
-  // log2 x = e + t/ln2 + t (t q1(t)). p = t hi is rounded but its error perr comes exactly from an fma, and
-  // |e| >= |p| unless e = 0, so e + p splits exactly (Fast2Sum); the small terms join the errors.
-  const tq = o.mul(t, hornerOps(o, c, t));
-  const p = o.mul(t, o.c(INV_LN2_HI));
-  const perr = o.fma(t, o.c(INV_LN2_HI), o.neg(p));
-  const hi = o.add(e, p);
-  const err = o.sub(p, o.sub(hi, e));
-  const lo = o.fma(t, tq, o.fma(t, o.c(INV_LN2_LO), o.add(err, perr)));
+  const [hi, lo] = log2HiLo(o, x, c);
   // Renormalize (Fast2Sum again, |hi| >= |lo|): s is log2Body's result, s + lo2 the pair, |lo2| <= ulp(s)/2.
   const s = o.add(hi, lo);
   const lo2 = o.sub(lo, o.sub(s, hi));
@@ -70,15 +62,26 @@ export function log2Split<V, M>(o: Ops<V, M>, x: V, c: readonly number[]): [V, V
   return [sp, o.select(o.eq(sp, s), lo2, o.c(0))];
 }
 
-/** log2 x: hi + lo, the one rounding of the result's size. */
-export function log2Body<V, M>(o: Ops<V, M>, x: V, c: readonly number[]): V {
+/**
+ * log2 x of a positive normal x as hi + lo before their final addition, so
+ * that the addition is the only rounding of the result's size: log2 x =
+ * e + t/ln2 + t (t q1(t)). p = t hi is rounded but its error perr comes
+ * exactly from an fma, and |e| >= |p| unless e = 0, so e + p splits exactly
+ * (Fast2Sum); the small terms join the errors.
+ */
+function log2HiLo<V, M>(o: Ops<V, M>, x: V, c: readonly number[]): [V, V] {
   const [e, t] = split(o, x);
   const tq = o.mul(t, hornerOps(o, c, t));
   const p = o.mul(t, o.c(INV_LN2_HI));
   const perr = o.fma(t, o.c(INV_LN2_HI), o.neg(p));
   const hi = o.add(e, p);
   const err = o.sub(p, o.sub(hi, e));
-  const lo = o.fma(t, tq, o.fma(t, o.c(INV_LN2_LO), o.add(err, perr)));
+  return [hi, o.fma(t, tq, o.fma(t, o.c(INV_LN2_LO), o.add(err, perr)))];
+}
+
+/** log2 x: hi + lo, the one rounding of the result's size. */
+export function log2Body<V, M>(o: Ops<V, M>, x: V, c: readonly number[]): V {
+  const [hi, lo] = log2HiLo(o, x, c);
   return specials(o, x, o.add(hi, lo));
 }
 

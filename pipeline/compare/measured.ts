@@ -67,6 +67,11 @@ export const alternativeLabel = (i: number) => `alternative ${i + 1}`;
 /** The build with approximate functions in it (optimizer `approximated`): an alternative like the others. */
 export const APPROXIMATED = "approximated";
 const ALTERNATIVE = /^(alternative \d+|approximated)$/;
+
+/** Whether a build is a form the search proposed (the Judge's pick, an alternative, the approximated form), not an original. */
+export function isProposed(label: string): boolean {
+  return label === OPTIMIZED || ALTERNATIVE.test(label);
+}
 export const ORIGINAL = "kopt";
 /** The peer a returned kernel may not be slower than by more than `MARGIN`. */
 export const FAST_PEER = "gcc -O3 -ffast-math";

@@ -6,7 +6,7 @@
  * time-over-reference ratios (same run), so machine drift cancels.
  */
 import { geomean } from "../kernel/peers.ts";
-import { APPROXIMATED, fmtUlp, ORIGINAL as ORIGINAL_COLUMN } from "./measured.ts";
+import { APPROXIMATED, fmtUlp, isProposed, ORIGINAL as ORIGINAL_COLUMN } from "./measured.ts";
 import { DOMAIN_ORDER, GUIDED } from "./compare.ts";
 import type { CompareResult, KernelRow } from "./results.ts";
 import { BUILDER_WORDS } from "../target/cost_tables.ts";
@@ -220,10 +220,7 @@ export function formatCompare(r: CompareResult): string {
     return o === null || f === null ? [] : [f.ratio / o.ratio];
   });
   const approx = r.kernels.filter((k) => k.returned.build === APPROXIMATED);
-  const fell =
-    r.kernels.filter((k) =>
-      k.returned.build !== "optimized" && !k.returned.build.startsWith("alt") && k.returned.build !== APPROXIMATED
-    ).length;
+  const fell = r.kernels.filter((k) => !isProposed(k.returned.build)).length;
   const alt = r.kernels.filter((k) => k.returned.build.startsWith("alternative")).length;
   lines.push(
     `the Judge's pick alone (no measured choice, no fallback): ${fx(geomean(raw))} geomean over gcc -O3 ` +

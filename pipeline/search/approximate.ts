@@ -74,13 +74,13 @@ export function approximate(
   // Most expensive first: the subtree a site replaces, priced alone.
   const alone = (p: Placement[]) => loweredCost(e, p, costs);
   const base = alone([]);
-  const order = [...sites].sort((a, b) => {
-    const save = (s: typeof a) => {
+  const saving = new Map(
+    sites.flatMap((s) => {
       const loosest = tiersOf(s.fn)[0];
-      return loosest === undefined ? -Infinity : base - alone([{ site: s, approx: loosest }]);
-    };
-    return save(b) - save(a);
-  });
+      return loosest === undefined ? [] : [[s, base - alone([{ site: s, approx: loosest }])] as const];
+    }),
+  );
+  const order = [...saving.keys()].sort((a, b) => saving.get(b)! - saving.get(a)!);
   let placed: Placement[] = [];
   let cost = base;
   let error: ErrorStats | null = null;

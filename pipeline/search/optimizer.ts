@@ -335,11 +335,14 @@ export function optimize(
   const screenN = Math.min(SCREEN_SAMPLES, o.samples);
   const screenCols = cols.map((c) => c.subarray(0, screenN));
   const screenRef = reference.length === o.samples ? reference.subarray(0, screenN) : reference;
+  // The error on the screening samples; memoized per form (a lowered form is screened once, unmemoized).
+  const screenError = (e: Expr, l?: Lowering) =>
+    flooredErrorStats(evaluateBatch(e, vars, screenCols, 32, l).subarray(0, screenRef.length), screenRef, floor);
   const screened = new Map<Expr, ErrorStats>();
   const screenOf = (e: Expr) => {
     let s = screened.get(e);
     if (s === undefined) {
-      s = flooredErrorStats(evaluateBatch(e, vars, screenCols, 32).subarray(0, screenRef.length), screenRef, floor);
+      s = screenError(e);
       screened.set(e, s);
     }
     return s;
@@ -501,12 +504,7 @@ export function optimize(
         limit,
         o.maxUlp,
         (l) => errorOf(c.expr, l),
-        (l) =>
-          flooredErrorStats(
-            evaluateBatch(c.expr, vars, screenCols, 32, l).subarray(0, screenRef.length),
-            screenRef,
-            floor,
-          ),
+        (l) => screenError(c.expr, l),
       );
       if (a !== null && a.staticCost < (approximated?.staticCost ?? chosen.staticCost)) approximated = a;
     }

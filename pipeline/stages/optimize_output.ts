@@ -23,6 +23,7 @@ import {
   fmtUlp,
   guardCell,
   guardText,
+  isProposed,
   type KernelMeasurement,
   MEASURE_PEERS,
   OPTIMIZED,
@@ -83,8 +84,7 @@ export function returnedExpr(o: Outcome): Expr {
 
 /** Whether what is returned is a form the search proposed (the Judge's pick or an alternative). */
 export function returnedIsOptimized(m: KernelMeasurement): boolean {
-  return m.returned.build === OPTIMIZED || m.returned.build.startsWith("alternative") ||
-    m.returned.build === APPROXIMATED;
+  return isProposed(m.returned.build);
 }
 
 /**
@@ -185,7 +185,7 @@ export function speedups(m: KernelMeasurement): Record<string, number> {
   if (ret === undefined || !ret.ok) return {};
   const out: Record<string, number> = {};
   for (const [label, c] of Object.entries(m.cells)) {
-    if (label === OPTIMIZED || label.startsWith("alternative") || label === APPROXIMATED || !c.ok) continue;
+    if (isProposed(label) || !c.ok) continue;
     out[label] = c.ratio / ret.ratio;
   }
   return out;
