@@ -137,6 +137,10 @@ if (import.meta.main) {
         console.error(`wrote ${p} (${r.saved.bytes[k as keyof typeof r.saved.bytes]} bytes)`);
       }
       console.error(`wrote ${r.summaryPath}`);
+      console.error(
+        `wrote ${r.compiledJudge.path} (the compiled-code Judge, ${r.compiledJudge.variants} variants of ` +
+          `${r.compiledJudge.kernels} training kernels)`,
+      );
       if (r.measured > 0) {
         // The profile keeps what its Judge was trained on: eval:judge reads it from a clone.
         const shipped = join(out, SHIPPED_MEASURED);

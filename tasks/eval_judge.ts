@@ -6,13 +6,12 @@
  */
 import { z } from "zod";
 import * as cli from "../pipeline/stages/cli.ts";
-import { MEASURED_PATH, measuredPath, SHIPPED_MEASURED } from "../pipeline/stages/calibrate.ts";
+import { calibrationData } from "../pipeline/stages/calibrate.ts";
 import { openMaybeGzip } from "../pipeline/records/gzip.ts";
-import { join } from "node:path";
 import { evalJudge, formatEval } from "../pipeline/nnue/eval_judge.ts";
 import { readSummary } from "../pipeline/nnue/train_judge.ts";
 import { DEFAULT_WEIGHTS_DIR, loadNetwork } from "../pipeline/nnue/weights_file.ts";
-import { describeWeights, type WeightsSource, weightsSource } from "../pipeline/nnue/profiles.ts";
+import { describeWeights, weightsSource } from "../pipeline/nnue/profiles.ts";
 import { describeTarget } from "../pipeline/target/target.ts";
 import { MCA_ICELAKE, MCA_ZNVER3 } from "../pipeline/kernel/mca.ts";
 import { readMeasured } from "../pipeline/stages/train_judge.ts";
@@ -67,28 +66,6 @@ all variants, and MAPE, side by side.
   }),
 };
 
-/**
- * The measured records the weights of `s` were calibrated on: this
- * machine's own calibration when there is one, else the data the profile
- * ships (`measured.jsonl.gz` beside its weights), so a clone can check the
- * Judge's figures without calibrating; for a machine without weights the
- * shipped ones'; unknown for --weights.
- */
-function calibratedOn(s: WeightsSource, weights: string): string | null {
-  if (s.kind === "given") return null;
-  const own = s.kind === "profile" ? measuredPath(s.profile) : MEASURED_PATH;
-  const shipped = join(weights, SHIPPED_MEASURED);
-  return exists(own) || !exists(shipped) ? own : shipped;
-}
-
-function exists(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
-}
-
 if (import.meta.main) {
   await cli.runMain(async () => {
     const parsed = cli.parseCommand(COMMAND, Deno.args);
@@ -97,7 +74,7 @@ if (import.meta.main) {
     const target = cli.commandTarget("eval:judge", parsedOpts.target, false);
     const source = weightsSource(target, parsedOpts.weights);
     const weights = source.kind === "table" ? DEFAULT_WEIGHTS_DIR : source.dir;
-    const data = parsedOpts.data ?? calibratedOn(source, weights);
+    const data = parsedOpts.data ?? calibrationData(source, weights);
     if (data === null) throw new cli.CliError("eval:judge: --weights DIR needs --data PATH", cli.EXIT_USAGE);
     console.error(
       `eval:judge: target ${describeTarget(target)}; ${

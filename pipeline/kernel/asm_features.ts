@@ -114,11 +114,11 @@ export function loopFeatures(loop: readonly string[]): Float64Array {
  * The hot-loop features of each kernel as `target`'s build compiles it
  * (null where no loop was found), `chunk` kernels per compiler call.
  */
-export async function compiledLoopFeatures(
+export function compiledLoopFeatures(
   kernels: readonly { readonly expr: Expr; readonly vars: readonly string[] }[],
   target: Target,
   chunk = 200,
-): Promise<(Float64Array | null)[]> {
+): (Float64Array | null)[] {
   const config = kernelConfig(target);
   // Assembly only: no linking, so the link flags go.
   const flags = config.flags.filter((f) => f !== "-shared" && !f.startsWith("-Wl,"));
@@ -132,7 +132,7 @@ export async function compiledLoopFeatures(
       // Identical forms are one function: define each symbol once.
       const texts = new Map(srcs.map((k) => [k.symbol, k.text]));
       Deno.writeTextFileSync(c, preambleOf(config) + "\n" + [...texts.values()].join("\n"));
-      const r = await new Deno.Command(config.cc, { args: [...flags, "-S", "-o", s, c], stderr: "piped" }).output();
+      const r = new Deno.Command(config.cc, { args: [...flags, "-S", "-o", s, c], stderr: "piped" }).outputSync();
       if (!r.success) {
         const why = new TextDecoder().decode(r.stderr).split("\n").slice(0, 4).join("\n");
         throw new Error(`${config.cc} -S failed: ${why}`);

@@ -19,9 +19,8 @@
 import { Rng } from "../expr/random.ts";
 import { type CostTable, staticCost } from "../expr/cost.ts";
 import { mcaCyclesPerElement, type McaTarget } from "../kernel/mca.ts";
-import { compiledLoopFeatures } from "../kernel/asm_features.ts";
 import type { Target } from "../target/target.ts";
-import { asmPredictNs, fitAsmJudge } from "./asm_judge.ts";
+import { asmPredictNs, compiledFeatures, fitAsmJudge } from "./asm_judge.ts";
 import type { MeasuredVariantRecord } from "../records/schema.ts";
 import { type Example, examplesOf, splitByKernel } from "./judge_data.ts";
 import { type RankReport, rankReport, relativeScale } from "./judge_metrics.ts";
@@ -113,7 +112,7 @@ export async function evalJudge(
   }
   if (options.asm !== null) {
     say(`eval:judge: compiling ${train.length + val.length} variants to assembly for the compiled-code Judge`);
-    const x = await compiledLoopFeatures([...train, ...val], options.asm);
+    const x = compiledFeatures([...train, ...val], options.asm);
     const fit = fitAsmJudge(train.flatMap((e, i) => (x[i] === null ? [] : [{ of: e.of, x: x[i]!, ns: e.ns }])));
     const vp = val.map((_, i) => {
       const xi = x[train.length + i];

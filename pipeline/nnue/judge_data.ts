@@ -20,6 +20,7 @@
  */
 import { parseExpr } from "../expr/fpcore.ts";
 import type { Expr } from "../expr/expr.ts";
+import type { Ranges } from "../expr/sample.ts";
 import type { MeasuredVariantRecord } from "../records/schema.ts";
 import { features, type FeatureSet } from "./features.ts";
 import { judgeTarget, type Sample } from "./train.ts";
@@ -37,6 +38,8 @@ export interface Example {
   /** Measured nanoseconds per element (see `measuredNs`). */
   readonly ns: number;
   readonly vars: readonly string[];
+  /** The variables' ranges: what the harness timed it on. */
+  readonly ranges?: Ranges;
   readonly how: string;
 }
 
@@ -88,6 +91,7 @@ export function examplesOf(
     expr: parseExpr(r.expr, r.vars),
     ns: measuredNs(r, kind, refNs),
     vars: r.vars,
+    ranges: r.ranges,
     how: r.how,
   }));
 }

@@ -47,6 +47,7 @@ export function optimizeJob(job: Job, s: SearchSettings, nw: Network): OptimizeR
     ...(s.objective !== undefined ? { objective: s.objective } : {}),
     ...(s.pick !== undefined ? { pick: s.pick } : {}),
     ...(s.approximate !== undefined ? { approximate: s.approximate } : {}),
+    ...(s.finalJudge !== undefined ? { finalJudge: s.finalJudge } : {}),
   });
 }
 

@@ -52,6 +52,7 @@ import { withBoundaries } from "../expr/boundary.ts";
 import { type Ranges, sampleInputs } from "../expr/sample.ts";
 import { type ErrorStats, flooredErrorStats, outputFloor } from "../expr/ulp.ts";
 import type { Network } from "../nnue/network.ts";
+import type { FormJudge } from "../nnue/asm_judge.ts";
 import type { Rule } from "../rules/rule.ts";
 import { saturateAndExtract } from "../egraph/saturate.ts";
 import { derive, shortenPath } from "./derivation.ts";
@@ -115,6 +116,12 @@ export interface OptimizeOptions {
    * them, so a search for plain C under the user's compiler turns this off.
    */
   readonly approximate?: boolean;
+  /**
+   * A Judge of finished forms that re-orders the first `k` forms of the
+   * in-search Judge's order (rank "judge" only): the compiled-code Judge,
+   * which reads what the compiler made of each form (nnue/asm_judge.ts).
+   */
+  readonly finalJudge?: FormJudge;
 }
 
 export const DEFAULT_OPTIMIZE: Omit<OptimizeOptions, "rules" | "costs"> = {
@@ -143,6 +150,8 @@ export const ACCURACY_SLACK_ULP = 1;
 export interface Ranked {
   readonly expr: Expr;
   readonly predictedNs: number;
+  /** The final Judge's prediction, for the forms it re-ranked and had a figure for. */
+  readonly finalNs?: number;
   readonly staticCost: number;
   /** Against the float64 reference; for a candidate the screen rejected, on the screening samples only. */
   readonly error: ErrorStats;
@@ -303,6 +312,27 @@ export function judgeOrder<T extends { readonly ns: number; readonly cost: numbe
   return out;
 }
 
+/**
+ * The first `judge.k` forms of `order` re-ordered by `judge`'s predictions
+ * (forms it has no figure for after the others, in their order), the rest
+ * as they were: the final Judge ranks what the in-search Judge shortlisted.
+ */
+export function reranked<T extends { readonly e: Expr }>(
+  order: readonly T[],
+  judge: FormJudge,
+  vars: readonly string[],
+  ranges: Ranges,
+): (T & { readonly finalNs?: number })[] {
+  const head = order.slice(0, judge.k);
+  const ns = judge.predictNs(head.map((c) => c.e), vars, ranges);
+  const key = (i: number) => ns[i] ?? Infinity;
+  const idx = head.map((_, i) => i).sort((a, b) => key(a) - key(b) || a - b);
+  return [
+    ...idx.map((i) => (ns[i] === null ? head[i] : { ...head[i], finalNs: ns[i]! })),
+    ...order.slice(judge.k),
+  ];
+}
+
 /** A form's steps followed by `more` (no steps stay no steps). */
 function stepsThen(steps: Found["steps"], more: readonly string[]): Found["steps"] {
   return () => {
@@ -388,9 +418,11 @@ export function optimize(
   // Fastest predicted first, forms within JUDGE_MARGIN of each other by the
   // table (judgeOrder); or cheapest by the table, the Judge breaking ties.
   const scored = exprs.map((e, i) => ({ e, ns: ns[i], cost: staticCost(e, o.costs) }));
-  const order = o.rank === "judge"
+  const judged = o.rank === "judge"
     ? judgeOrder(scored, JUDGE_MARGIN)
     : scored.sort((a, b) => a.cost - b.cost || a.ns - b.ns);
+  const order: (typeof judged[number] & { readonly finalNs?: number })[] =
+    o.rank === "judge" && o.finalJudge !== undefined ? reranked(judged, o.finalJudge, vars, ranges) : judged;
   // Every candidate is screened on a few samples; full accuracy checks go
   // down the list until one passes the guard, then for a few more (reports).
   const candidates: Ranked[] = [];
@@ -406,6 +438,7 @@ export function optimize(
     const r: Ranked = {
       expr: c.e,
       predictedNs: c.ns,
+      ...(c.finalNs !== undefined ? { finalNs: c.finalNs } : {}),
       staticCost: c.cost,
       error,
       accepted,

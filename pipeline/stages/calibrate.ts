@@ -43,6 +43,8 @@ import {
   writeSummary,
 } from "../nnue/train_judge.ts";
 import { DEFAULT_WEIGHTS_DIR, saveNetwork, type SaveReport } from "../nnue/weights_file.ts";
+import { ASM_JUDGE_FILE, fitOnTraining, writeAsmJudge } from "../nnue/asm_judge.ts";
+import type { WeightsSource } from "../nnue/profiles.ts";
 import type { Target } from "../target/target.ts";
 import { costTableFor } from "../target/cost_tables.ts";
 import type { Profile } from "../target/profile.ts";
@@ -56,6 +58,28 @@ export const SHIPPED_MEASURED = "measured.jsonl.gz";
 /** Where calibrate leaves a profile's measured records (train-judge and eval:judge read them). */
 export function measuredPath(profile: Profile): string {
   return join(CALIBRATION_DIR, profile.name, "measured.jsonl");
+}
+
+/**
+ * The measured records the weights of `s` (in `dir`) were calibrated on:
+ * this machine's own calibration when there is one, else the data the
+ * profile ships (`SHIPPED_MEASURED` beside its weights), so a clone can
+ * check and refit without calibrating; for a machine without weights the
+ * shipped ones'; unknown (null) for weights given by path.
+ */
+export function calibrationData(s: WeightsSource, dir: string): string | null {
+  if (s.kind === "given") return null;
+  const own = s.kind === "profile" ? measuredPath(s.profile) : MEASURED_PATH;
+  const shipped = join(dir, SHIPPED_MEASURED);
+  return isFileSync(own) || !isFileSync(shipped) ? own : shipped;
+}
+
+function isFileSync(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
 }
 
 export interface CalibrateOptions {
@@ -185,6 +209,8 @@ export interface CalibrateReport extends TrainedJudge {
   readonly totalMs: number;
   readonly saved: SaveReport;
   readonly summaryPath: string;
+  /** The compiled-code Judge fitted on the same training kernels, and where it was written. */
+  readonly compiledJudge: { readonly path: string; readonly variants: number; readonly kernels: number };
 }
 
 const minutes = (ms: number) => `${Math.floor(ms / 60000)}:${String(Math.floor(ms / 1000) % 60).padStart(2, "0")}`;
@@ -282,8 +308,12 @@ export async function calibrate(target: Target, options: Partial<CalibrateOption
     { ...trained.summary, calibrate: { kernels, variants, measured: measured.length, fromCache, failed } },
     o.out,
   );
+  say("calibrate: fitting the compiled-code Judge on the training kernels' compiled loops");
+  const asm = fitOnTraining(measured, trained.summary, target);
+  writeAsmJudge(o.out, asm);
   return {
     ...trained,
+    compiledJudge: { path: join(o.out, ASM_JUDGE_FILE), variants: asm.variants, kernels: asm.kernels },
     kernels,
     variants,
     measured: measured.length,

@@ -28,6 +28,14 @@ import type { Interval } from "../expr/interval.ts";
 import { DEFAULT_N } from "../kernel/measure.ts";
 import { describeWeights, networkOf, weightsSource } from "../nnue/profiles.ts";
 import type { Network } from "../nnue/network.ts";
+import {
+  ASM_JUDGE_FILE,
+  type AsmJudge,
+  compiledFormJudge,
+  type FormJudge,
+  readAsmJudge,
+  RERANK_K,
+} from "../nnue/asm_judge.ts";
 import { rulesOf } from "../rules/all.ts";
 import { type Domain, DOMAINS } from "../rules/rule.ts";
 import {
@@ -84,6 +92,43 @@ export function openNetwork(command: string, weights: string | undefined, target
   } catch (e) {
     throw new CliError(`${command}: cannot load the network: ${(e as Error).message}`, EXIT_DATA);
   }
+}
+
+/**
+ * The compiled-code Judge stored beside the weights `optimize` uses, as the
+ * final ranking (null with `requested` "none", or when the weights have
+ * none: then the Judge's order stands, and the line says so).
+ */
+export function openFinalJudge(
+  command: string,
+  weights: string | undefined,
+  target: Target,
+  requested: "compiled" | "none" | undefined,
+): FormJudge | null {
+  if (requested === "none") return null;
+  const source = weightsSource(target, weights);
+  const dir = source.kind === "table" ? null : source.dir;
+  let j: AsmJudge | null = null;
+  try {
+    j = dir === null ? null : readAsmJudge(dir);
+  } catch (e) {
+    throw new CliError(`${command}: cannot load the compiled-code Judge: ${(e as Error).message}`, EXIT_DATA);
+  }
+  if (j === null) {
+    if (requested === "compiled") {
+      throw new CliError(
+        `${command}: --final-judge compiled: no ${ASM_JUDGE_FILE} in ${dir ?? "this machine's profile"} ` +
+          "(deno task calibrate fits one; deno task fit:compiled-judge refits it from a profile's timings)",
+        EXIT_DATA,
+      );
+    }
+    console.error(`${command}: no compiled-code Judge in the weights: the Judge's order stands`);
+    return null;
+  }
+  console.error(
+    `${command}: the compiled-code Judge (${j.variants} variants of ${j.kernels} kernels) re-ranks the Judge's first ${RERANK_K} forms`,
+  );
+  return compiledFormJudge(j, target);
 }
 
 /**
@@ -160,6 +205,7 @@ const Opts = z.object({
   objective: z.enum(["speed", "accuracy"]),
   pareto: z.boolean(),
   pick: PickOption.optional(),
+  "final-judge": z.enum(["compiled", "none"]).optional(),
 });
 type Opts = z.infer<typeof Opts>;
 
@@ -193,6 +239,10 @@ search:
   --iter-limit N    saturation: iteration limit (default ${DEFAULT_SEARCH.iterLimit})
   --weights DIR     the network's weights files (default: this machine's profile under
                     data/profiles/, else the untrained network, i.e. the static table)
+  --final-judge J   compiled (default when the weights have one): the compiled-code Judge, fitted
+                    on the profile's timings, compiles the Judge's first ${RERANK_K} forms to assembly (one
+                    compiler call) and re-ranks them by what the compiler made of them; none: the
+                    Judge's order alone
 accuracy guard:
   --max-ulp U       a result's max error may exceed the input's float32 kernel's by at most U
                     floored ulps (default ${DEFAULT_SEARCH.maxUlp}); faster forms that break it are dropped
@@ -267,6 +317,7 @@ could not be compiled or timed; the report says which, and shows no speedups for
     objective: { type: "string", default: "speed" },
     pareto: { type: "boolean", default: false },
     pick: { type: "string" },
+    "final-judge": { type: "string" },
   },
   schema: Opts,
   positionals: true,
@@ -330,9 +381,17 @@ export async function optimizeMain(argv: readonly string[]): Promise<number> {
   const builder = builderFor(opts.for, opts.emit);
   const costs = costTableFor(target.isa, builder);
   console.error(`optimize: target ${describeTarget(target)}; costs for ${BUILDER_WORDS[builder]} (${costs.name})`);
+  const rank = opts.rank ?? (opts.search === "guided" && builder === "kopt" ? "judge" : "static");
+  // The final ranking reads our compiled code: for the Judge's order of our SIMD code only.
+  if (opts["final-judge"] === "compiled" && (rank !== "judge" || builder !== "kopt")) {
+    throw new CliError("optimize: --final-judge compiled re-ranks the Judge's order of our SIMD code", EXIT_USAGE);
+  }
+  const finalJudge = rank === "judge" && builder === "kopt"
+    ? openFinalJudge("optimize", opts.weights, target, opts["final-judge"])
+    : null;
   const settings: SearchSettings = {
     search: opts.search,
-    rank: opts.rank ?? (opts.search === "guided" && builder === "kopt" ? "judge" : "static"),
+    rank,
     rules: rulesOf(opts.rules),
     costs,
     budget: opts.budget,
@@ -346,6 +405,7 @@ export async function optimizeMain(argv: readonly string[]): Promise<number> {
     objective: opts.objective,
     ...(opts.pick !== undefined ? { pick: opts.pick } : {}),
     approximate: builder === "kopt",
+    ...(finalJudge !== null ? { finalJudge } : {}),
   };
   const nw = openNetwork("optimize", opts.weights, target);
   let found: JobResults;

@@ -207,7 +207,9 @@ export function formatOutcome(o: Outcome): string {
     `${pad("steps")}${stepsText(best, r.search.kind)}`,
     `${pad("predicted")}${f3(base.predictedNs)} -> ${f3(best.predictedNs)} ns/element, x${
       f2(base.predictedNs / best.predictedNs)
-    } (the Judge); static cost ${f2(base.staticCost)} -> ${f2(best.staticCost)}`,
+    } (the Judge); static cost ${f2(base.staticCost)} -> ${f2(best.staticCost)}${
+      best.finalNs !== undefined ? `; the compiled-code Judge ranked it first at ${f3(best.finalNs)} ns/element` : ""
+    }`,
     `${pad("accuracy")}max ${fmtUlp(base.error.maxUlp)} -> ${fmtUlp(best.error.maxUlp)} ulp, mean ${
       f2(base.error.meanUlp)
     } -> ${f2(best.error.meanUlp)} ulp (float32 vs float64, floored ulps, ${o.samples} samples over the ranges, ` +
@@ -398,7 +400,11 @@ export function outcomeRecord(o: Outcome): OptimizeRecord {
     ...base,
     optimized: printFPCore(r.best.expr),
     steps: r.best.steps === null ? null : [...r.best.steps],
-    predicted_ns: { input: r.baseline.predictedNs, optimized: r.best.predictedNs },
+    predicted_ns: {
+      input: r.baseline.predictedNs,
+      optimized: r.best.predictedNs,
+      ...(r.best.finalNs !== undefined ? { optimized_compiled: r.best.finalNs } : {}),
+    },
     predicted_speedup: r.baseline.predictedNs / r.best.predictedNs,
     static_cost: { input: r.baseline.staticCost, optimized: r.best.staticCost },
     accuracy: {

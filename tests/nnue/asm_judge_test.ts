@@ -1,7 +1,19 @@
 /** The compiled-code Judge's fit: non-negative least squares within kernels. */
 import assert from "node:assert/strict";
-import { type AsmExample, asmPredictNs, fitAsmJudge, nnlsNormal } from "../../pipeline/nnue/asm_judge.ts";
-import { ASM_FEATURES } from "../../pipeline/kernel/asm_features.ts";
+import {
+  ASM_JUDGE_FILE,
+  type AsmExample,
+  asmPredictNs,
+  compiledFormJudge,
+  fitAsmJudge,
+  JUDGE_FEATURES,
+  nnlsNormal,
+  readAsmJudge,
+  writeAsmJudge,
+} from "../../pipeline/nnue/asm_judge.ts";
+import { join } from "node:path";
+import { parseExpr } from "../../pipeline/expr/fpcore.ts";
+import { resolveTarget } from "../../pipeline/target/target.ts";
 import { Rng } from "../../pipeline/expr/random.ts";
 import { kendallTau } from "../../pipeline/nnue/judge_metrics.ts";
 
@@ -37,9 +49,9 @@ Deno.test("nnls: recovers non-negative weights exactly, and clamps a negative on
 
 Deno.test("asm judge: fitted on kernels of random sizes, it orders unseen kernels' variants as the true costs do", () => {
   const rng = new Rng(5);
-  const truth = ASM_FEATURES.map(() => (rng.int(3) === 0 ? 0 : rng.range(0.001, 0.05)));
+  const truth = JUDGE_FEATURES.map(() => (rng.int(3) === 0 ? 0 : rng.range(0.001, 0.05)));
   const kernel = (of: string): AsmExample[] => {
-    const base = Float64Array.from(ASM_FEATURES, () => rng.int(8));
+    const base = Float64Array.from(JUDGE_FEATURES, () => rng.int(8));
     const overhead = rng.range(0.05, 0.5); // differs per kernel: only differences within a kernel are learnable
     return Array.from({ length: 4 + rng.int(6) }, () => {
       const x = base.map((v) => Math.max(0, v + rng.int(5) - 2));
@@ -56,4 +68,41 @@ Deno.test("asm judge: fitted on kernels of random sizes, it orders unseen kernel
     assert.ok(tau > 0.99, `kernel v${k}: tau ${tau}`);
   }
   assert.throws(() => asmPredictNs(fit, new Float64Array(3)), /knows \d+ features/);
+});
+
+Deno.test("asm judge: stored and read back exactly; one fitted on other features is refused, none is null", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    assert.equal(readAsmJudge(dir), null);
+    const rng = new Rng(3);
+    const j = {
+      features: [...JUDGE_FEATURES],
+      weights: JUDGE_FEATURES.map(() => rng.range(0, 0.1)),
+      interceptNs: 0.02,
+      variants: 10,
+      kernels: 2,
+    };
+    writeAsmJudge(dir, j);
+    assert.deepEqual(readAsmJudge(dir), j);
+    writeAsmJudge(dir, { ...j, features: j.features.slice(1), weights: j.weights.slice(1) });
+    assert.throws(() => readAsmJudge(dir), /other features/);
+    Deno.writeTextFileSync(join(dir, ASM_JUDGE_FILE), JSON.stringify({ ...j, weights: [-1, ...j.weights.slice(1)] }));
+    assert.throws(() => readAsmJudge(dir));
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("asm judge: as the optimizer's final Judge, one compiler call ranks an exp call above an add", () => {
+  // Weights that price only vector math calls and additions: the compiled forms decide.
+  const weights = JUDGE_FEATURES.map((f) => (f === "call:exp" ? 1 : f === "add" ? 0.01 : 0));
+  const judge = compiledFormJudge(
+    { features: [...JUDGE_FEATURES], weights, interceptNs: 0, variants: 0, kernels: 0 },
+    resolveTarget("avx2"),
+  );
+  const vars = ["x"];
+  const forms = ["(exp x)", "(+ x 1)", "(+ (exp x) (exp (+ x 1)))"].map((s) => parseExpr(s, vars));
+  const ns = judge.predictNs(forms, vars, { x: [-1, 1] });
+  assert.ok(ns.every((v) => v !== null));
+  assert.ok(ns[1]! < ns[0]! && ns[0]! < ns[2]!, `${ns}`);
 });

@@ -568,3 +568,18 @@ Deno.test("optimize --objective accuracy --pareto: expm1(x) / x, the front print
   assert.equal(bad.code, 2);
   assert.match(bad.err, /fastest, accurate or ulp<=N/);
 });
+
+Deno.test("optimize --final-judge: compiled is refused where it cannot rank (a static ranking, or --for gcc); weights without one say so", async () => {
+  for (const extra of [["--rank", "static"], ["--for", "gcc"]]) {
+    const r = await optimizeCli(["--final-judge", "compiled", ...extra, "--time", "0.05", "x + 1"]);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /--final-judge compiled re-ranks the Judge's order of our SIMD code/);
+  }
+  // The shipped untrained weights carry no compiled-code Judge.
+  const none = await optimizeCli(["--weights", DEFAULT_WEIGHTS_DIR, "--time", "0.05", "x + 1"]);
+  assert.equal(none.code, 0, none.err);
+  assert.match(none.err, /no compiled-code Judge in the weights: the Judge's order stands/);
+  const asked = await optimizeCli(["--weights", DEFAULT_WEIGHTS_DIR, "--final-judge", "compiled", "x + 1"]);
+  assert.equal(asked.code, 1, asked.err);
+  assert.match(asked.err, /no compiled_judge.json in/);
+});
