@@ -31,6 +31,9 @@ interface Opts {
   batch: number;
   rounds?: number;
   "min-ms"?: number;
+  "search-rounds"?: number;
+  "search-kernels"?: number;
+  "search-budget"?: number;
   time: "ns" | "ratio";
   quick: boolean;
   target?: string;
@@ -62,7 +65,14 @@ ${cli.TARGET_USAGE}
   --cache PATH      benchmark cache (default ${BENCH_CACHE}); --no-cache for none
   --batch N         variants per compile+bench batch (default ${DEFAULT_CALIBRATE.batch})
   --rounds R        harness rounds (default ${DEFAULT_CALIBRATE.rounds})
-  --min-ms X        timed ms per kernel and round (default ${DEFAULT_CALIBRATE.minMs})`,
+  --min-ms X        timed ms per kernel and round (default ${DEFAULT_CALIBRATE.minMs})
+active learning (after the first training; not counted in --time-budget):
+  --search-rounds R rounds that optimize kernels with the network just trained, measure each
+                    search's shortlist (the forms the Judges must tell apart in use) and train
+                    again on everything (default ${DEFAULT_CALIBRATE.searchRounds}, --quick ${QUICK.searchRounds})
+  --search-kernels N kernels searched per round, spread over those collected (default
+                    ${DEFAULT_CALIBRATE.searchKernels}, --quick ${QUICK.searchKernels})
+  --search-budget B rewrites per kernel's search (default ${DEFAULT_CALIBRATE.searchBudget}, --quick ${QUICK.searchBudget})`,
   options: {
     kernels: { type: "string" },
     variants: { type: "string" },
@@ -81,6 +91,9 @@ ${cli.TARGET_USAGE}
     batch: { type: "string", default: String(DEFAULT_CALIBRATE.batch) },
     rounds: { type: "string" },
     "min-ms": { type: "string" },
+    "search-rounds": { type: "string" },
+    "search-kernels": { type: "string" },
+    "search-budget": { type: "string" },
   },
   schema: z.object({
     kernels: cli.intOption(0).optional(),
@@ -98,6 +111,9 @@ ${cli.TARGET_USAGE}
     cache: z.string().min(1),
     "no-cache": z.boolean(),
     batch: cli.intOption(1, 100000),
+    "search-rounds": cli.intOption(0, 100).optional(),
+    "search-kernels": cli.intOption(1, 100000).optional(),
+    "search-budget": cli.intOption(1, 10_000_000).optional(),
     rounds: cli.intOption(1, 64).optional(),
     "min-ms": cli.numberOption(0, 60000).optional(),
   }),
@@ -129,6 +145,9 @@ if (import.meta.main) {
       rounds: o.rounds ?? base.rounds,
       minMs: o["min-ms"] ?? base.minMs,
       judge: { depth: o.depth, time: o.time },
+      searchRounds: o["search-rounds"] ?? base.searchRounds,
+      searchKernels: o["search-kernels"] ?? base.searchKernels,
+      searchBudget: o["search-budget"] ?? base.searchBudget,
       progress: (m) => console.error(m),
     });
     try {
@@ -161,7 +180,8 @@ if (import.meta.main) {
       console.error(
         `calibrate: ${r.kernels} kernels, ${r.variants} variants, ${r.measured} measured ` +
           `(${r.fromCache} from cache) in ${(r.totalMs / 60000).toFixed(1)} min ` +
-          `(collecting ${(r.collectMs / 60000).toFixed(1)} min)`,
+          `(collecting ${(r.collectMs / 60000).toFixed(1)} min)` +
+          (r.searched.length > 0 ? `; search rounds measured ${r.searched.join(", ")} shortlist forms` : ""),
       );
     } finally {
       r.network.free();

@@ -31,7 +31,7 @@ import { flooredErrorStats, outputFloor } from "../pipeline/expr/ulp.ts";
 import { staticCost } from "../pipeline/expr/cost.ts";
 import { timePlan } from "../pipeline/kernel/timing_plan.ts";
 import { kernelConfig } from "../pipeline/kernel/toolchain.ts";
-import { compiledFormJudge, type FormJudge, readAsmJudge } from "../pipeline/nnue/asm_judge.ts";
+import { compiledFormJudge, type FormJudge, readAsmJudge, RERANK_K } from "../pipeline/nnue/asm_judge.ts";
 import { type RankReport, rankReport } from "../pipeline/nnue/judge_metrics.ts";
 import { describeWeights, networkOf, weightsSource } from "../pipeline/nnue/profiles.ts";
 import { readSummary } from "../pipeline/nnue/train_judge.ts";
@@ -49,6 +49,7 @@ const Cmd: cli.Command<{
   fpbench: string;
   time: number;
   every: number;
+  shortlist: number;
   json: boolean;
   target?: string;
 }> = {
@@ -61,6 +62,8 @@ how close each Judge's pick comes to the measured best (geometric mean of
 picked time over best time; target: the pick reaches 97% of the best's speed).
   --time MS      search time per kernel (default 1000)
   --every K      every K-th kernel of each set (default 1)
+  --shortlist N  forms of the in-search Judge's order the compiled-code Judge re-ranks (default ${RERANK_K},
+                 optimize's)
   --corpus DIR   the kernel corpus (default data/kernels)
   --fpbench DIR  FPBench (default ../shared/fpbench)
   --json         print the figures as JSON
@@ -70,6 +73,7 @@ ${cli.TARGET_USAGE}`,
     fpbench: { type: "string", default: join(ROOT, "..", "shared", "fpbench") },
     time: { type: "string", default: "1000" },
     every: { type: "string", default: "1" },
+    shortlist: { type: "string", default: String(RERANK_K) },
     json: { type: "boolean", default: false },
     ...cli.TARGET_OPTION,
   },
@@ -78,6 +82,7 @@ ${cli.TARGET_USAGE}`,
     fpbench: z.string(),
     time: cli.intOption(1),
     every: cli.intOption(1),
+    shortlist: cli.intOption(2, 1000),
     json: z.boolean(),
     target: cli.targetOption,
   }),
@@ -161,7 +166,7 @@ if (import.meta.main) {
     const costs = costTableFor(target.isa, "kopt");
     console.error(`eval:pick: target ${describeTarget(target)}; ${describeWeights(source)}`);
     using nw = networkOf(source, costs);
-    const judge = recording(compiledFormJudge(asm, target));
+    const judge = recording(compiledFormJudge(asm, target, o.shortlist));
 
     const sets: [string, ExpressionRecord[]][] = [
       ["data/kernels", everyKth(loadCorpus([o.corpus]).records, o.every)],

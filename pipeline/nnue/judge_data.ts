@@ -57,11 +57,22 @@ export function measuredNs(
   return kind === "ns" ? rec.ns_per_elem : rec.ratio * refNs;
 }
 
-/** Whether kernel `of` is held out for validation (about `fraction` of kernels). */
+/**
+ * The kernel a group of variants is of: `of` up to an `@`. Calibration
+ * rounds that measure the search's shortlists group each round's forms
+ * apart (`k@search1`: timed in one run, so they compare like with like),
+ * but they are forms of kernel `k`, and fall on its side of the split.
+ */
+export function kernelOf(of: string): string {
+  const at = of.indexOf("@");
+  return at < 0 ? of : of.slice(0, at);
+}
+
+/** Whether kernel `of` is held out for validation (about `fraction` of kernels; `kernelOf` decides). */
 export function isValidationKernel(of: string, fraction: number, seed: number): boolean {
   if (!(fraction >= 0 && fraction <= 1)) throw new Error(`validation fraction must be in [0, 1], got ${fraction}`);
   // Mix the seed in after hashing the id so nearby seeds give unrelated splits.
-  let h = fnv1a32(of) ^ Math.imul(seed + 0x9e3779b9, 0x85ebca6b);
+  let h = fnv1a32(kernelOf(of)) ^ Math.imul(seed + 0x9e3779b9, 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
   h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
   h ^= h >>> 16;

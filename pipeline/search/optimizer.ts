@@ -52,7 +52,7 @@ import { withBoundaries } from "../expr/boundary.ts";
 import { type Ranges, sampleInputs } from "../expr/sample.ts";
 import { type ErrorStats, flooredErrorStats, outputFloor } from "../expr/ulp.ts";
 import type { Network } from "../nnue/network.ts";
-import type { FormJudge } from "../nnue/asm_judge.ts";
+import { type FormJudge, RERANK_K } from "../nnue/asm_judge.ts";
 import type { Rule } from "../rules/rule.ts";
 import { saturateAndExtract } from "../egraph/saturate.ts";
 import { derive, shortenPath } from "./derivation.ts";
@@ -197,6 +197,13 @@ export interface OptimizeResult {
    * for one, or the objective is not speed.
    */
   readonly approximated: Approximated | null;
+  /**
+   * The first forms of the final order, whatever their accuracy: what the
+   * Judges had to tell apart (`finalJudge.k` of them, else RERANK_K).
+   * Calibration measures them (stages/search_variants.ts): the Judge is
+   * trained on the kind of forms it ranks in use.
+   */
+  readonly shortlist: readonly Expr[];
   readonly search: {
     readonly kind: SearchKind;
     readonly timeMs: number;
@@ -561,6 +568,7 @@ export function optimize(
     front: frontOf(front.map((p) => ({ ...p, item: withSteps[candidates.indexOf(p.item)] ?? p.item }))),
     picked,
     approximated,
+    shortlist: order.slice(0, o.finalJudge?.k ?? RERANK_K).map((c) => c.e),
     search: stats,
   };
 }

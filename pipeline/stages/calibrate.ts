@@ -29,10 +29,11 @@ import { Rng } from "../expr/random.ts";
 import { generateRecords } from "./generate.ts";
 import { loadCorpus } from "../records/corpus.ts";
 import { ALL_RULES } from "../rules/all.ts";
-import { ErrorRecord, type ExpressionRecord, MeasuredVariantRecord } from "../records/schema.ts";
+import { ErrorRecord, type ExpressionRecord, type JsonObject, MeasuredVariantRecord } from "../records/schema.ts";
 import { unfuseRecord } from "../search/unfuse.ts";
 import type { VariantOptions } from "../search/variants.ts";
 import { variantsStage } from "./variants.ts";
+import { searchVariantsStage } from "./search_variants.ts";
 import { compileStage } from "./compile.ts";
 import { benchStage } from "./bench.ts";
 import {
@@ -110,6 +111,17 @@ export interface CalibrateOptions {
   readonly corpusFiles: readonly string[];
   readonly variantOptions: Partial<VariantOptions>;
   readonly judge: Partial<JudgeConfig>;
+  /**
+   * Active learning: rounds after the first training that run the optimizer
+   * with the network just trained on `searchKernels` of the kernels
+   * collected (spread over them), measure each search's shortlist
+   * (search_variants.ts) and train again on everything; not counted in
+   * `timeBudgetMin`.
+   */
+  readonly searchRounds: number;
+  readonly searchKernels: number;
+  /** Rewrites per kernel in those rounds' searches. */
+  readonly searchBudget: number;
   readonly progress: (message: string) => void;
 }
 
@@ -130,6 +142,9 @@ export const DEFAULT_CALIBRATE: CalibrateOptions = {
   corpusFiles: ["autodiff", "graphics", "ml", "physics"].map((f) => join(KERNELS_DIR, `${f}.fpcore`)),
   variantOptions: {},
   judge: {},
+  searchRounds: 2,
+  searchKernels: 200,
+  searchBudget: 1500,
   progress: () => {},
 };
 
@@ -147,6 +162,9 @@ export const QUICK: CalibrateOptions = {
   epochs: 25,
   rounds: 3,
   minMs: 3,
+  searchRounds: 1,
+  searchKernels: 120,
+  searchBudget: 800,
 };
 
 /** The corpus kernels of the given FPCore files; every benchmark must parse. */
@@ -211,6 +229,8 @@ export interface CalibrateReport extends TrainedJudge {
   readonly summaryPath: string;
   /** The compiled-code Judge fitted on the same training kernels, and where it was written. */
   readonly compiledJudge: { readonly path: string; readonly variants: number; readonly kernels: number };
+  /** Variants measured by each search round (active learning). */
+  readonly searched: readonly number[];
 }
 
 const minutes = (ms: number) => `${Math.floor(ms / 60000)}:${String(Math.floor(ms / 1000) % 60).padStart(2, "0")}`;
@@ -222,8 +242,8 @@ export async function calibrate(target: Target, options: Partial<CalibrateOption
   const budgetMs = o.timeBudgetMin * 60_000;
   const collectDeadline = t0 + budgetMs * o.collectShare;
   const say = o.progress;
-  let kernels = 0, variants = 0, fromCache = 0, failed = 0;
-  const measured: MeasuredVariantRecord[] = [];
+  let kernels = 0;
+  const collected: ExpressionRecord[] = [];
   let stopped = false;
 
   const source = kernelSource(o);
@@ -239,73 +259,125 @@ export async function calibrate(target: Target, options: Partial<CalibrateOption
       if (n.done) ctl.close();
       else {
         kernels++;
+        collected.push(n.value);
         ctl.enqueue(n.value);
       }
     },
   }, { highWaterMark: 0 });
 
-  // The shell's stages, in this process: variants | compile | bench.
   const cache = o.cacheDir !== undefined ? { cacheDir: o.cacheDir } : {};
-  const measuredStream = kernelStream
-    .pipeThrough(variantsStage({ ...o.variantOptions, count: o.variants, seed: o.seed }))
-    .pipeThrough(compileStage({ target, batch: o.batch, ...cache }))
-    .pipeThrough(benchStage({ rounds: o.rounds, minMs: o.minMs, benchCache: o.benchCache, batch: o.batch, ...cache }));
+  // compile | bench, as the shell pipes them.
+  const measure = (variants: ReadableStream<JsonObject>) =>
+    variants
+      .pipeThrough(compileStage({ target, batch: o.batch, ...cache }))
+      .pipeThrough(
+        benchStage({ rounds: o.rounds, minMs: o.minMs, benchCache: o.benchCache, batch: o.batch, ...cache }),
+      );
 
   let out: Deno.FsFile | null = null;
   if (o.measuredOut !== null) {
     Deno.mkdirSync(join(o.measuredOut, ".."), { recursive: true });
     out = Deno.openSync(o.measuredOut, { write: true, create: true, truncate: true });
   }
+  const tally = { variants: 0, fromCache: 0, failed: 0 };
+  const measured: MeasuredVariantRecord[] = [];
   const enc = new TextEncoder();
-  try {
+  /** Keeps every measured record of `stream` (and writes it out); counts failures. */
+  const collect = async (stream: ReadableStream<JsonObject>, what: string) => {
     let lastSay = 0;
-    for await (const rec of measuredStream) {
-      variants++;
+    for await (const rec of stream) {
+      tally.variants++;
       if (ErrorRecord.safeParse(rec).success) {
-        failed++;
+        tally.failed++;
         continue;
       }
       const m = MeasuredVariantRecord.safeParse(rec);
       if (!m.success) {
-        failed++;
+        tally.failed++;
         continue;
       }
-      if (rec.from_cache === true) fromCache++;
+      if (rec.from_cache === true) tally.fromCache++;
       measured.push(m.data);
       out?.writeSync(enc.encode(JSON.stringify(rec) + "\n"));
       const now = performance.now();
       if (now - lastSay > 5000) {
         lastSay = now;
         say(
-          `calibrate: ${minutes(now - t0)} ${measured.length} measured (${fromCache} from cache, ${failed} failed), ` +
-            `${variants} variants of ${kernels} kernels`,
+          `calibrate: ${minutes(now - t0)} ${measured.length} measured (${tally.fromCache} from cache, ` +
+            `${tally.failed} failed), ${tally.variants} variants ${what}`,
         );
       }
+    }
+  };
+  const train = (deadline: number) =>
+    trainJudge(measured, { ...o.judge, epochs: o.epochs, seed: o.seed }, (r) => {
+      say(
+        `train: epoch ${r.epoch}/${o.epochs} fit ${r.trainFit.toFixed(4)} rank ${r.trainRank.toFixed(4)} ` +
+          `validation fit ${r.validationFit.toFixed(4)}`,
+      );
+      if (performance.now() > deadline) {
+        say("train: time budget reached; stopping");
+        return false;
+      }
+    }, costTableFor(target.isa, "kopt"));
+
+  let trained: TrainedJudge;
+  const searched: number[] = [];
+  let collectMs: number;
+  try {
+    await collect(
+      measure(kernelStream.pipeThrough(variantsStage({ ...o.variantOptions, count: o.variants, seed: o.seed }))),
+      `of ${kernels} kernels`,
+    );
+    collectMs = performance.now() - t0;
+    say(
+      `calibrate: collected ${measured.length} measured variants of ${kernels} kernels in ${minutes(collectMs)} ` +
+        `(${tally.fromCache} from cache, ${tally.failed} failed or refused)`,
+    );
+    if (measured.length === 0) throw new Error("calibrate: nothing was measured");
+    trained = train(t0 + budgetMs);
+
+    // Active learning: the shortlists of searches with the network just trained, then training again.
+    const step = Math.max(1, Math.floor(collected.length / Math.max(1, o.searchKernels)));
+    const chosen = collected.filter((_, i) => i % step === 0).slice(0, o.searchKernels);
+    for (let round = 1; round <= o.searchRounds && chosen.length > 0; round++) {
+      const before = measured.length;
+      say(`calibrate: search round ${round}/${o.searchRounds}: the shortlists of ${chosen.length} kernels`);
+      const nw = trained.network;
+      await collect(
+        measure(
+          ReadableStream.from(chosen).pipeThrough(
+            searchVariantsStage(nw, {
+              round,
+              budget: o.searchBudget,
+              costs: costTableFor(target.isa, "kopt"),
+              seed: o.seed + round,
+            }),
+          ),
+        ),
+        `(search round ${round})`,
+      );
+      searched.push(measured.length - before);
+      const roundStart = performance.now();
+      trained = train(roundStart + budgetMs * (1 - o.collectShare));
+      nw.free();
     }
   } finally {
     out?.close();
   }
-  const collectMs = performance.now() - t0;
-  say(
-    `calibrate: collected ${measured.length} measured variants of ${kernels} kernels in ${minutes(collectMs)} ` +
-      `(${fromCache} from cache, ${failed} failed or refused)`,
-  );
-  if (measured.length === 0) throw new Error("calibrate: nothing was measured");
-
-  const trainDeadline = t0 + budgetMs;
-  const trained = trainJudge(measured, { ...o.judge, epochs: o.epochs, seed: o.seed }, (r) => {
-    say(
-      `train: epoch ${r.epoch}/${o.epochs} fit ${r.trainFit.toFixed(4)} rank ${r.trainRank.toFixed(4)} ` +
-        `validation fit ${r.validationFit.toFixed(4)}`,
-    );
-    if (performance.now() > trainDeadline) {
-      say("train: time budget reached; stopping");
-      return false;
-    }
-  }, costTableFor(target.isa, "kopt"));
   const saved = saveNetwork(trained.network, o.out);
   const summaryPath = writeSummary(
-    { ...trained.summary, calibrate: { kernels, variants, measured: measured.length, fromCache, failed } },
+    {
+      ...trained.summary,
+      calibrate: {
+        kernels,
+        variants: tally.variants,
+        measured: measured.length,
+        fromCache: tally.fromCache,
+        failed: tally.failed,
+        ...(searched.length > 0 ? { searchRounds: searched } : {}),
+      },
+    },
     o.out,
   );
   say("calibrate: fitting the compiled-code Judge on the training kernels' compiled loops");
@@ -315,10 +387,11 @@ export async function calibrate(target: Target, options: Partial<CalibrateOption
     ...trained,
     compiledJudge: { path: join(o.out, ASM_JUDGE_FILE), variants: asm.variants, kernels: asm.kernels },
     kernels,
-    variants,
+    variants: tally.variants,
     measured: measured.length,
-    fromCache,
-    failed,
+    searched,
+    fromCache: tally.fromCache,
+    failed: tally.failed,
     collectMs,
     totalMs: performance.now() - t0,
     saved,

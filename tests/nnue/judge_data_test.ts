@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { Rng } from "../../pipeline/expr/random.ts";
-import { isValidationKernel, splitByKernel } from "../../pipeline/nnue/judge_data.ts";
+import { isValidationKernel, kernelOf, splitByKernel } from "../../pipeline/nnue/judge_data.ts";
 import { median } from "../../pipeline/base/stats.ts";
 import { kendallTau, mape, rankReport, relativeScale } from "../../pipeline/nnue/judge_metrics.ts";
 
@@ -90,4 +90,17 @@ Deno.test("mape, relativeScale and rankReport", () => {
   assert.equal(r.n, 7);
   assert.equal(median([3, 1, 2]), 2);
   assert.equal(median([4, 1, 2, 3]), 2.5);
+});
+
+Deno.test("split by kernel: a calibration round's group of a kernel (k@search1) falls on the kernel's side", () => {
+  const rng = new Rng(6);
+  for (let t = 0; t < 200; t++) {
+    const k = `gen-${rng.int(1e6)}-0`, seed = rng.int(1000), fraction = rng.next();
+    const side = isValidationKernel(k, fraction, seed);
+    for (const round of ["@search1", "@search2", "@x"]) {
+      assert.equal(isValidationKernel(k + round, fraction, seed), side);
+    }
+  }
+  assert.equal(kernelOf("ml:softplus@search3"), "ml:softplus");
+  assert.equal(kernelOf("ml:softplus"), "ml:softplus");
 });

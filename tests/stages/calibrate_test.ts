@@ -22,6 +22,9 @@ const TINY = {
   batch: 8,
   variantOptions: { walks: 4, walkSteps: 4, egraphNodes: 500, egraphMs: 50, kbest: 6, perturbed: 2 },
   judge: { validationFraction: 0.35, splitSeed: 2 },
+  searchRounds: 1,
+  searchKernels: 3,
+  searchBudget: 100,
 };
 
 Deno.test("calibrate: a tiny run writes weights that load back, and a second run resumes from the cache", async () => {
@@ -36,7 +39,9 @@ Deno.test("calibrate: a tiny run writes weights that load back, and a second run
   const first = await calibrate(HOST, opts);
   try {
     assert.equal(first.kernels, 6);
-    assert.ok(first.measured >= 6 && first.measured <= 18, `${first.measured} measured`);
+    assert.equal(first.searched.length, 1);
+    const walked = first.measured - first.searched[0];
+    assert.ok(walked >= 6 && walked <= 18, `${walked} measured by the first round`);
     assert.equal(first.fromCache + first.failed <= first.variants, true);
     const s = first.summary;
     assert.equal(s.trainRecords + s.validationRecords, first.measured);
@@ -44,6 +49,14 @@ Deno.test("calibrate: a tiny run writes weights that load back, and a second run
     assert.ok(Object.values(first.saved.bytes).reduce((a, b) => a + b, 0) < 16_000_000);
     const lines = Deno.readTextFileSync(opts.measuredOut).trim().split("\n");
     assert.equal(lines.length, first.measured);
+    // The search round's groups sit on their kernel's side of the split.
+    const searchedOf = lines.map((l) => JSON.parse(l).of as string).filter((of) => of.includes("@search1"));
+    assert.equal(searchedOf.length, first.searched[0]);
+    for (const of of new Set(searchedOf)) {
+      const k = of.split("@")[0];
+      assert.equal(s.trainKernels.includes(of), s.trainKernels.includes(k), `${of} and ${k} on one side`);
+    }
+    assert.ok(first.compiledJudge.variants > 0 && Deno.statSync(first.compiledJudge.path).isFile);
   } finally {
     first.network.free();
   }
