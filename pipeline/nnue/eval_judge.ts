@@ -22,13 +22,15 @@ import { mcaCyclesPerElement, type McaTarget } from "../kernel/mca.ts";
 import type { Target } from "../target/target.ts";
 import { asmPredictNs, compiledFeatures, fitAsmJudge } from "./asm_judge.ts";
 import type { MeasuredVariantRecord } from "../records/schema.ts";
-import { type Example, examplesOf, splitByKernel } from "./judge_data.ts";
+import { type Example, examplesOf, kernelOf, splitByKernel } from "./judge_data.ts";
 import { type RankReport, rankReport, relativeScale } from "./judge_metrics.ts";
 import type { Network } from "./network.ts";
 import { type CalibrationSummary, judgeNs } from "./train_judge.ts";
 
 export interface PredictorResult extends RankReport {
   readonly name: string;
+  /** The same figures on the search rounds' groups alone (`k@searchN`: optimize's shortlists), when there are any. */
+  readonly shortlists: RankReport | null;
   /** Factor applied to the predictor's own units (1 for the Judge). */
   readonly scale: number;
   /** Validation variants the predictor had no answer for. */
@@ -60,8 +62,16 @@ function scored(
   scale: number,
 ): PredictorResult {
   const keep = val.map((_, i) => i).filter((i) => pred[i] !== null && Number.isFinite(pred[i]!));
-  const r = rankReport(keep.map((i) => val[i].of), keep.map((i) => pred[i]! * scale), keep.map((i) => val[i].ns));
-  return { ...r, name, scale, missing: val.length - keep.length };
+  const report = (is: number[]) =>
+    rankReport(is.map((i) => val[i].of), is.map((i) => pred[i]! * scale), is.map((i) => val[i].ns));
+  const searched = keep.filter((i) => val[i].of !== kernelOf(val[i].of));
+  return {
+    ...report(keep),
+    name,
+    scale,
+    missing: val.length - keep.length,
+    shortlists: searched.length > 0 ? report(searched) : null,
+  };
 }
 
 function sample<T>(xs: readonly T[], n: number, seed: number): T[] {
@@ -147,6 +157,18 @@ export function formatEval(r: EvalResult): string {
         p.missing > 0 ? `  (${p.missing} variants without a figure)` : ""
       }`,
     );
+  }
+  const sl = r.predictors[0].shortlists;
+  if (sl !== null) {
+    lines.push(`of which the search rounds' shortlists (${sl.kernels} groups of held-out kernels):`);
+    for (const p of r.predictors) {
+      if (p.shortlists === null) continue;
+      lines.push(
+        `${p.name.padEnd(w)}${f(p.shortlists.tauWithin).padStart(19)}${f(p.shortlists.tauAll).padStart(9)}${
+          `${(100 * p.shortlists.mape).toFixed(1)}%`.padStart(8)
+        }${`x${p.shortlists.pickRegret.toFixed(3)}`.padStart(8)}`,
+      );
+    }
   }
   lines.push(
     `(tau within kernels: mean over the ${r.predictors[0].kernels} kernels with 3 or more variants; pick: ` +

@@ -283,7 +283,7 @@ export async function calibrate(target: Target, options: Partial<CalibrateOption
   const measured: MeasuredVariantRecord[] = [];
   const enc = new TextEncoder();
   /** Keeps every measured record of `stream` (and writes it out); counts failures. */
-  const collect = async (stream: ReadableStream<JsonObject>, what: string) => {
+  const collect = async (stream: ReadableStream<JsonObject>, what: () => string) => {
     let lastSay = 0;
     for await (const rec of stream) {
       tally.variants++;
@@ -304,7 +304,7 @@ export async function calibrate(target: Target, options: Partial<CalibrateOption
         lastSay = now;
         say(
           `calibrate: ${minutes(now - t0)} ${measured.length} measured (${tally.fromCache} from cache, ` +
-            `${tally.failed} failed), ${tally.variants} variants ${what}`,
+            `${tally.failed} failed), ${tally.variants} variants ${what()}`,
         );
       }
     }
@@ -327,7 +327,7 @@ export async function calibrate(target: Target, options: Partial<CalibrateOption
   try {
     await collect(
       measure(kernelStream.pipeThrough(variantsStage({ ...o.variantOptions, count: o.variants, seed: o.seed }))),
-      `of ${kernels} kernels`,
+      () => `of ${kernels} kernels`,
     );
     collectMs = performance.now() - t0;
     say(
@@ -355,7 +355,7 @@ export async function calibrate(target: Target, options: Partial<CalibrateOption
             }),
           ),
         ),
-        `(search round ${round})`,
+        () => `(search round ${round})`,
       );
       searched.push(measured.length - before);
       const roundStart = performance.now();

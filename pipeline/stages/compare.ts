@@ -14,7 +14,7 @@ import { formatCompare } from "../compare/table.ts";
 import type { CompareResult } from "../compare/results.ts";
 import * as cli from "./cli.ts";
 import { describeTarget, ISAS, type Target } from "../target/target.ts";
-import { openNetwork, RulesOption } from "./optimize.ts";
+import { openFinalJudge, openNetwork, RulesOption } from "./optimize.ts";
 import { DEFAULT_SEARCH } from "../search/jobs.ts";
 import { jobOf } from "../records/job.ts";
 import { type Corpus, CorpusError, loadCorpus } from "../records/corpus.ts";
@@ -159,11 +159,17 @@ export async function compareWith(o: CompareOpts, defaultSweepKernels: number): 
   if (records.length === 0) throw new cli.CliError("compare: no kernels in the corpus", cli.EXIT_DATA);
   const target = cli.commandTarget("compare", o.target, true);
   using nw = openNetwork("compare", o.weights, target);
+  // The guided search's choice as optimize makes it: re-ranked by the compiled-code Judge where there is one.
+  const finalJudge = (o.for ?? "kopt") === "kopt" ? openFinalJudge("compare", o.weights, target, undefined) : null;
   const progress = (m: string) => console.error(`compare: ${m}`);
   progress(`target ${describeTarget(target)}`);
   const result = await runCompare(records, skipped, nw, {
     target,
-    settings: { rules: o.rules.length === 0 ? ALL_RULES : rulesOf(o.rules), ...searchSettings(o, o.time, target) },
+    settings: {
+      rules: o.rules.length === 0 ? ALL_RULES : rulesOf(o.rules),
+      ...searchSettings(o, o.time, target),
+      ...(finalJudge !== null ? { finalJudge } : {}),
+    },
     builder: o.for ?? "kopt",
     front: o.front,
     n: o.n,
