@@ -27,7 +27,7 @@ import { DEFAULT_GUIDED, type GuidedResult, guidedSearch } from "../pipeline/sea
 import { optimize, type OptimizeResult } from "../pipeline/search/optimizer.ts";
 import { unfuse } from "../pipeline/search/unfuse.ts";
 import type { Ranges } from "../pipeline/expr/sample.ts";
-import { timePlan } from "../pipeline/kernel/timing_plan.ts";
+import { type TimedCell, timePlan } from "../pipeline/kernel/timing_plan.ts";
 import { kernelConfig } from "../pipeline/kernel/toolchain.ts";
 import { median } from "../pipeline/base/stats.ts";
 import * as cli from "../pipeline/stages/cli.ts";
@@ -131,6 +131,25 @@ interface Miss {
   readonly got: Expr;
 }
 
+/** The `forms` of each pair, timed in one harness run against its fused original's reference outputs. */
+function timePairs<P extends Miss>(
+  pairs: readonly P[],
+  forms: (p: P) => Expr[],
+  vars: readonly string[],
+  ranges: Ranges,
+  target: Target,
+): Promise<TimedCell[][]> {
+  return timePlan(
+    pairs.map((p) => ({
+      vars,
+      ranges,
+      reference: p.fused,
+      entries: forms(p).map((expr, i) => ({ label: String(i), expr, config: kernelConfig(target) })),
+    })),
+    { target, progress: (m) => console.error(`eval:bwd: ${m}`) },
+  );
+}
+
 /** Measured within this of the fused original counts as as fast (the harness's same-run ratio noise is ~1%). */
 const MEASURED_TIE = 0.02;
 
@@ -143,15 +162,7 @@ async function missReport(
   target: Target,
 ): Promise<string> {
   if (misses.length === 0) return "(no misses to measure)";
-  const cells = await timePlan(
-    misses.map((m) => ({
-      vars,
-      ranges,
-      reference: m.fused,
-      entries: [m.fused, m.got].map((expr, i) => ({ label: String(i), expr, config: kernelConfig(target) })),
-    })),
-    { target, progress: (m) => console.error(`eval:bwd: ${m}`) },
-  );
+  const cells = await timePairs(misses, (m) => [m.fused, m.got], vars, ranges, target);
   const ratios = cells.flatMap(([f, g]) => (f.ok && g.ok ? [g.nsPerElem / f.nsPerElem] : []));
   const asFast = ratios.filter((r) => r <= 1 + MEASURED_TIE).length;
   const both = all.ok + asFast;
@@ -162,9 +173,7 @@ async function missReport(
 }
 
 /** A pair to time: the fused original, what came back, and its bucket of unfusing steps. */
-interface Timed {
-  readonly fused: Expr;
-  readonly got: Expr;
+interface Timed extends Miss {
   readonly bucket: number;
 }
 
@@ -183,15 +192,7 @@ async function clockReport(
   target: Target,
 ): Promise<string> {
   const differ = pairs.filter((p) => p.got !== p.fused);
-  const cells = await timePlan(
-    differ.map((p) => ({
-      vars,
-      ranges,
-      reference: p.fused,
-      entries: [p.fused, p.got, p.fused].map((expr, i) => ({ label: String(i), expr, config: kernelConfig(target) })),
-    })),
-    { target, progress: (m) => console.error(`eval:bwd: ${m}`) },
-  );
+  const cells = await timePairs(differ, (p) => [p.fused, p.got, p.fused], vars, ranges, target);
   const ratio = new Map<Timed, number>(), repeat: number[] = [];
   differ.forEach((p, i) => {
     const [f, g, f2] = cells[i];

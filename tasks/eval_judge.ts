@@ -6,15 +6,12 @@
  */
 import { z } from "zod";
 import * as cli from "../pipeline/stages/cli.ts";
-import { calibrationData } from "../pipeline/stages/calibrate.ts";
-import { openMaybeGzip } from "../pipeline/records/gzip.ts";
+import { calibrationData, readCalibration } from "../pipeline/stages/calibrate.ts";
 import { evalJudge, formatEval } from "../pipeline/nnue/eval_judge.ts";
-import { readSummary } from "../pipeline/nnue/train_judge.ts";
 import { DEFAULT_WEIGHTS_DIR, loadNetwork } from "../pipeline/nnue/weights_file.ts";
 import { describeWeights, weightsSource } from "../pipeline/nnue/profiles.ts";
 import { describeTarget } from "../pipeline/target/target.ts";
 import { MCA_ICELAKE, MCA_ZNVER3 } from "../pipeline/kernel/mca.ts";
-import { readMeasured } from "../pipeline/stages/train_judge.ts";
 import { costTableFor } from "../pipeline/target/cost_tables.ts";
 
 interface Opts {
@@ -83,24 +80,8 @@ if (import.meta.main) {
           : describeWeights(source)
       } (${weights}); data ${data}`,
     );
-    const o = { ...parsedOpts, weights, data };
-    const summary = readSummary(o.weights);
-    if (summary === null) {
-      throw new cli.CliError(
-        `eval:judge: no calibration summary in ${o.weights}: run deno task calibrate`,
-        cli.EXIT_DATA,
-      );
-    }
-    let input: ReadableStream<Uint8Array>;
-    try {
-      input = await openMaybeGzip(o.data);
-    } catch (e) {
-      throw new cli.CliError(
-        `eval:judge: cannot read ${o.data} (${(e as Error).message}): run deno task calibrate, or give --data`,
-        cli.EXIT_DATA,
-      );
-    }
-    const { records } = await readMeasured(input);
+    const { summary, records } = await readCalibration("eval:judge", weights, data);
+    const o = { ...parsedOpts, weights };
     using nw = loadNetwork(o.weights);
     const r = await evalJudge(nw, summary, records, {
       // The static table of the profile's target, for our code (the shipped weights': the op table's).

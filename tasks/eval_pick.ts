@@ -26,11 +26,8 @@ import { join } from "node:path";
 import { z } from "zod";
 import { parseExpr } from "../pipeline/expr/fpcore.ts";
 import { endOfJob, type Expr } from "../pipeline/expr/expr.ts";
-import { evaluateBatch } from "../pipeline/expr/evaluate.ts";
-import { withBoundaries } from "../pipeline/expr/boundary.ts";
 import { eliminateDerivatives } from "../pipeline/expr/derivative.ts";
-import { rangeOf, type Ranges, sampleInputs } from "../pipeline/expr/sample.ts";
-import { flooredErrorStats, outputFloor } from "../pipeline/expr/ulp.ts";
+import type { Ranges } from "../pipeline/expr/sample.ts";
 import { staticCost } from "../pipeline/expr/cost.ts";
 import { timePlan } from "../pipeline/kernel/timing_plan.ts";
 import { kernelConfig } from "../pipeline/kernel/toolchain.ts";
@@ -41,7 +38,8 @@ import { readSummary } from "../pipeline/nnue/train_judge.ts";
 import { loadCorpus } from "../pipeline/records/corpus.ts";
 import type { ExpressionRecord } from "../pipeline/records/schema.ts";
 import { ALL_RULES } from "../pipeline/rules/all.ts";
-import { DEFAULT_OPTIMIZE, optimize } from "../pipeline/search/optimizer.ts";
+import { DEFAULT_OPTIMIZE, guardMeasure, optimize } from "../pipeline/search/optimizer.ts";
+import { jobRanges } from "../pipeline/search/jobs.ts";
 import * as cli from "../pipeline/stages/cli.ts";
 import { costTableFor } from "../pipeline/target/cost_tables.ts";
 import { describeTarget } from "../pipeline/target/target.ts";
@@ -124,15 +122,12 @@ function recording(inner: FormJudge): FormJudge & { last: { forms: Expr[]; ns: (
   return me;
 }
 
-/** The forms of `forms` within the optimizer's accuracy guard for `baseline` (same samples, same allowance). */
-function withinGuard(baseline: Expr, vars: readonly string[], ranges: Ranges, forms: readonly Expr[]): boolean[] {
+/** Whether each of `forms` passes the optimizer's accuracy guard for `input` (same samples, same allowance). */
+function withinGuard(input: Expr, vars: readonly string[], ranges: Ranges, forms: readonly Expr[]): boolean[] {
   const o = DEFAULT_OPTIMIZE;
-  const cols = withBoundaries(baseline, vars, ranges, sampleInputs(vars, ranges, o.samples, o.seed));
-  const reference = evaluateBatch(baseline, vars, cols, 64);
-  const floor = outputFloor(reference);
-  const err = (e: Expr) => flooredErrorStats(evaluateBatch(e, vars, cols, 32), reference, floor).maxUlp;
-  const limit = err(baseline) + o.maxUlp;
-  return forms.map((e) => err(e) <= limit);
+  const { errorOf } = guardMeasure(input, vars, ranges, o.samples, o.seed);
+  const limit = errorOf(eliminateDerivatives(input)).maxUlp + o.maxUlp;
+  return forms.map((e) => errorOf(e).maxUlp <= limit);
 }
 
 function everyKth<T>(xs: readonly T[], k: number): T[] {
@@ -186,7 +181,7 @@ if (import.meta.main) {
         } catch {
           continue;
         }
-        const ranges = Object.fromEntries(r.vars.map((v) => [v, rangeOf(r.ranges, v)] as const));
+        const ranges = jobRanges(r);
         judge.last = { forms: [], ns: [] };
         optimize(input, r.vars, ranges, nw, {
           rules: ALL_RULES,
@@ -197,7 +192,7 @@ if (import.meta.main) {
         });
         const { forms, ns } = judge.last;
         const baseline = eliminateDerivatives(input);
-        const ok = withinGuard(baseline, r.vars, ranges, forms);
+        const ok = withinGuard(input, r.vars, ranges, forms);
         const ranked = forms.flatMap((e, place) =>
           ok[place] && ns[place] !== null
             ? [{ expr: e, place, compiledNs: ns[place]!, cost: staticCost(e, costs) }]

@@ -21,8 +21,9 @@ import { z } from "zod";
 import { endOfJob } from "../pipeline/expr/expr.ts";
 import { parseExpr } from "../pipeline/expr/fpcore.ts";
 import { printFPCore } from "../pipeline/expr/print.ts";
-import { rangeOf } from "../pipeline/expr/sample.ts";
+import { jobRanges } from "../pipeline/search/jobs.ts";
 import { geomean } from "../pipeline/kernel/peers.ts";
+import { spread } from "../pipeline/compare/sweep.ts";
 import { timePlan } from "../pipeline/kernel/timing_plan.ts";
 import { kernelConfig } from "../pipeline/kernel/toolchain.ts";
 import { lookaheadHead } from "../pipeline/nnue/guide_init.ts";
@@ -78,7 +79,7 @@ async function runWorker(
   const runs: KernelRun[] = [];
   for (const rec of records) {
     const e = parseExpr(rec.expr, rec.vars);
-    const ranges = Object.fromEntries(rec.vars.map((v) => [v, rangeOf(rec.ranges, v)]));
+    const ranges = jobRanges(rec);
     const t0 = performance.now();
     const r = optimize(e, rec.vars, ranges, nw, {
       rules,
@@ -171,11 +172,6 @@ async function inChild(target: Target, method: Method, rules: number, time: numb
   return WorkerReport.parse(JSON.parse(lines[lines.length - 1]));
 }
 
-function everyKth<T>(xs: readonly T[], n: number): T[] {
-  if (n <= 0 || n >= xs.length) return [...xs];
-  return Array.from({ length: n }, (_, i) => xs[Math.floor((i * xs.length) / n)]);
-}
-
 const f1 = (x: number) => x.toFixed(1);
 const f2 = (x: number) => x.toFixed(2);
 
@@ -218,7 +214,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return cli.EXIT_OK;
   }
   const target = cli.commandTarget("eval:search", o.target, true);
-  const kernels = everyKth(corpus, o.kernels);
+  const kernels = spread(corpus, o.kernels);
   const ids = kernels.map((k) => k.id);
   const all = rulesRoundRobin().length;
   console.log(
@@ -260,7 +256,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   // The sweep: growing rule sets on a subset. Every choice of every set is
   // timed in one harness run, so the sets compare like with like.
-  const sweep = everyKth(kernels, o["sweep-kernels"]);
+  const sweep = spread(kernels, o["sweep-kernels"]);
   const sets = o.sets.split(",").map((s) => (s === "all" ? 0 : Number(s)));
   const cases = sets.flatMap((n) => (["guided", "saturate"] as const).map((m) => ({ n, m })));
   const sweepReports: z.infer<typeof WorkerReport>[] = [];

@@ -7,11 +7,8 @@
  */
 import { z } from "zod";
 import * as cli from "../pipeline/stages/cli.ts";
-import { calibrationData } from "../pipeline/stages/calibrate.ts";
-import { openMaybeGzip } from "../pipeline/records/gzip.ts";
-import { readSummary } from "../pipeline/nnue/train_judge.ts";
+import { calibrationData, readCalibration } from "../pipeline/stages/calibrate.ts";
 import { describeWeights, weightsSource } from "../pipeline/nnue/profiles.ts";
-import { readMeasured } from "../pipeline/stages/train_judge.ts";
 import { ASM_JUDGE_FILE, fitOnTraining, writeAsmJudge } from "../pipeline/nnue/asm_judge.ts";
 import { describeTarget } from "../pipeline/target/target.ts";
 
@@ -57,11 +54,7 @@ if (import.meta.main) {
     const data = o.data ?? calibrationData(source, dir);
     if (data === null) throw new cli.CliError("fit:compiled-judge: --weights DIR needs --data PATH", cli.EXIT_USAGE);
     console.error(`fit:compiled-judge: target ${describeTarget(target)}; ${describeWeights(source)}; data ${data}`);
-    const summary = readSummary(dir);
-    if (summary === null) {
-      throw new cli.CliError(`fit:compiled-judge: no calibration summary in ${dir}`, cli.EXIT_DATA);
-    }
-    const { records } = await readMeasured(await openMaybeGzip(data));
+    const { summary, records } = await readCalibration("fit:compiled-judge", dir, data);
     const j = fitOnTraining(records, summary, target);
     writeAsmJudge(dir, j);
     console.error(

@@ -13,8 +13,7 @@
  * (the kernel's ranges, the harness's seed), a vector being `lanes`
  * consecutive elements, as the kernel's loop takes them.
  */
-import type { Expr } from "../expr/expr.ts";
-import { postorder } from "../expr/expr.ts";
+import { type App, type Expr, postorder } from "../expr/expr.ts";
 import { evaluateBatch } from "../expr/evaluate.ts";
 import { OP_NAMES, type OpName, OPS } from "../expr/ops.ts";
 import { type Ranges, sampleInputs } from "../expr/sample.ts";
@@ -44,12 +43,11 @@ export function callArgFeatures(
   lanes: number,
 ): Float64Array {
   const x = new Float64Array(CALL_ARG_FEATURES.length);
-  const calls = postorder(e).filter((n) => n.tag === "app" && BASE.has(n.op));
+  const calls = postorder(e).filter((n): n is App => n.tag === "app" && BASE.has(n.op));
   if (calls.length === 0) return x;
   const cols = sampleInputs(vars, ranges, CALL_ARG_SAMPLES, INPUT_SEED);
   const vectors = Math.floor(CALL_ARG_SAMPLES / lanes);
   for (const call of calls) {
-    if (call.tag !== "app") continue;
     const base = BASE.get(call.op)!;
     for (const arg of call.args) {
       const v = evaluateBatch(arg, vars, cols, 32);

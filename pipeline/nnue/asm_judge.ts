@@ -39,7 +39,7 @@ export interface JudgedKernel {
 
 /**
  * The Judge's features of each kernel as `target`'s build compiles it (one
- * compiler call per `chunk` kernels), null where no loop was found.
+ * compiler call per 200 kernels: compiledLoopFeatures), null where no loop was found.
  */
 export function compiledFeatures(kernels: readonly JudgedKernel[], target: Target): (Float64Array | null)[] {
   const loops = compiledLoopFeatures(kernels, target);

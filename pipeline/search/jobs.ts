@@ -6,7 +6,7 @@
 import type { Expr } from "../expr/expr.ts";
 import { endOfJob } from "../expr/expr.ts";
 import type { Interval } from "../expr/interval.ts";
-import { rangeOf } from "../expr/sample.ts";
+import { rangeOf, type Ranges } from "../expr/sample.ts";
 import type { Network } from "../nnue/network.ts";
 import type { Job } from "../records/job.ts";
 import {
@@ -24,8 +24,13 @@ export type SearchSettings = OptimizeOptions;
 /** The optimizer's defaults, with 2 s of search. */
 export const DEFAULT_SEARCH: Omit<SearchSettings, "rules" | "costs"> = { ...DEFAULT_OPTIMIZE, timeMs: 2000 };
 
-/** Every variable's range (DEFAULT_RANGE where none is given): searched, sampled and timed alike. */
-export function jobRanges(job: Pick<Job, "vars" | "ranges">): Record<string, Interval> {
+/**
+ * Every variable's range (DEFAULT_RANGE where none is given): searched,
+ * sampled and timed alike; of a job, or of an expression record.
+ */
+export function jobRanges(
+  job: { readonly vars: readonly string[]; readonly ranges?: Ranges },
+): Record<string, Interval> {
   return Object.fromEntries(job.vars.map((v) => [v, rangeOf(job.ranges, v) as Interval]));
 }
 

@@ -354,6 +354,33 @@ function keepBest(pool: Map<Expr, Found>, f: Found): void {
   if (had === undefined || (!had.visited && f.visited)) pool.set(f.expr, f);
 }
 
+/**
+ * What the accuracy guard measures a form of `input` by: the sampled inputs
+ * (both sides of every condition's boundary too, boundary.ts: where a
+ * conditional's error lives), the float64 reference, the output floor, and
+ * a form's floored error against that reference, in float32 (with its
+ * lowering, if any). A form passes when its max error is at most the
+ * baseline's plus the allowance.
+ */
+export function guardMeasure(
+  input: Expr,
+  vars: readonly string[],
+  ranges: Ranges,
+  samples: number,
+  seed: number,
+): {
+  readonly cols: Float32Array[];
+  readonly reference: Float64Array;
+  readonly floor: number;
+  readonly errorOf: (e: Expr, l?: Lowering) => ErrorStats;
+} {
+  const cols = withBoundaries(input, vars, ranges, sampleInputs(vars, ranges, samples, seed));
+  const reference = evaluateBatch(input, vars, cols, 64);
+  const floor = outputFloor(reference);
+  const errorOf = (e: Expr, l?: Lowering) => flooredErrorStats(evaluateBatch(e, vars, cols, 32, l), reference, floor);
+  return { cols, reference, floor, errorOf };
+}
+
 /** Optimizes one kernel. */
 export function optimize(
   input: Expr,
@@ -365,10 +392,7 @@ export function optimize(
   const o: OptimizeOptions = { ...DEFAULT_OPTIMIZE, ...options };
   const baselineExpr = eliminateDerivatives(input);
   const { found, stats } = runSearch(input, ranges, nw, o);
-  // Both sides of every condition's boundary too (boundary.ts): where a conditional's error lives.
-  const cols = withBoundaries(input, vars, ranges, sampleInputs(vars, ranges, o.samples, o.seed));
-  const reference = evaluateBatch(input, vars, cols, 64);
-  const floor = outputFloor(reference);
+  const { cols, reference, floor, errorOf } = guardMeasure(input, vars, ranges, o.samples, o.seed);
   const screenN = Math.min(SCREEN_SAMPLES, o.samples);
   const screenCols = cols.map((c) => c.subarray(0, screenN));
   const screenRef = reference.length === o.samples ? reference.subarray(0, screenN) : reference;
@@ -418,7 +442,6 @@ export function optimize(
   const exprs = [...tidiedPool.keys()];
   const ns = nw.predictNs(exprs);
 
-  const errorOf = (e: Expr, l?: Lowering) => flooredErrorStats(evaluateBatch(e, vars, cols, 32, l), reference, floor);
   const baseError = errorOf(baselineExpr);
   const limit = baseError.maxUlp + o.maxUlp;
 

@@ -34,11 +34,14 @@ import { unfuseRecord } from "../search/unfuse.ts";
 import type { VariantOptions } from "../search/variants.ts";
 import { variantsStage } from "./variants.ts";
 import { searchVariantsStage } from "./search_variants.ts";
+import { spread } from "../compare/sweep.ts";
 import { compileStage } from "./compile.ts";
 import { benchStage } from "./bench.ts";
 import {
+  type CalibrationSummary,
   DEFAULT_JUDGE_CONFIG,
   type JudgeConfig,
+  readSummary,
   type TrainedJudge,
   trainJudge,
   writeSummary,
@@ -46,6 +49,9 @@ import {
 import { DEFAULT_WEIGHTS_DIR, saveNetwork, type SaveReport } from "../nnue/weights_file.ts";
 import { ASM_JUDGE_FILE, fitOnTraining, writeAsmJudge } from "../nnue/asm_judge.ts";
 import type { WeightsSource } from "../nnue/profiles.ts";
+import { openMaybeGzip } from "../records/gzip.ts";
+import { readMeasured } from "./train_judge.ts";
+import { CliError, EXIT_DATA } from "./cli.ts";
 import type { Target } from "../target/target.ts";
 import { costTableFor } from "../target/cost_tables.ts";
 import type { Profile } from "../target/profile.ts";
@@ -73,6 +79,35 @@ export function calibrationData(s: WeightsSource, dir: string): string | null {
   const own = s.kind === "profile" ? measuredPath(s.profile) : MEASURED_PATH;
   const shipped = join(dir, SHIPPED_MEASURED);
   return isFileSync(own) || !isFileSync(shipped) ? own : shipped;
+}
+
+/** A profile's calibration as `eval:judge` and `fit:compiled-judge` read it: its summary and measured records. */
+export interface Calibration {
+  readonly data: string;
+  readonly summary: CalibrationSummary;
+  readonly records: readonly MeasuredVariantRecord[];
+}
+
+/**
+ * Reads the calibration of the weights in `dir`: the summary beside them
+ * and the measured records at `path` (given, or `calibrationData`'s);
+ * what is missing is a data error that says what to run, for `command`.
+ */
+export async function readCalibration(command: string, dir: string, path: string): Promise<Calibration> {
+  const summary = readSummary(dir);
+  if (summary === null) {
+    throw new CliError(`${command}: no calibration summary in ${dir}: run deno task calibrate`, EXIT_DATA);
+  }
+  let input: ReadableStream<Uint8Array>;
+  try {
+    input = await openMaybeGzip(path);
+  } catch (e) {
+    throw new CliError(
+      `${command}: cannot read ${path} (${(e as Error).message}): run deno task calibrate, or give --data`,
+      EXIT_DATA,
+    );
+  }
+  return { data: path, summary, records: (await readMeasured(input)).records };
 }
 
 function isFileSync(path: string): boolean {
@@ -338,8 +373,7 @@ export async function calibrate(target: Target, options: Partial<CalibrateOption
     trained = train(t0 + budgetMs);
 
     // Active learning: the shortlists of searches with the network just trained, then training again.
-    const step = Math.max(1, Math.floor(collected.length / Math.max(1, o.searchKernels)));
-    const chosen = collected.filter((_, i) => i % step === 0).slice(0, o.searchKernels);
+    const chosen = spread(collected, o.searchKernels);
     for (let round = 1; round <= o.searchRounds && chosen.length > 0; round++) {
       const before = measured.length;
       say(`calibrate: search round ${round}/${o.searchRounds}: the shortlists of ${chosen.length} kernels`);

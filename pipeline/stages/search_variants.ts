@@ -15,13 +15,13 @@
 import { REFERENCE_COSTS, staticCost } from "../expr/cost.ts";
 import { parseExpr } from "../expr/fpcore.ts";
 import { printFPCore } from "../expr/print.ts";
-import { rangeOf } from "../expr/sample.ts";
 import type { Network } from "../nnue/network.ts";
 import { mapRecords } from "../records/jsonl.ts";
 import { ErrorRecord, type ExpressionRecord, type JsonObject } from "../records/schema.ts";
 import { ALL_RULES } from "../rules/all.ts";
 import type { CostTable } from "../expr/cost.ts";
 import { optimize } from "../search/optimizer.ts";
+import { jobRanges } from "../search/jobs.ts";
 import { commutativeKey } from "../search/variants.ts";
 
 export interface SearchVariantOptions {
@@ -45,7 +45,7 @@ export function searchVariantRecords(
   o: SearchVariantOptions,
 ): JsonObject[] {
   const input = parseExpr(rec.expr, rec.vars);
-  const ranges = Object.fromEntries(rec.vars.map((v) => [v, rangeOf(rec.ranges, v)] as const));
+  const ranges = jobRanges(rec);
   const r = optimize(input, rec.vars, ranges, nw, {
     rules: ALL_RULES,
     costs: o.costs,
