@@ -121,6 +121,8 @@ export const RULES = defineRules("algebra", [
   // Adding -0 is the identity even for -0 itself (x + 0 turns -0 into +0).
   { name: "add-neg-zero", lhs: "(+ ?a -0)", rhs: "?a" },
   { name: "neg-zero-add", lhs: "(+ -0 ?a)", rhs: "?a" },
+  // Subtracting -0 is the identity up to the sign of a zero result, as adding 0 is.
+  { name: "sub-neg-zero", lhs: "(- ?a -0)", rhs: "?a" },
   { name: "mul-one", lhs: "(* ?a 1)", rhs: "?a" },
   { name: "one-mul", lhs: "(* 1 ?a)", rhs: "?a" },
   { name: "div-one", lhs: "(/ ?a 1)", rhs: "?a" },
@@ -189,6 +191,9 @@ export const RULES = defineRules("algebra", [
   { name: "neg-add-to-sub", lhs: "(+ (neg ?a) ?b)", rhs: "(- ?b ?a)" },
   { name: "sub-neg", lhs: "(- ?a (neg ?b))", rhs: "(+ ?a ?b)" },
   { name: "zero-sub", lhs: "(- 0 ?a)", rhs: "(neg ?a)", bidi: true },
+  // -0 - a is -a exactly, zeros included. Unfused forms carry it (a folded `neg 0`), and without it no
+  // single rewrite removes the dead subtraction: the search and tidy both walk past it.
+  { name: "negzero-sub", lhs: "(- -0 ?a)", rhs: "(neg ?a)" },
   { name: "neg-neg", lhs: "(neg (neg ?a))", rhs: "?a" },
   { name: "neg-sub", lhs: "(neg (- ?a ?b))", rhs: "(- ?b ?a)", bidi: true },
   { name: "neg-add", lhs: "(neg (+ ?a ?b))", rhs: "(+ (neg ?a) (neg ?b))", bidi: true },

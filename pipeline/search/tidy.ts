@@ -1,9 +1,9 @@
 /**
  * Tidying a form: the exact rules that only remove structure (the right side
  * is smaller than the left and is a bare hole or constant, or the left side
- * holds a 0, 1 or -1: `x * 1 => x`, `x - 0 => x`, `(fma 0 a b) => b`,
- * `(fma a b 0) => a * b`, `0 - x => -x`, `-(-x) => x`, `x - x => 0` where it
- * holds...) applied greedily, the cheapest result by the static cost table
+ * holds a 0, 1 or -1, or it folds a negation away: `x * 1 => x`, `x - 0 => x`,
+ * `(fma 0 a b) => b`, `(fma a b 0) => a * b`, `0 - x => -x`, `-(-x) => x`,
+ * `a + -b => a - b`, `x - x => 0` where it holds...) applied greedily, the cheapest result by the static cost table
  * first (fewer nodes on a tie), until none lowers either. Every step is
  * recorded.
  *
@@ -16,7 +16,8 @@
  * tidy(parseExpr("(+ (* x 1) 0)"), ALL_RULES, {}, REFERENCE_COSTS).steps;   // ["mul-one", "add-zero"]
  */
 import { type CostTable, staticCost } from "../expr/cost.ts";
-import { dagSize, type Expr, postorder } from "../expr/expr.ts";
+import { dagSize, type Expr, num, postorder } from "../expr/expr.ts";
+import { foldExact } from "../egraph/exactfold.ts";
 import type { Ranges } from "../expr/sample.ts";
 import type { Pattern } from "../rules/pattern.ts";
 import type { Rule } from "../rules/rule.ts";
@@ -27,14 +28,49 @@ const size = (p: Pattern): number => (p.tag === "app" ? 1 + p.args.reduce((s, a)
 const neutral = (p: Pattern): boolean =>
   p.tag === "const" ? p.value === 0 || p.value === 1 || p.value === -1 : p.tag === "app" && p.args.some(neutral);
 
+const negs = (p: Pattern): number =>
+  p.tag === "app" ? (p.op === "neg" ? 1 : 0) + p.args.reduce((s, a) => s + negs(a), 0) : 0;
+
+/** Ops as instructions: the fused multiply-adds are one instruction with sign variants. */
+const FUSED = new Set(["fma", "fms", "fnma", "fnms"]);
+const ops = (p: Pattern, out = new Set<string>()): Set<string> => {
+  if (p.tag === "app") {
+    out.add(FUSED.has(p.op) ? "fma" : p.op);
+    p.args.forEach((a) => ops(a, out));
+  }
+  return out;
+};
+/** Whether a rule brings in an op its left side does not have: a choice of instructions, not dead weight. */
+const newOps = (r: Rule): boolean => {
+  const before = ops(r.lhs);
+  return [...ops(r.rhs)].some((op) => !before.has(op) && op !== "-");
+};
+
 /** The exact rules that remove structure (see the module comment). */
 export function tidyRules(rules: readonly Rule[]): Rule[] {
-  return rules.filter((r) => r.approx === null && size(r.rhs) < size(r.lhs) && (r.rhs.tag !== "app" || neutral(r.lhs)));
+  return rules.filter((r) =>
+    r.approx === null && size(r.rhs) < size(r.lhs) &&
+    (r.rhs.tag !== "app" || neutral(r.lhs) || (negs(r.rhs) < negs(r.lhs) && !newOps(r)))
+  );
 }
 
 export interface Tidied {
   readonly expr: Expr;
   readonly steps: readonly string[];
+}
+
+/** The step that replaces an op on constants by its value (`(neg 0.5)`: -0.5). */
+export const FOLD_STEP = "fold-constant";
+
+/**
+ * The constant an op on constants computes, when float64 gives it exactly
+ * (egraph/exactfold.ts): rounding that once to float32 is what the kernel's
+ * float32 op computes, so folding is exact for the kernel too.
+ */
+function foldConstants(n: Expr): Expr | null {
+  if (n.tag !== "app" || n.args.length === 0 || !n.args.every((a) => a.tag === "const")) return null;
+  const v = foldExact(n.op, n.args.map((a) => (a as { value: number }).value));
+  return v === null ? null : num(v);
 }
 
 /** Most steps; each removes at least one node, so forms of this size never need more. */
@@ -55,13 +91,17 @@ export function makeTidy(rules: readonly Rule[], ranges: Ranges, costs: CostTabl
     let cur = { expr: e, cost: staticCost(e, costs), size: dagSize(e), rule: "" };
     const steps: string[] = [];
     for (let i = 0; i < MAX_STEPS; i++) {
-      let next: typeof cur | null = null;
+      const moves: [site: Expr, result: Expr, rule: string][] = [];
       for (const n of postorder(cur.expr)) {
-        for (const c of candidatesAt(n, index, facts)) {
-          const x = replaceNode(cur.expr, c.site, c.result);
-          const cand = { expr: x, cost: staticCost(x, costs), size: dagSize(x), rule: c.rule.name };
-          if (better(cand, next ?? cur)) next = cand;
-        }
+        const folded = foldConstants(n);
+        if (folded !== null) moves.push([n, folded, FOLD_STEP]);
+        for (const c of candidatesAt(n, index, facts)) moves.push([c.site, c.result, c.rule.name]);
+      }
+      let next: typeof cur | null = null;
+      for (const [site, result, rule] of moves) {
+        const x = replaceNode(cur.expr, site, result);
+        const cand = { expr: x, cost: staticCost(x, costs), size: dagSize(x), rule };
+        if (better(cand, next ?? cur)) next = cand;
       }
       if (next === null) break;
       cur = next;

@@ -3,6 +3,7 @@ import { REFERENCE_COSTS, staticCost } from "../../pipeline/expr/cost.ts";
 import { evaluate64 } from "../../pipeline/expr/evaluate.ts";
 import { app, type Expr, num } from "../../pipeline/expr/expr.ts";
 import { parseExpr } from "../../pipeline/expr/fpcore.ts";
+import { printFPCore } from "../../pipeline/expr/print.ts";
 import { randomExpr, Rng } from "../../pipeline/expr/random.ts";
 import { ALL_RULES } from "../../pipeline/rules/all.ts";
 import { tidy, tidyRules } from "../../pipeline/search/tidy.ts";
@@ -18,6 +19,17 @@ Deno.test("tidy removes dead weight and names each step", () => {
   const same = tidy(clean, ALL_RULES, {}, REFERENCE_COSTS);
   assert.equal(same.expr, clean, "a form without dead weight is left alone");
   assert.deepEqual(same.steps, []);
+});
+
+Deno.test("tidy folds negations left by unfusing, without choosing instructions", () => {
+  const t = (s: string) => tidy(parseExpr(s, ["x", "y", "z"]), ALL_RULES, {}, REFERENCE_COSTS).expr;
+  assert.equal(t("(* z (+ y (- -0 x)))"), parseExpr("(* z (- y x))", ["x", "y", "z"]));
+  assert.equal(t("(- y (* (- y (- z -0)) z))"), parseExpr("(- y (* (- y z) z))", ["x", "y", "z"]));
+  assert.equal(t("(fma z z (- -0 (* y x)))"), parseExpr("(fms z z (* y x))", ["x", "y", "z"]));
+  assert.equal(t("(* (- -0.25) (+ y (* 2 1.5)))"), parseExpr("(* 0.25 (+ y 3))", ["x", "y", "z"]));
+  // Fusing is the search's choice, not dead weight: a negated product plus c stays unfused.
+  const negated = printFPCore(t("(+ (neg (* x y)) z)"));
+  assert.ok(!/\((fma|fms|fnma|fnms) /.test(negated), negated);
 });
 
 Deno.test("tidy rules are exact and only shrink", () => {
