@@ -84,6 +84,19 @@ export function symbolFor(prefix: "k_" | "p_", flavor: string, text: string): st
   return prefix + h.slice(0, 16);
 }
 
+/**
+ * Another build of the same kernel: the same code under its own symbol, so
+ * it is compiled and placed apart from the original. Timing two copies tells
+ * the harness's noise from a real difference: one function timed twice sits
+ * at one address, while two builds of identical code can differ by the
+ * alignment of their loops (18% seen on Zen 5 for `(+ c y)` against `(+ y c)`).
+ */
+export function separateCopy(src: KernelSource, copy: number): KernelSource {
+  const prefix = src.symbol.startsWith("p_") ? "p_" : "k_";
+  const symbol = symbolFor(prefix, src.flavor, `${src.text}\n/* copy ${copy} */`);
+  return { ...src, symbol, text: src.text.replaceAll(src.symbol, symbol) };
+}
+
 /** The SIMD kernel of `e` over the columns `vars`, for `isa`, with `lowering`'s nodes computed by their functions. */
 export function simdKernel(
   e: Expr,

@@ -20,7 +20,7 @@ import { eliminateDerivatives } from "../expr/derivative.ts";
 import type { Expr } from "../expr/expr.ts";
 import { type Ranges, sampleInputs } from "../expr/sample.ts";
 import { kernelAccuracy } from "./accuracy.ts";
-import { type KernelSource, simdKernel } from "./codegen.ts";
+import { type KernelSource, separateCopy, simdKernel } from "./codegen.ts";
 import { compileKernels, type CompileResult } from "./compile.ts";
 import { type HarnessKernel, type HarnessSettings, runHarness } from "./harness.ts";
 import { plainKernel } from "./plain_c.ts";
@@ -37,6 +37,8 @@ export interface PlanEntry {
   readonly config: CompilerConfig;
   /** Nodes our SIMD code computes by approximate functions (the expr must then have no `d`). */
   readonly lowering?: Lowering;
+  /** A separate build of the same code (codegen.ts `separateCopy`), 1 and up; the entry itself when absent. */
+  readonly copy?: number;
 }
 
 export interface PlanGroup {
@@ -78,7 +80,8 @@ function sourceOf(entry: PlanEntry, vars: readonly string[]): { src: KernelSourc
     if (entry.lowering !== undefined && (e !== entry.expr || c.flavor === "plain")) {
       throw new Error("a lowering applies to our SIMD code of a form without derivatives");
     }
-    return { src: c.flavor === "plain" ? plainKernel(e, vars) : simdKernel(e, vars, c.flavor, entry.lowering) };
+    const src = c.flavor === "plain" ? plainKernel(e, vars) : simdKernel(e, vars, c.flavor, entry.lowering);
+    return { src: entry.copy === undefined ? src : separateCopy(src, entry.copy) };
   } catch (err) {
     return { error: (err as Error).message };
   }

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseExpr } from "../../pipeline/expr/fpcore.ts";
 import { app, v } from "../../pipeline/expr/expr.ts";
-import { CodegenError, simdKernel } from "../../pipeline/kernel/codegen.ts";
+import { CodegenError, separateCopy, simdKernel } from "../../pipeline/kernel/codegen.ts";
 import { plainKernel } from "../../pipeline/kernel/plain_c.ts";
 import { simdPreamble } from "../../pipeline/kernel/preamble.ts";
 import { kernelConfig } from "../../pipeline/kernel/toolchain.ts";
@@ -110,3 +110,20 @@ for (const [isa, reg, lanes] of [["avx512", "zmm", 16], ["avx2", "ymm", 8]] as c
     if (isa === "avx2") assert.doesNotMatch(body, /%zmm/, "the AVX2 variant uses no AVX-512");
   });
 }
+
+Deno.test("a separate copy of a kernel is the same code under its own symbol", () => {
+  for (
+    const src of [
+      simdKernel(parseExpr("(+ (* x y) 1.5)"), ["x", "y"], "avx2"),
+      plainKernel(parseExpr("(* x x)"), ["x"]),
+    ]
+  ) {
+    const a = separateCopy(src, 1), b = separateCopy(src, 2);
+    assert.notEqual(a.symbol, src.symbol);
+    assert.notEqual(a.symbol, b.symbol);
+    assert.equal(a.symbol.slice(0, 2), src.symbol.slice(0, 2));
+    assert.ok(!a.text.includes(src.symbol));
+    assert.equal(a.text.replaceAll(a.symbol, src.symbol), src.text);
+    assert.equal(separateCopy(src, 1).symbol, a.symbol, "a copy is reproducible (the compile cache finds it)");
+  }
+});
