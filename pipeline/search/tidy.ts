@@ -1,11 +1,12 @@
 /**
  * Tidying a form: the exact rules that only remove structure (the right side
  * is smaller than the left and is a bare hole or constant, or the left side
- * holds a 0, 1 or -1, or it folds a negation away: `x * 1 => x`, `x - 0 => x`,
- * `(fma 0 a b) => b`, `(fma a b 0) => a * b`, `0 - x => -x`, `-(-x) => x`,
- * `a + -b => a - b`, `x - x => 0` where it holds...) applied greedily, the cheapest result by the static cost table
- * first (fewer nodes on a tie), until none lowers either. Every step is
- * recorded.
+ * holds a 0, 1 or -1, or it folds a negation away: `x * 1 => x`,
+ * `x - 0 => x`, `(fma 0 a b) => b`, `(fma a b 0) => a * b`, `0 - x => -x`,
+ * `-(-x) => x`, `a + -b => a - b`, `x - x => 0` where it holds...), and ops
+ * on constants whose value is exact, applied greedily, the cheapest result
+ * by the static cost table first (fewer nodes on a tie), until none lowers
+ * either. Every step is recorded.
  *
  * Why: a search guided by a learned cost model wanders into forms that
  * carry such dead weight when the model mispredicts them (a network trained
@@ -16,7 +17,8 @@
  * tidy(parseExpr("(+ (* x 1) 0)"), ALL_RULES, {}, REFERENCE_COSTS).steps;   // ["mul-one", "add-zero"]
  */
 import { type CostTable, staticCost } from "../expr/cost.ts";
-import { dagSize, type Expr, num, postorder } from "../expr/expr.ts";
+import { type Const, dagSize, type Expr, num, postorder } from "../expr/expr.ts";
+import type { OpName } from "../expr/ops.ts";
 import { foldExact } from "../egraph/exactfold.ts";
 import type { Ranges } from "../expr/sample.ts";
 import type { Pattern } from "../rules/pattern.ts";
@@ -32,7 +34,7 @@ const negs = (p: Pattern): number =>
   p.tag === "app" ? (p.op === "neg" ? 1 : 0) + p.args.reduce((s, a) => s + negs(a), 0) : 0;
 
 /** Ops as instructions: the fused multiply-adds are one instruction with sign variants. */
-const FUSED = new Set(["fma", "fms", "fnma", "fnms"]);
+const FUSED: ReadonlySet<OpName> = new Set<OpName>(["fma", "fms", "fnma"]);
 const ops = (p: Pattern, out = new Set<string>()): Set<string> => {
   if (p.tag === "app") {
     out.add(FUSED.has(p.op) ? "fma" : p.op);
@@ -40,7 +42,11 @@ const ops = (p: Pattern, out = new Set<string>()): Set<string> => {
   }
   return out;
 };
-/** Whether a rule brings in an op its left side does not have: a choice of instructions, not dead weight. */
+/**
+ * Whether a rule brings in an op its left side does not have: a choice of
+ * instructions, not dead weight. A `-` is not one: it is the add and the
+ * negation it replaces (`a + -b => a - b`).
+ */
 const newOps = (r: Rule): boolean => {
   const before = ops(r.lhs);
   return [...ops(r.rhs)].some((op) => !before.has(op) && op !== "-");
@@ -68,8 +74,10 @@ export const FOLD_STEP = "fold-constant";
  * float32 op computes, so folding is exact for the kernel too.
  */
 function foldConstants(n: Expr): Expr | null {
-  if (n.tag !== "app" || n.args.length === 0 || !n.args.every((a) => a.tag === "const")) return null;
-  const v = foldExact(n.op, n.args.map((a) => (a as { value: number }).value));
+  if (n.tag !== "app" || n.args.length === 0) return null;
+  const args = n.args.filter((a): a is Const => a.tag === "const");
+  if (args.length !== n.args.length) return null;
+  const v = foldExact(n.op, args.map((a) => a.value));
   return v === null ? null : num(v);
 }
 
