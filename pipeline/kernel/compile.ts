@@ -188,6 +188,10 @@ export async function compileKernels(
   for (let i = 0; i < missing.length; i += size) chunks.push(missing.slice(i, i + size));
 
   let done = 0;
+  // A failure is remembered only once the toolchain is known to build an
+  // empty library: a missing library or compiler would otherwise be cached
+  // as the failure of every kernel, and bisected down to each of them.
+  let toolchain: Promise<void> | undefined;
   const settle = (k: KernelSource, e: IndexEntry) => {
     writeAtomic(join(dir, "idx", `${k.symbol}.json`), JSON.stringify(e));
     entries.set(k.symbol, { ...e, cached: false });
@@ -195,6 +199,7 @@ export async function compileKernels(
   // Compiles a chunk; on failure, bisects so that only the failing kernels fail.
   const build = async (chunk: KernelSource[]): Promise<void> => {
     const r = await compileChunk(dir, config, chunk);
+    if (!r.ok) await (toolchain ??= checkToolchain(dir, config));
     if (r.ok) {
       for (const k of chunk) settle(k, { lib: r.lib, compile_ms: r.ms / chunk.length });
     } else if (chunk.length === 1) {
@@ -216,6 +221,18 @@ export async function compileKernels(
     }
     return { ok: true, lib: join(dir, e.lib), symbol: s.symbol, compileMs: e.compile_ms ?? 0, cached: e.cached };
   });
+}
+
+/** Thrown when a config's compiler cannot build even an empty library: the machine, not a kernel, is at fault. */
+export class ToolchainError extends Error {}
+
+/** Builds a library of no kernel with the config's preamble, flags and libraries; throws ToolchainError if it fails. */
+async function checkToolchain(dir: string, config: CompilerConfig): Promise<void> {
+  const r = await compileChunk(dir, config, []);
+  if (r.ok) return;
+  throw new ToolchainError(
+    `${config.label}: ${config.cc} cannot build an empty kernel library (run deno task setup):\n${r.message}`,
+  );
 }
 
 /** The cache directory of `config` (where its libraries live). */

@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { randomExpr, Rng } from "../../pipeline/expr/random.ts";
 import { type KernelSource, simdKernel } from "../../pipeline/kernel/codegen.ts";
-import { compileKernels, isInsideCache } from "../../pipeline/kernel/compile.ts";
+import { join } from "node:path";
+import { compileKernels, configDir, isInsideCache, ToolchainError } from "../../pipeline/kernel/compile.ts";
 import { kernelConfig } from "../../pipeline/kernel/toolchain.ts";
 import { targetFor } from "../../pipeline/target/target.ts";
 import { HOST, tempCache } from "./util.ts";
@@ -71,4 +72,24 @@ Deno.test("a kernel of the wrong flavor is refused before any compiler runs", as
       }),
     /cannot be built/,
   );
+});
+
+Deno.test("a toolchain that cannot link is an error of the run, and no kernel's failure is remembered", async () => {
+  const cache = tempCache();
+  const good = sources(4, 3);
+  const missing = { ...OURS, libs: [...OURS.libs, "-lkopt_no_such_library"] };
+  await assert.rejects(() => compileKernels(good, missing, { cacheDir: cache }), ToolchainError);
+  // Nothing was remembered, so once the library is installed the same config compiles them afresh.
+  assert.deepEqual([...Deno.readDirSync(join(configDir(missing, cache), "idx"))], []);
+});
+
+Deno.test("every kernel of a batch library starts on a 64-byte line, whatever its neighbours", async () => {
+  const res = await compileKernels(sources(5, 9), OURS, { cacheDir: tempCache(), jobs: 1 });
+  const libs = new Set(res.map((r) => (r.ok ? r.lib : assert.fail(r.error))));
+  assert.equal(libs.size, 1);
+  const nm = await new Deno.Command("nm", { args: ["--defined-only", [...libs][0]], stdout: "piped" }).output();
+  const at = new Map(
+    new TextDecoder().decode(nm.stdout).split("\n").map((l) => l.split(" ")).map(([a, , s]) => [s, parseInt(a, 16)]),
+  );
+  for (const r of res) assert.equal(at.get(r.symbol)! % 64, 0, `${r.symbol} at ${at.get(r.symbol)?.toString(16)}`);
 });
