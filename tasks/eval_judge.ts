@@ -10,7 +10,7 @@ import { calibrationData, readCalibration } from "../pipeline/stages/calibrate.t
 import { evalJudge, formatEval } from "../pipeline/nnue/eval_judge.ts";
 import { DEFAULT_WEIGHTS_DIR, loadNetwork } from "../pipeline/nnue/weights_file.ts";
 import { describeWeights, weightsSource } from "../pipeline/nnue/profiles.ts";
-import { describeTarget } from "../pipeline/target/target.ts";
+import { describeTarget, requireNative } from "../pipeline/target/target.ts";
 import { MCA_ICELAKE, MCA_ZNVER3 } from "../pipeline/kernel/mca.ts";
 import { costTableFor } from "../pipeline/target/cost_tables.ts";
 
@@ -21,12 +21,14 @@ interface Opts {
   "no-mca": boolean;
   "no-asm": boolean;
   "mca-fit": number;
+  retime: boolean;
   json: boolean;
 }
 
 const COMMAND: cli.Command<Opts> = {
   name: "eval:judge",
-  usage: `usage: deno task eval:judge [--data PATH] [--weights DIR] [--no-mca] [--no-asm] [--mca-fit N] [--json]
+  usage:
+    `usage: deno task eval:judge [--data PATH] [--weights DIR] [--no-mca] [--no-asm] [--mca-fit N] [--retime] [--json]
 
 Ranks and predicts the measured variants of the validation kernels (held out
 by the calibration that wrote the weights) with the Judge, the static
@@ -42,6 +44,9 @@ all variants, and MAPE, side by side.
   --no-asm       leave out the compiled-code Judge (fitted here on the training kernels' compiled
                  hot loops: it compiles every variant to assembly)
   --mca-fit N    training variants llvm-mca's scale is fitted on (default 1500)
+  --retime       also build the validation variants twice more and time them in one run: how far
+                 the timings agree with the calibration's and with each other, the ceiling of any
+                 predictor's tau (about 5 minutes for a quick calibration's held-out kernels)
   --json         print the figures as JSON`,
   options: {
     data: { type: "string" },
@@ -50,6 +55,7 @@ all variants, and MAPE, side by side.
     "no-mca": { type: "boolean", default: false },
     "no-asm": { type: "boolean", default: false },
     "mca-fit": { type: "string", default: "1500" },
+    retime: { type: "boolean", default: false },
     json: { type: "boolean", default: false },
   },
   schema: z.object({
@@ -59,6 +65,7 @@ all variants, and MAPE, side by side.
     "no-mca": z.boolean(),
     "no-asm": z.boolean(),
     "mca-fit": cli.intOption(1, 1_000_000),
+    retime: z.boolean(),
     json: z.boolean(),
   }),
 };
@@ -82,6 +89,7 @@ if (import.meta.main) {
     );
     const { summary, records } = await readCalibration("eval:judge", weights, data);
     const o = { ...parsedOpts, weights };
+    if (o.retime) requireNative(target, "eval:judge --retime");
     using nw = loadNetwork(o.weights);
     const r = await evalJudge(nw, summary, records, {
       // The static table of the profile's target, for our code (the shipped weights': the op table's).
@@ -89,6 +97,7 @@ if (import.meta.main) {
       mca: o["no-mca"] ? [] : [MCA_ZNVER3, MCA_ICELAKE],
       mcaFitSample: o["mca-fit"],
       asm: o["no-asm"] ? null : target,
+      retime: o.retime ? target : null,
       progress: (m) => console.error(m),
     });
     console.log(o.json ? JSON.stringify(r) : formatEval(r));

@@ -19,6 +19,8 @@
 import { Rng } from "../expr/random.ts";
 import { type CostTable, staticCost } from "../expr/cost.ts";
 import { mcaCyclesPerElement, type McaTarget } from "../kernel/mca.ts";
+import { timePlan } from "../kernel/timing_plan.ts";
+import { kernelConfig } from "../kernel/toolchain.ts";
 import type { Target } from "../target/target.ts";
 import { asmPredictNs, compiledFeatures, fitAsmJudge } from "./asm_judge.ts";
 import type { MeasuredVariantRecord } from "../records/schema.ts";
@@ -42,6 +44,23 @@ export interface EvalResult {
   readonly validationVariants: number;
   readonly trainVariants: number;
   readonly predictors: readonly PredictorResult[];
+  /** How far the timings themselves agree (`EvalOptions.retime`), or null when not asked. */
+  readonly ceiling: Ceiling | null;
+}
+
+/**
+ * The measurement's own ceiling: the validation variants built again twice
+ * (separate functions, in other libraries than the calibration's) and timed
+ * in one harness run. A predictor is scored against one timing, so its tau
+ * cannot be held much above what one timing reaches against another.
+ */
+export interface Ceiling {
+  /** The first new build's timing as a predictor of the calibration's. */
+  readonly againstCalibration: RankReport;
+  /** The second new build's timing as a predictor of the first's, same run. */
+  readonly betweenBuilds: RankReport;
+  /** Variants that failed to build or time. */
+  readonly failed: number;
 }
 
 export interface EvalOptions {
@@ -52,6 +71,8 @@ export interface EvalOptions {
   readonly mcaFitSample: number;
   /** The build the compiled-code Judge reads (the variants' own), or null to leave it out. */
   readonly asm: Target | null;
+  /** Time the validation variants again, built twice, on this target (`Ceiling`); null to leave it out. */
+  readonly retime: Target | null;
   readonly progress?: (message: string) => void;
 }
 
@@ -135,7 +156,46 @@ export async function evalJudge(
     validationVariants: val.length,
     trainVariants: train.length,
     predictors: out,
+    ceiling: options.retime === null ? null : await ceiling(val, options.retime, say),
   };
+}
+
+/** Builds every example twice more (copies 1 and 2, each kernel's variants one plan group) and times them in one run. */
+async function ceiling(val: readonly Example[], target: Target, say: (m: string) => void): Promise<Ceiling> {
+  const groups = new Map<string, Example[]>();
+  for (const e of val) {
+    const g = groups.get(e.of);
+    if (g === undefined) groups.set(e.of, [e]);
+    else g.push(e);
+  }
+  const kernels = [...groups.values()];
+  const config = kernelConfig(target);
+  say(`eval:judge: timing ${val.length} validation variants again, two separate builds of each`);
+  const cells = await timePlan(
+    kernels.map((es) => ({
+      vars: es[0].vars,
+      ...(es[0].ranges === undefined ? {} : { ranges: es[0].ranges }),
+      reference: es[0].expr,
+      entries: es.flatMap((e, i) => [1, 2].map((copy) => ({ label: `${i}.${copy}`, expr: e.expr, config, copy }))),
+    })),
+    { target },
+  );
+  const of: string[] = [], before: number[] = [], a: number[] = [], b: number[] = [];
+  let failed = 0;
+  kernels.forEach((es, k) =>
+    es.forEach((e, i) => {
+      const [x, y] = [cells[k][2 * i], cells[k][2 * i + 1]];
+      if (!x.ok || !y.ok) {
+        failed++;
+        return;
+      }
+      of.push(e.of);
+      before.push(e.ns);
+      a.push(x.nsPerElem);
+      b.push(y.nsPerElem);
+    })
+  );
+  return { againstCalibration: rankReport(of, a, before), betweenBuilds: rankReport(of, b, a), failed };
 }
 
 /** The side-by-side table. */
@@ -167,6 +227,25 @@ export function formatEval(r: EvalResult): string {
         `${p.name.padEnd(w)}${f(p.shortlists.tauWithin).padStart(19)}${f(p.shortlists.tauAll).padStart(9)}${
           `${(100 * p.shortlists.mape).toFixed(1)}%`.padStart(8)
         }${`x${p.shortlists.pickRegret.toFixed(3)}`.padStart(8)}`,
+      );
+    }
+  }
+  const c = r.ceiling;
+  if (c !== null) {
+    lines.push(
+      "the timings' own agreement (the variants built twice more and timed in one run" +
+        `${c.failed > 0 ? `; ${c.failed} failed to time` : ""}):`,
+    );
+    for (
+      const [name, q] of [["a new build vs the calibration", c.againstCalibration], [
+        "two new builds",
+        c.betweenBuilds,
+      ]] as const
+    ) {
+      lines.push(
+        `${name.padEnd(w)}${f(q.tauWithin).padStart(19)}${f(q.tauAll).padStart(9)}${
+          `${(100 * q.mape).toFixed(1)}%`.padStart(8)
+        }${`x${q.pickRegret.toFixed(3)}`.padStart(8)}`,
       );
     }
   }
