@@ -7,6 +7,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { PROFILES_DIR, ROOT } from "../../pipeline/base/paths.ts";
+import { type EvalResult, formatEval } from "../../pipeline/nnue/eval_judge.ts";
+import { rankReport } from "../../pipeline/nnue/judge_metrics.ts";
 
 Deno.test("eval:judge recomputes a shipped profile's held-out figures from its measured.jsonl.gz", async () => {
   const dir = join(PROFILES_DIR, "amd-zen5-avx512-gcc12");
@@ -30,9 +32,37 @@ Deno.test("eval:judge recomputes a shipped profile's held-out figures from its m
   }).output();
   const text = new TextDecoder().decode(out.stdout);
   assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-  assert.match(text, /validation: 110 kernels never trained on, 1128 variants \(training: 4232 variants\)/);
-  assert.match(text, /^Judge \(NNUE\)\s+0\.486\s+\S+\s+18\.8%/m);
-  assert.match(text, /^static latency table\s+0\.525\s+\S+\s+33\.8%/m);
+  assert.match(text, /validation: 122 kernels never trained on, 1182 variants \(training: 4159 variants\)/);
+  assert.match(text, /^Judge \(NNUE\)\s+0\.439\s+\S+\s+18\.4%/m);
+  assert.match(text, /^static latency table\s+0\.517\s+\S+\s+34\.6%/m);
   // The search round's shortlists, held out, on their own.
-  assert.match(text, /shortlists \(17 groups of held-out kernels\):\nJudge \(NNUE\)\s+0\.057\s+\S+\s+22\.4%/);
+  assert.match(text, /shortlists \(26 groups of held-out kernels\):\nJudge \(NNUE\)\s+-0\.107\s+\S+\s+17\.0%/);
+});
+
+Deno.test("the timings' own agreement is printed beside the predictors, under its own heading", () => {
+  const of = ["a", "a", "a", "b", "b", "b"];
+  const cal = [1, 2, 3, 1, 2, 3];
+  const judge = {
+    ...rankReport(of, [1, 2, 3, 3, 2, 1], cal),
+    name: "Judge (NNUE)",
+    scale: 1,
+    missing: 0,
+    shortlists: null,
+  };
+  const r: EvalResult = {
+    validationKernels: 2,
+    validationVariants: 6,
+    trainVariants: 10,
+    predictors: [judge],
+    ceiling: {
+      againstCalibration: rankReport(of, [1, 2, 3, 1, 3, 2], cal),
+      betweenBuilds: rankReport(of, [1, 2, 3, 1, 2, 3], [1, 2, 3, 1, 2, 3]),
+      failed: 1,
+    },
+  };
+  const text = formatEval(r);
+  assert.match(text, /^Judge \(NNUE\)\s+0\.000\s/m); // one kernel right, one reversed
+  assert.match(text, /timed in one run; 1 failed to time\):\na new build vs the calibration\s+0\.667\s/);
+  assert.match(text, /^two new builds\s+1\.000\s/m);
+  assert.doesNotMatch(formatEval({ ...r, ceiling: null }), /new build/);
 });
