@@ -189,9 +189,11 @@ export async function compileKernels(
 
   let done = 0;
   // A failure is remembered only once the toolchain is known to build an
-  // empty library: a missing library or compiler would otherwise be cached
-  // as the failure of every kernel, and bisected down to each of them.
-  let toolchain: Promise<void> | undefined;
+  // empty library. When it cannot (a missing library, a bad flag, no
+  // compiler), every kernel fails with that message and nothing is cached:
+  // otherwise each would be bisected down to alone and its failure kept
+  // after the machine is fixed.
+  let toolchain: Promise<string | null> | undefined;
   const settle = (k: KernelSource, e: IndexEntry) => {
     writeAtomic(join(dir, "idx", `${k.symbol}.json`), JSON.stringify(e));
     entries.set(k.symbol, { ...e, cached: false });
@@ -199,8 +201,10 @@ export async function compileKernels(
   // Compiles a chunk; on failure, bisects so that only the failing kernels fail.
   const build = async (chunk: KernelSource[]): Promise<void> => {
     const r = await compileChunk(dir, config, chunk);
-    if (!r.ok) await (toolchain ??= checkToolchain(dir, config));
-    if (r.ok) {
+    const broken = r.ok ? null : await (toolchain ??= toolchainProblem(dir, config));
+    if (broken !== null) {
+      for (const k of chunk) entries.set(k.symbol, { error: broken, cached: false });
+    } else if (r.ok) {
       for (const k of chunk) settle(k, { lib: r.lib, compile_ms: r.ms / chunk.length });
     } else if (chunk.length === 1) {
       settle(chunk[0], { error: `${config.cc} failed: ${r.message}` });
@@ -223,16 +227,12 @@ export async function compileKernels(
   });
 }
 
-/** Thrown when a config's compiler cannot build even an empty library: the machine, not a kernel, is at fault. */
-export class ToolchainError extends Error {}
-
-/** Builds a library of no kernel with the config's preamble, flags and libraries; throws ToolchainError if it fails. */
-async function checkToolchain(dir: string, config: CompilerConfig): Promise<void> {
+/** Why the config's compiler cannot build a library of no kernel (its preamble, flags and libraries), or null. */
+async function toolchainProblem(dir: string, config: CompilerConfig): Promise<string | null> {
   const r = await compileChunk(dir, config, []);
-  if (r.ok) return;
-  throw new ToolchainError(
-    `${config.label}: ${config.cc} cannot build an empty kernel library (run deno task setup):\n${r.message}`,
-  );
+  return r.ok
+    ? null
+    : `${config.cc} failed: it cannot build an empty kernel library (run deno task setup): ${r.message}`;
 }
 
 /** The cache directory of `config` (where its libraries live). */
